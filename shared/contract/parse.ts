@@ -1,0 +1,130 @@
+import { formatDays, parseDate } from "./calendar";
+import { canonicalJson, sha256Hex } from "./canonical";
+import { got, jsonTypeOf, MISSING, show } from "./describe";
+import { envelopeProblem, own } from "./envelope";
+import { isFactType } from "./fact-types";
+import type { AnyMessage, ContractContext, FactDate, ParseResult } from "./message";
+import { dataProblem, type Problem, problem } from "./rejection";
+import { parseTime } from "./time";
+import { dataSchemas, FACT_DATE_FIELDS } from "./types";
+
+/**
+ * Judges one raw queue message against the contract: the accepted message, or the first rejection in the
+ * contract's precedence. Never throws.
+ */
+export function parseMessage(raw: string, context: ContractContext): ParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return rejected(undefined, problem("malformed-json", "message", `is not valid JSON: ${reason}`));
+  }
+  try {
+    return judge(json, context);
+  } catch (error) {
+    // Unreachable by design; a bug must still not take the batch down with it.
+    const envelope = isRecord(json) ? json : undefined;
+    const reason = error instanceof Error ? error.message : String(error);
+    return rejected(envelope, problem("invalid-data", "message", `could not be validated (${reason})`));
+  }
+}
+
+function judge(json: unknown, context: ContractContext): ParseResult {
+  if (!isRecord(json)) {
+    return rejected(
+      undefined,
+      problem("not-cloudevent", "message", `must be a JSON object (got ${jsonTypeOf(json)})`),
+    );
+  }
+  const envelope = json;
+  const broken = envelopeProblem(envelope);
+  if (broken) return rejected(envelope, broken);
+
+  const type = envelope.type as string;
+  if (!isFactType(type)) {
+    return rejected(envelope, problem("unsupported-type", "type", `${show(type)} is not a supported type`));
+  }
+
+  const city = own(envelope, "city");
+  if (city !== context.city) {
+    const why =
+      city === undefined
+        ? `${MISSING}; this stack is for ${show(context.city)}`
+        : `must be ${show(context.city)}, this stack's city ${got(city, "string")}`;
+    return rejected(envelope, problem("wrong-city", "city", why));
+  }
+
+  if (!Object.hasOwn(envelope, "data")) return rejected(envelope, problem("invalid-data", "data", MISSING));
+  const schema = dataSchemas([...context.districtIds])[type];
+  const result = schema.safeParse(envelope.data);
+  if (!result.success) return rejected(envelope, dataProblem(result.error, schema, envelope.data));
+
+  const time = parseTime(envelope.time as string);
+  if (!time.ok) return rejected(envelope, problem("not-cloudevent", "time", time.problem)); // judged above
+  const message = {
+    source: envelope.source as string,
+    id: envelope.id as string,
+    type,
+    time: time.canonical,
+    chinaDate: time.chinaDate,
+    data: result.data,
+    bodyHash: sha256Hex(canonicalJson({ type, time: time.canonical, data: result.data })),
+    dataHash: sha256Hex(canonicalJson(result.data)),
+  } as AnyMessage;
+
+  const future = futureProblem(message);
+  if (future) return rejected(envelope, future);
+  return { ok: true, message };
+}
+
+/** The date (or year) that dates the fact. */
+export function factDateOf(message: AnyMessage): FactDate {
+  const { kind, field } = FACT_DATE_FIELDS[message.type];
+  const value = (message.data as Record<string, unknown>)[field];
+  return kind === "date" ? { kind, date: value as string } : { kind, year: value as number };
+}
+
+/** A fact dated after D + 1 day (a year: after D's year + 1), D being the China date of `time`. */
+function futureProblem(message: AnyMessage): Problem | undefined {
+  const path = `data.${FACT_DATE_FIELDS[message.type].field}`;
+  const fact = factDateOf(message);
+  const today = parseDate(message.chinaDate) ?? 0;
+  if (fact.kind === "date") {
+    const latest = formatDays(today + 1);
+    if (fact.date <= latest) return undefined;
+    return problem(
+      "future-date",
+      path,
+      `${fact.date} is after ${latest}, the day after the China date of time (${message.chinaDate})`,
+    );
+  }
+  const latestYear = Number(message.chinaDate.slice(0, 4)) + 1;
+  if (fact.year <= latestYear) return undefined;
+  return problem(
+    "future-date",
+    path,
+    `${fact.year} is after ${latestYear}, the year after the China date of time (${message.chinaDate})`,
+  );
+}
+
+function rejected(envelope: Record<string, unknown> | undefined, broken: Problem): ParseResult {
+  const text = (key: string) => {
+    const value = envelope && own(envelope, key);
+    return typeof value === "string" ? value : null;
+  };
+  return {
+    ok: false,
+    rejection: {
+      source: text("source"),
+      id: text("id"),
+      type: text("type"),
+      reason: broken.reason,
+      detail: `${broken.path}: ${broken.message}`,
+    },
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,55 @@
+import { showChar } from "./describe";
+
+/** Problems with string values, as text after the field's path; `undefined` when the value is fine. */
+
+/** 1–max code points, each allowed by `ok`: names the first character that is not. */
+function charactersProblem(value: string, rule: string, max: number, ok: (ch: string) => boolean) {
+  const points = [...value];
+  if (points.length === 0) return `${rule} (got "")`;
+  const bad = points.findIndex((ch) => !ok(ch));
+  if (bad >= 0) return `${rule}; character ${bad + 1} is ${showChar(points[bad] ?? "")}`;
+  if (points.length > max) return `${rule} (got ${points.length})`;
+  return undefined;
+}
+
+/** Printable ASCII without space (0x21–0x7E), 1–max characters: message ids and registry identifiers. */
+export function asciiIdProblem(value: string, max: number): string | undefined {
+  const rule = `must be 1–${max} printable ASCII characters without spaces`;
+  return charactersProblem(value, rule, max, (ch) => ch >= "!" && ch <= "~");
+}
+
+export const ORGANISATION_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function organisationIdProblem(value: string): string | undefined {
+  const rule = "must be 1–64 characters from A–Z, a–z, 0–9, '.', '_', '-'";
+  return charactersProblem(value, rule, 64, (ch) => /^[A-Za-z0-9._-]$/.test(ch));
+}
+
+/** Lone surrogates cannot be encoded as UTF-8, so two different names could hash and store alike. */
+function unpairedSurrogate(value: string): boolean {
+  return /\p{Surrogate}/u.test(value);
+}
+
+/** Free text counted in Unicode code points (a CJK character or an emoji is one). */
+export function textProblem(value: string, max: number, notBlank: boolean): string | undefined {
+  const length = [...value].length;
+  if (length === 0) return "must not be empty";
+  if (length > max) return `must be at most ${max} characters (got ${length})`;
+  if (notBlank && /^\s*$/u.test(value)) return "must not be only whitespace";
+  if (unpairedSurrogate(value)) return "contains an unpaired UTF-16 surrogate (not valid Unicode)";
+  return undefined;
+}
+
+/** Control characters: C0, DEL and C1 (Unicode category Cc). */
+function isControl(ch: string): boolean {
+  const code = ch.codePointAt(0) ?? 0;
+  return code <= 0x1f || (code >= 0x7f && code <= 0x9f);
+}
+
+/** `source`: 1–256 characters, no whitespace or control characters. */
+export function sourceProblem(value: string): string | undefined {
+  const rule = "must be 1–256 characters without whitespace or control characters";
+  const wrong = charactersProblem(value, rule, 256, (ch) => !isControl(ch) && !/\s/u.test(ch));
+  if (wrong !== undefined) return wrong;
+  return unpairedSurrogate(value) ? "contains an unpaired UTF-16 surrogate (not valid Unicode)" : undefined;
+}
