@@ -1,0 +1,110 @@
+import type { FactType, Rejection } from "../contract";
+import type { Fen } from "../money";
+import type { Beneficiary } from "../policy/parties";
+import type { PayoutMessage } from "./payouts";
+
+/**
+ * The ledger's state, as items addressed by key: everything one fact touches can be loaded with a few
+ * key reads and written back in one transaction (version conditions on what it read).
+ */
+export type Item = ReceiptItem | FactItem | UnitItem | BudgetItem;
+
+/** An accepted message `(source, id)`: the hash of its body, and what was decided for it. */
+export interface ReceiptItem {
+  entity: "receipt";
+  key: string;
+  source: string;
+  id: string;
+  type: FactType;
+  bodyHash: string;
+  outcome: "applied";
+  /** Why it paid nothing: no policy in force, not covered, a replay of a standing fact, superseded. */
+  reason?: NoPayoutReason;
+  payoutIds: string[];
+  decidedAt: string;
+}
+export type NoPayoutReason = "no-policy" | "not-covered" | "replay" | "superseded";
+
+/** The standing fact for a natural key; `data` is the parsed data (fen as bigint). */
+export interface FactItem {
+  entity: "fact";
+  key: string;
+  type: FactType;
+  naturalKey: string;
+  source: string;
+  id: string;
+  time: string;
+  dataHash: string;
+  data: unknown;
+  version: number;
+}
+
+/** One unit of a program: its running totals and what has been paid for it, per period. */
+export interface UnitItem {
+  entity: "unit";
+  key: string;
+  programId: string;
+  policyVersion: string;
+  unitKey: string;
+  beneficiary: Beneficiary;
+  period: number | null;
+  label?: string;
+  capFen?: Fen;
+  counters: Record<string, bigint>;
+  paidFen: Record<string, Fen>;
+  version: number;
+}
+
+/** A program's budget for a period: what is allocated and what payable payouts have committed. */
+export interface BudgetItem {
+  entity: "budget";
+  key: string;
+  policyVersion: string;
+  programId: string;
+  period: number;
+  allocatedFen: Fen;
+  committedFen: Fen;
+  heldFen: Fen;
+  version: number;
+}
+
+export type Snapshot = ReadonlyMap<string, Item | null>;
+
+/** A write conditioned on the version that was read (`null`: the item must not exist yet). */
+export interface VersionedPut<I extends Item> {
+  item: I;
+  expectedVersion: number | null;
+}
+
+/** The whole effect of one fact: written in one transaction, or not at all. */
+export interface Writes {
+  receipt: ReceiptItem;
+  facts: VersionedPut<FactItem>[];
+  units: VersionedPut<UnitItem>[];
+  budgets: VersionedPut<BudgetItem>[];
+  /** Items read to judge the fact that must not have changed when it commits. */
+  checks: { key: string; expectedVersion: number | null }[];
+  payouts: PayoutMessage[];
+}
+
+export interface MessageRef {
+  source: string;
+  id: string;
+  type: FactType;
+}
+
+export type Decision =
+  | { outcome: "applied"; message: MessageRef; reason?: NoPayoutReason; writes: Writes }
+  | { outcome: "duplicate"; message: MessageRef }
+  | { outcome: "waiting"; message: MessageRef; waitingFor: string; detail: string }
+  | { outcome: "rejected"; message: MessageRef; rejection: Rejection };
+
+const enc = encodeURIComponent;
+export const keys = {
+  receipt: (source: string, id: string) => `receipt#${enc(source)}#${enc(id)}`,
+  fact: (type: FactType, naturalKey: string) => `fact#${type}#${enc(naturalKey)}`,
+  unit: (policyVersion: string, programId: string, unitKey: string) =>
+    `unit#${policyVersion}#${programId}#${enc(unitKey)}`,
+  budget: (policyVersion: string, programId: string, period: number) =>
+    `budget#${policyVersion}#${programId}#${period}`,
+};

@@ -1,0 +1,76 @@
+import { createHash } from "node:crypto";
+import type { FactType } from "../contract";
+import { type Fen, fenToSafeNumber, fenToYuan } from "../money";
+import type { Beneficiary } from "../policy/parties";
+
+/** One change to what the city owes a beneficiary: the outbound payouts contract, exactly. */
+export interface PayoutMessage {
+  kind: "payout" | "clawback";
+  payoutId: string;
+  city: string;
+  program: string;
+  clause: string;
+  policyVersion: string;
+  beneficiary: Beneficiary;
+  period: number;
+  amountFen: number;
+  amount: string;
+  status: "payable" | "awaiting-budget";
+  cause: { source: string; id: string; type: FactType };
+  explanation: string;
+  computedAt: string;
+}
+
+/** A held payout made payable by new budget; it carries no amount and must not be summed. */
+export interface ReleaseMessage {
+  kind: "release";
+  releaseId: string;
+  payoutId: string;
+  city: string;
+  program: string;
+  beneficiary: Beneficiary;
+  period: number;
+  releasedAt: string;
+}
+
+function shortHash(...parts: readonly (string | number)[]): string {
+  return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 16);
+}
+
+/** Stable across redeliveries: city, cause `(source, id)`, program, beneficiary and period. */
+export function payoutIdOf(
+  city: string,
+  cause: { source: string; id: string },
+  program: string,
+  beneficiary: Beneficiary,
+  period: number,
+): string {
+  return `po_${shortHash(city, cause.source, cause.id, program, beneficiary.kind, beneficiary.id, period)}`;
+}
+
+export function releaseIdOf(payoutId: string): string {
+  return `rl_${shortHash("release", payoutId)}`;
+}
+
+export function payoutMessage(
+  fields: Omit<PayoutMessage, "kind" | "amountFen" | "amount"> & { amountFen: Fen },
+) {
+  // Field order as in the contract, so a finance officer reads messages the way the spec shows them.
+  const message: PayoutMessage = {
+    kind: fields.amountFen > 0n ? "payout" : "clawback",
+    payoutId: fields.payoutId,
+    city: fields.city,
+    program: fields.program,
+    clause: fields.clause,
+    policyVersion: fields.policyVersion,
+    beneficiary: fields.beneficiary,
+    period: fields.period,
+    amountFen: fenToSafeNumber(fields.amountFen),
+    amount: fenToYuan(fields.amountFen),
+    status: fields.status,
+    cause: fields.cause,
+    explanation: fields.explanation,
+    computedAt: fields.computedAt,
+  };
+  return message;
+}

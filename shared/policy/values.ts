@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { FACT_TYPES } from "../contract";
+import { type Fen, yuanToFen } from "../money";
+
+/** A yuan amount in a city file: the contract's decimal string, held as fen. */
+export const yuanAmount = z
+  .string()
+  .refine((s) => yuanToFen(s) !== undefined, { message: 'must be a yuan decimal string like "300000"' })
+  .transform((s): Fen => yuanToFen(s) ?? 0n);
+
+/** An exact rate: integer basis points (1% = 100, 1‰ = 10), never a float. */
+export const basisPoints = z.number().int().min(0).max(10_000);
+
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
+
+/** A parameter that is one value, or chosen by a field of the fact (`by` is a dotted path into `data`). */
+export function selectable<T extends z.ZodType>(value: T) {
+  return z.union([value, z.strictObject({ by: z.string().min(1), values: z.record(z.string(), value) })]);
+}
+export type Selectable<T> = T | { by: string; values: Record<string, T> };
+
+/** Trigger: the fact type a program reads and the values its fields must have (`when`). */
+export const trigger = z.strictObject({
+  type: z.enum(FACT_TYPES),
+  when: z.record(z.string(), z.array(z.union([z.string(), z.boolean(), z.number()])).min(1)).default({}),
+});
+export type Trigger = z.output<typeof trigger>;
+
+export const programBase = {
+  id: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "must be a lower-case id like hte-first-award"),
+  clause: z.string().regex(/§/, "must cite the clause, e.g. §二(二)8"),
+  description: z.string().min(1),
+  /** Per-period budget in yuan; a program without one is unlimited. */
+  budgetsYuan: z.record(z.string().regex(/^\d{4}$/, "budget periods are years"), yuanAmount).optional(),
+};

@@ -1,0 +1,14 @@
+import type { Rejection } from "../contract";
+
+/** A permanent rejection as published to the city's rejected queue. */
+export interface RejectionRecord extends Rejection {
+  receivedAt: string;
+}
+
+/** A waiting fact whose original never came: what the ingest dead-letter queue ends up holding. */
+export interface DeadLetter {
+  source: string;
+  id: string;
+  type: string;
+  why: string;
+}

@@ -1,0 +1,76 @@
+import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
+import { fenToYuan } from "../money";
+import type { DeadLetter, RejectionRecord } from "./records";
+
+export interface ProgramTotals {
+  payouts: number;
+  clawbacks: number;
+  netFen: bigint;
+  held: number;
+}
+
+export interface Summary {
+  programs: Map<string, ProgramTotals>;
+  rejections: Map<string, number>;
+  deadLetters: number;
+  releases: number;
+}
+
+/** Totals from the output records alone, so `simulate` and the local stack summarise the same way. */
+export function summarise(
+  messages: readonly (PayoutMessage | ReleaseMessage)[],
+  rejections: readonly RejectionRecord[],
+  deadLetters: readonly DeadLetter[],
+): Summary {
+  const programs = new Map<string, ProgramTotals>();
+  let releases = 0;
+  for (const m of messages) {
+    if (m.kind === "release") {
+      releases++;
+      continue;
+    }
+    const totals = programs.get(m.program) ?? { payouts: 0, clawbacks: 0, netFen: 0n, held: 0 };
+    if (m.kind === "payout") totals.payouts++;
+    else totals.clawbacks++;
+    if (m.status === "awaiting-budget") totals.held++;
+    totals.netFen += BigInt(m.amountFen);
+    programs.set(m.program, totals);
+  }
+  const byReason = new Map<string, number>();
+  for (const r of rejections) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + 1);
+  return {
+    programs: new Map([...programs].sort(([a], [b]) => a.localeCompare(b))),
+    rejections: new Map([...byReason].sort(([a], [b]) => a.localeCompare(b))),
+    deadLetters: deadLetters.length,
+    releases,
+  };
+}
+
+export function formatSummary(summary: Summary): string {
+  const rows = [...summary.programs].map(([program, t]) => [
+    program,
+    String(t.payouts),
+    String(t.clawbacks),
+    fenToYuan(t.netFen),
+  ]);
+  const total = [...summary.programs.values()].reduce((sum, t) => sum + t.netFen, 0n);
+  const lines = table(["program", "payouts", "clawbacks", "net yuan"], rows, [
+    "total",
+    "",
+    "",
+    fenToYuan(total),
+  ]);
+  const rejected = [...summary.rejections].map(([reason, n]) => `${reason} ${n}`).join(", ") || "none";
+  lines.push("", `rejections: ${rejected}`, `dead letters: ${summary.deadLetters}`);
+  if (summary.releases) lines.push(`releases: ${summary.releases}`);
+  return lines.join("\n");
+}
+
+function table(header: string[], rows: string[][], footer: string[]): string[] {
+  const all = [header, ...rows, footer];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) =>
+    r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
+  const rule = widths.map((w) => "-".repeat(w)).join("  ");
+  return [line(header), rule, ...rows.map(line), rule, line(footer)];
+}

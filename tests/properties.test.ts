@@ -1,0 +1,196 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import type { UnitItem } from "../shared/decisions/items";
+import type { PayoutMessage } from "../shared/decisions/payouts";
+import { readCity } from "../shared/policy/files";
+import { simulate } from "../shared/simulate/simulate";
+import { type ScenarioEvent, toLine } from "./support/scenarios";
+
+const city = readCity("jinan");
+const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 1_000_000);
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
+console.log(`properties: seed ${SEED} (PROPERTY_SEED=${SEED} replays), ${RUNS} runs`);
+
+const districts = ["370102", "370103", "jinan-hitech-zone"];
+const day = (year: number, d: number) => `${year}-${String(1 + (d % 12)).padStart(2, "0")}-${String(1 + (d % 28)).padStart(2, "0")}`;
+const money = fc.integer({ min: 1, max: 4_000_000_00 }).map((fen) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, "0")}`);
+const year = fc.constantFrom(2022, 2023, 2024, 2025, 2026);
+
+/** One family of facts, conflict-free by construction: each has its own keys, dependents match originals. */
+const certificate = (i: number) =>
+  fc
+    .record({
+      kind: fc.constantFrom("first", "renewal", "relocated"),
+      scale: fc.constantFrom("above", "below"),
+      district: fc.constantFrom(...districts),
+      incubator: fc.option(fc.constantFrom("C1", "C2"), { nil: undefined }),
+      year,
+      d: fc.nat(400),
+      revoked: fc.boolean(),
+      enterprise: fc.constantFrom("E1", "E2", "E3"),
+    })
+    .map((c): ScenarioEvent[] => {
+      const data = {
+        certificateNo: `GR${i}`,
+        enterprise: c.enterprise,
+        kind: c.kind,
+        scale: c.scale,
+        district: c.district,
+        issuedOn: day(c.year, c.d),
+        ...(c.incubator ? { incubator: c.incubator } : {}),
+      };
+      const grant = { type: "hte.certification.granted", id: `g${i}`, data };
+      const revoke = { type: "hte.certification.revoked", id: `r${i}`, data: { certificateNo: `GR${i}`, revokedOn: "2026-01-05", reason: "撤销" } };
+      return c.revoked ? [grant, revoke] : [grant];
+    });
+
+const contract = (i: number) =>
+  fc
+    .record({
+      category: fc.constantFrom("development", "transfer", "licensing", "consulting", "service"),
+      amount: money,
+      seller: fc.constantFrom("E1", "E2"),
+      sellerKind: fc.constantFrom("enterprise", "university"),
+      buyer: fc.constantFrom("E3", "E4"),
+      sme: fc.boolean(),
+      intermediary: fc.option(fc.constantFrom("I1", "I2"), { nil: undefined }),
+      inCity: fc.boolean(),
+      year,
+      d: fc.nat(400),
+      cancelled: fc.boolean(),
+    })
+    .map((c): ScenarioEvent[] => {
+      const data = {
+        contractNo: `K${i}`,
+        category: c.category,
+        amount: c.amount,
+        seller: { ref: c.seller, kind: c.sellerKind },
+        buyer: { ref: c.buyer, kind: "enterprise", sme: c.sme },
+        ...(c.intermediary ? { intermediary: c.intermediary } : {}),
+        inCityTransformation: c.inCity,
+        registeredOn: day(c.year, c.d),
+      };
+      const cancel = { type: "tech-contract.cancelled", id: `x${i}`, data: { contractNo: `K${i}`, cancelledOn: "2026-01-05" } };
+      return [{ type: "tech-contract.registered", id: `k${i}`, data }, ...(c.cancelled ? [cancel] : [])];
+    });
+
+const voucher = (i: number) =>
+  fc
+    .record({ holder: fc.constantFrom("E1", "T1"), type: fc.constantFrom("testing", "compute"), spend: money, year, d: fc.nat(400) })
+    .map((v): ScenarioEvent[] => [
+      {
+        type: "voucher.redeemed",
+        id: `v${i}`,
+        data: {
+          voucherId: `V${i}`,
+          holder: { ref: v.holder, kind: v.holder.startsWith("E") ? "sme" : "team" },
+          voucherType: v.type,
+          eligibleSpend: v.spend,
+          redeemedOn: day(v.year, v.d),
+        },
+      },
+    ]);
+
+/** Replacing facts: distinct times, so the latest stands whatever the delivery order. */
+const rdFigures = (i: number) =>
+  fc.array(fc.record({ category: fc.constantFrom("tech-sme", "hte", "ic"), expense: money }), { minLength: 1, maxLength: 3 }).map((figures) =>
+    figures.map((f, n): ScenarioEvent => ({
+      type: "rd.expense.verified",
+      id: `rd${i}-${n}`,
+      time: `2025-0${n + 1}-01T09:${String(i).padStart(2, "0")}:00+08:00`,
+      data: { enterprise: `E${i % 3}`, fiscalYear: 2023 + (i % 3), category: f.category, rdExpense: f.expense, superDeduction: f.expense },
+    })),
+  );
+
+const targets = (i: number) =>
+  fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }).map((values) =>
+    values.map((target, n): ScenarioEvent => ({
+      type: "district.target.set",
+      id: `t${i}-${n}`,
+      time: `2024-0${n + 1}-01T09:${String(i).padStart(2, "0")}:00+08:00`,
+      data: { district: districts[i % districts.length], year: 2023 + (i % 3), target },
+    })),
+  );
+
+const loan = (i: number) =>
+  fc
+    .record({ principal: fc.integer({ min: 100, max: 10_000_000 }), npp: fc.nat(100), recovered: fc.nat(100), filed: fc.nat(400), year })
+    .map((l): ScenarioEvent[] => {
+      const npp = Math.floor((l.principal * l.npp) / 100);
+      const recovered = Math.floor((npp * l.recovered) / 100);
+      return [
+        { type: "loan.filed", id: `lf${i}`, data: { loanId: `L${i}`, bank: "B1", borrower: "E1", principal: String(l.principal), filedOn: day(l.year, l.filed) } },
+        { type: "loan.defaulted", id: `ld${i}`, data: { loanId: `L${i}`, nonPerformingPrincipal: String(npp), confirmedOn: "2026-01-05" } },
+        { type: "loan.recovered", id: `lr${i}`, data: { loanId: `L${i}`, recovered: String(recovered), recoveredOn: "2026-01-06" } },
+      ];
+    });
+
+const family = (i: number) => fc.oneof(certificate(i), contract(i), voucher(i), rdFigures(i), targets(i), loan(i));
+const stream = fc.integer({ min: 1, max: 40 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => family(i))).map((fs) => fs.flat()));
+
+/** A stream as delivered: shuffled, some messages twice, some resent under a new id. */
+const delivered = stream.chain((events) =>
+  fc.tuple(
+    fc.constant(events),
+    fc.shuffledSubarray(
+      events.flatMap((e, i) => [
+        { e, i, copy: 0 },
+        { e, i, copy: 1 },
+        { e: { ...e, id: `${e.id}-resent` }, i, copy: 2 },
+      ]),
+      { minLength: events.length * 3, maxLength: events.length * 3 },
+    ),
+    fc.array(fc.boolean(), { minLength: events.length * 3, maxLength: events.length * 3 }),
+  ),
+);
+
+function totals(lines: string[]) {
+  const result = simulate(lines, city, () => "2026-06-01T00:00:00.000Z");
+  const sums = new Map<string, bigint>();
+  for (const m of result.messages as PayoutMessage[]) {
+    const key = `${m.program}|${m.beneficiary.kind}:${m.beneficiary.id}|${m.period}`;
+    sums.set(key, (sums.get(key) ?? 0n) + BigInt(m.amountFen));
+  }
+  for (const [key, sum] of sums) if (sum === 0n) sums.delete(key);
+  return { sums, result };
+}
+
+describe("properties of a conflict-free stream (fast-check)", () => {
+  test("any order and duplication settles to the same totals", () => {
+    let streamsThatPaid = 0;
+    fc.assert(
+      fc.property(delivered, ([events, shuffled, keep]) => {
+        const inOrder = totals(events.map((e, i) => toLine(e, i, "jinan")));
+        // Each delivery keeps its original's position for the default time, so copies are exact duplicates.
+        const deliveries = shuffled.filter((d, n) => d.copy === 0 || keep[n]);
+        const mixed = totals(deliveries.map((d) => toLine(d.e, d.i, "jinan")));
+        expect(inOrder.result.rejections).toEqual([]);
+        expect(mixed.result.rejections).toEqual([]);
+        expect(mixed.sums).toEqual(inOrder.sums);
+        if (inOrder.sums.size > 0) streamsThatPaid++;
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+    // The property means something only if most generated streams pay somebody.
+    expect(streamsThatPaid).toBeGreaterThan(RUNS / 2);
+  });
+
+  test("no unit exceeds its cap and no entitlement is negative", () => {
+    fc.assert(
+      fc.property(delivered, ([, shuffled]) => {
+        const { result } = totals(shuffled.map((d) => toLine(d.e, d.i, "jinan")));
+        for (const item of result.items.values()) {
+          if (item.entity !== "unit") continue;
+          const unit = item as UnitItem;
+          const program = city.program(unit.policyVersion, unit.programId);
+          const cap = unit.capFen ?? (program && "capYuan" in program && typeof program.capYuan === "bigint" ? program.capYuan : undefined);
+          for (const paid of Object.values(unit.paidFen)) {
+            expect(paid).toBeGreaterThanOrEqual(0n);
+            if (cap !== undefined) expect(paid).toBeLessThanOrEqual(cap);
+          }
+        }
+      }),
+      { seed: SEED + 1, numRuns: RUNS },
+    );
+  });
+});

@@ -1,0 +1,46 @@
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import type { Decision } from "../shared/decisions/items";
+import type { PayoutMessage } from "../shared/decisions/payouts";
+import { cityIds, readCity } from "../shared/policy/files";
+import { simulate } from "../shared/simulate/simulate";
+import { beneficiaryId } from "./support/parties";
+import { loadScenarios, toLine } from "./support/scenarios";
+
+/** Scenario files per city: `tests/scenarios/<city>/<program or rule>.yaml`, one case per row and boundary. */
+for (const cityId of cityIds().filter((c) => c === "jinan")) {
+  const city = readCity(cityId);
+  for (const { file, rule, cases } of loadScenarios(join(import.meta.dirname, "scenarios", cityId))) {
+    describe(`${cityId} ${rule} (${file})`, () => {
+      test.each(cases.map((c) => [c.name, c] as const))("%s", (_name, scenario) => {
+        const lines = scenario.events.map((event, i) => toLine(event, i, cityId));
+        const outcomes: string[] = [];
+        const result = simulate(
+          lines,
+          city,
+          () => "2026-01-01T00:00:00.000Z",
+          (d) => outcomes.push(outcomeOf(d)),
+        );
+        const payouts = result.messages
+          .filter((m): m is PayoutMessage => m.kind !== "release")
+          .filter((m) => !scenario.only || scenario.only.includes(m.program))
+          .map((m) => [m.program, m.beneficiary.id, m.period, m.amount]);
+        const expected = scenario.payouts.map(([program, who, period, amount]) => [
+          program,
+          beneficiaryId(who),
+          period,
+          amount,
+        ]);
+        expect(payouts).toEqual(expected);
+        if (scenario.outcomes) expect(outcomes).toEqual(scenario.outcomes);
+        expect(result.deadLetters.length).toBe(scenario.deadLetters ?? 0);
+      });
+    });
+  }
+}
+
+function outcomeOf(decision: Decision | { outcome: "rejected"; rejection: { reason: string } }): string {
+  if (decision.outcome === "rejected") return `rejected:${decision.rejection.reason}`;
+  if (decision.outcome === "applied") return decision.reason ?? "applied";
+  return decision.outcome;
+}

@@ -1,0 +1,41 @@
+import { createHash } from "node:crypto";
+import { USCC_ALPHABET, usccCheckCharacter } from "../../shared/contract/uscc";
+
+/** A valid USCC for a test alias (`E1` → always the same 18 characters, check character included). */
+export function usccFor(alias: string): string {
+  const digest = createHash("sha256").update(alias).digest();
+  const body = [...digest.subarray(0, 9)].map((b) => USCC_ALPHABET.charAt(b % USCC_ALPHABET.length)).join("");
+  const first17 = `91370102${body}`;
+  return first17 + usccCheckCharacter(first17);
+}
+
+const ENTERPRISE_ROLES = new Set(["enterprise", "developer", "buyer", "seller", "borrower"]);
+const ORGANISATION_ROLES = new Set(["incubator", "carrier", "bank", "intermediary", "institution"]);
+
+/**
+ * Scenario shorthand: `enterprise: E1` becomes `{uscc, name}`; `seller: {ref: E1, kind: enterprise}`
+ * keeps the other fields; `incubator: C1` becomes `{id: "C1", name}`; `holder: {ref: E1, kind: sme}`
+ * takes the USCC for an SME and the alias for a team.
+ */
+export function expandParties(data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    const ref = typeof value === "string" ? value : (value as { ref?: string } | null)?.ref;
+    const rest = typeof value === "object" && value !== null ? { ...(value as object) } : {};
+    delete (rest as { ref?: string }).ref;
+    if (ENTERPRISE_ROLES.has(key) && ref)
+      out[key] = { uscc: usccFor(ref), name: `${ref} 科技有限公司`, ...rest };
+    else if (ORGANISATION_ROLES.has(key) && ref) out[key] = { id: ref, name: `${ref} 机构`, ...rest };
+    else if (key === "holder" && ref) {
+      const kind = (rest as { kind?: string }).kind;
+      out[key] = { id: kind === "sme" ? usccFor(ref) : ref, name: `${ref} 团队`, ...rest };
+    } else out[key] = value;
+  }
+  return out;
+}
+
+/** An expected beneficiary alias → its id: enterprise aliases (`E…`) are USCCs, the rest as written. */
+export function beneficiaryId(alias: string | number): string {
+  const text = String(alias);
+  return /^E\d+$/.test(text) ? usccFor(text) : text;
+}

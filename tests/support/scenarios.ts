@@ -1,0 +1,74 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { expandParties } from "./parties";
+
+/** One scenario: events in, payouts out, exact to the fen — the policy table as data. */
+export interface Scenario {
+  name: string;
+  events: ScenarioEvent[];
+  /** Every payout and clawback message, in order: `[program, beneficiary alias, period, amount]`. */
+  payouts: [string, string | number, number, string][];
+  /** Compare only these programs' payouts (a row's test need not list every other row's). */
+  only?: string[];
+  /** Decision per delivery, in order: applied, not-covered, no-policy, replay, superseded, duplicate, waiting, rejected:<reason>. */
+  outcomes?: string[];
+  deadLetters?: number;
+}
+export interface ScenarioEvent {
+  type?: string;
+  data?: Record<string, unknown>;
+  time?: string;
+  id?: string;
+  source?: string;
+  /** A line sent as it is, for rejections of the envelope. */
+  raw?: string;
+}
+export interface ScenarioFile {
+  file: string;
+  rule: string;
+  cases: Scenario[];
+}
+
+export function loadScenarios(dir: string): ScenarioFile[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .map((f) => ({ file: f, ...(parse(readFileSync(join(dir, f), "utf8")) as Omit<ScenarioFile, "file">) }));
+}
+
+const DATE_FIELDS = [
+  "issuedOn",
+  "revokedOn",
+  "accreditedOn",
+  "redeemedOn",
+  "filedOn",
+  "confirmedOn",
+  "recoveredOn",
+  "purchasedOn",
+  "registeredOn",
+  "cancelledOn",
+];
+
+/** The CloudEvents line for a scenario event; `time` defaults to its fact date, a minute per event. */
+export function toLine(event: ScenarioEvent, index: number, city: string): string {
+  if (event.raw !== undefined) return event.raw;
+  const data = expandParties(event.data ?? {});
+  const time = event.time ?? `${factDay(data)}T09:${String(index % 60).padStart(2, "0")}:00+08:00`;
+  return JSON.stringify({
+    specversion: "1.0",
+    id: event.id ?? `evt-${index}`,
+    source: event.source ?? "registry/scenario",
+    type: event.type,
+    time,
+    city,
+    datacontenttype: "application/json",
+    data,
+  });
+}
+
+function factDay(data: Record<string, unknown>): string {
+  for (const field of DATE_FIELDS) if (typeof data[field] === "string") return data[field] as string;
+  const year = data.year ?? data.fiscalYear;
+  return typeof year === "number" ? `${year}-12-31` : "2024-06-30";
+}
