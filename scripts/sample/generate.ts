@@ -1,0 +1,110 @@
+import { assemble } from "./assemble";
+import { DraftBook } from "./draft";
+import { Parties } from "./parties";
+import { REDELIVERY_COUNT, redeliver } from "./redeliveries";
+import { Rng } from "./rng";
+import { Carriers } from "./scenarios/carriers";
+import { Centres } from "./scenarios/centres";
+import { Certifications } from "./scenarios/certifications";
+import type { Context, Scalable } from "./scenarios/context";
+import { Contracts } from "./scenarios/contracts";
+import { Institutions } from "./scenarios/institutions";
+import { InvalidMessages } from "./scenarios/invalid";
+import { Loans } from "./scenarios/loans";
+import { Products } from "./scenarios/products";
+import { RdExpenses } from "./scenarios/rd";
+import { Targets } from "./scenarios/targets";
+import { Vouchers } from "./scenarios/vouchers";
+import { collectStats, type Stats } from "./stats";
+
+export interface SampleOptions {
+  readonly seed: number;
+  /** Lines wanted; the designed cases alone set a floor. */
+  readonly count: number;
+}
+
+export interface Sample {
+  readonly lines: readonly string[];
+  readonly stats: Stats;
+  /** Lines the designed cases need, whatever `count` says. */
+  readonly floor: number;
+}
+
+/**
+ * The designed cases first (boundaries, corrections, disorder, rejections), then background facts up to
+ * `count`, then the district targets (set from the certifications) and the redeliveries. The designed
+ * part does not depend on `count`.
+ */
+export function generateSample({ seed, count }: SampleOptions): Sample {
+  const book = new DraftBook(Rng.derive(seed, "envelopes"));
+  const parties = new Parties(Rng.derive(seed, "parties"));
+  const context = (label: string): Context => ({ rng: Rng.derive(seed, label), parties, book });
+
+  const carriers = new Carriers(context("carriers"));
+  const institutions = new Institutions(context("institutions"));
+  const certifications = new Certifications(context("certifications"));
+  const rd = new RdExpenses(context("rd"), certifications.holders);
+  const vouchers = new Vouchers(context("vouchers"));
+  const loans = new Loans(context("loans"));
+  const centres = new Centres(context("centres"));
+  const products = new Products(context("products"));
+  const contracts = new Contracts(context("contracts"));
+  const targets = new Targets(context("targets"));
+  for (const part of [
+    carriers,
+    institutions,
+    certifications,
+    rd,
+    vouchers,
+    loans,
+    centres,
+    products,
+    contracts,
+  ]) {
+    part.designed();
+  }
+  new InvalidMessages(context("invalid"), {
+    certificates: certifications.granted,
+    vouchers: vouchers.redeemed,
+  }).designed();
+
+  const floor = book.size + targets.messageCount + REDELIVERY_COUNT;
+  const scalable: readonly (readonly [Scalable, number])[] = [
+    [certifications, 22],
+    [contracts, 26],
+    [vouchers, 22],
+    [rd, 13],
+    [loans, 9],
+    [products, 3],
+    [centres, 1],
+  ];
+  const shares = allocate(
+    Math.max(0, count - floor),
+    scalable.map(([, weight]) => weight),
+  );
+  scalable.forEach(([part], i) => {
+    part.background(shares[i] ?? 0);
+  });
+  targets.emit(certifications.standingFirsts);
+  redeliver(Rng.derive(seed, "redeliveries"), book);
+
+  const lines = assemble(book.drafts, Rng.derive(seed, "ids"));
+  const checks = [targets, carriers, institutions, rd, vouchers, loans, products, contracts, centres].flatMap(
+    (part) => part.checks,
+  );
+  return { lines: lines.map((l) => l.text), stats: collectStats(lines, checks), floor };
+}
+
+/** Splits `total` by `weights` exactly (largest remainder). */
+export function allocate(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const exact = weights.map((w) => (total * w) / sum);
+  const shares = exact.map(Math.floor);
+  let left = total - shares.reduce((a, b) => a + b, 0);
+  const byRemainder = exact.map((e, i) => [e - Math.floor(e), i] as const).sort((a, b) => b[0] - a[0]);
+  for (const [, i] of byRemainder) {
+    if (left-- <= 0) break;
+    shares[i] = (shares[i] ?? 0) + 1;
+  }
+  return shares;
+}
