@@ -1,36 +1,14 @@
-import type { DataOf, FactType } from "../contract";
+import { FACT_DATE_FIELDS, type FactType } from "../contract";
+import { TYPE_RULES } from "./catalogue";
 
 /**
- * The date (or year) that picks a fact's policy version and period. Dependent facts are dated by what
- * they depend on: everything about a loan by its filing, a revocation or cancellation by its original.
+ * The date (or year) that picks a fact's policy version and period: its contract fact date. Facts
+ * that depend on another are dated by it instead — everything about a loan by its filing, a revocation
+ * or cancellation by its original — so they have none of their own here.
  */
 export function policyDateOf(type: FactType, data: unknown): string | number | undefined {
-  switch (type) {
-    case "hte.certification.granted":
-      return (data as DataOf<typeof type>).issuedOn;
-    case "district.target.set":
-      return (data as DataOf<typeof type>).year;
-    case "carrier.accredited":
-      return (data as DataOf<typeof type>).accreditedOn;
-    case "carrier.evaluated":
-      return (data as DataOf<typeof type>).year;
-    case "rd.expense.verified":
-      return (data as DataOf<typeof type>).fiscalYear;
-    case "voucher.redeemed":
-      return (data as DataOf<typeof type>).redeemedOn;
-    case "loan.filed":
-      return (data as DataOf<typeof type>).filedOn;
-    case "innovation-center.accredited":
-      return (data as DataOf<typeof type>).accreditedOn;
-    case "product.first-purchase.recorded":
-      return (data as DataOf<typeof type>).purchasedOn;
-    case "tech-contract.registered":
-      return (data as DataOf<typeof type>).registeredOn;
-    case "transfer-institution.accredited":
-      return (data as DataOf<typeof type>).accreditedOn;
-    default:
-      return undefined; // dated by the fact it depends on
-  }
+  if (TYPE_RULES[type].requires) return undefined;
+  return (data as Record<string, string | number>)[FACT_DATE_FIELDS[type].field];
 }
 
 /** The period: the calendar year of the policy date. */
