@@ -1,0 +1,98 @@
+import { CfnOutput, Duration, Stack, type StackProps, Tags, Validations } from "aws-cdk-lib";
+import type { Construct } from "constructs";
+import { parseCityConfig } from "../shared/policy/city";
+import { Alarms } from "./alarms";
+import { Functions } from "./functions";
+import { Ledger } from "./ledger";
+import { Queues } from "./queues";
+
+export interface CityStackProps extends StackProps {
+  /** The city file's content as parsed JSON, not yet validated: the stack validates it. */
+  cityFile: unknown;
+  /** Where the content came from, for error messages (e.g. `cities/jinan.json`). */
+  source: string;
+}
+
+/**
+ * One city, isolated: its own key, ledger table, queues, functions and alarms. A city file that does
+ * not validate stops synthesis with a CityConfigError naming the file and the field.
+ */
+export class CityStack extends Stack {
+  readonly city: string;
+
+  constructor(scope: Construct, id: string, props: CityStackProps) {
+    super(scope, id, { description: "autogrant: one city's subsidy ledger, queues and functions", ...props });
+    const policy = parseCityConfig(props.cityFile, props.source);
+    const city = policy.city;
+    const ops = policy.file.operations;
+    this.city = city;
+    Tags.of(this).add("app", "autogrant");
+    Tags.of(this).add("city", city);
+
+    const ledger = new Ledger(this, "Ledger", { city });
+    const queues = new Queues(this, "Queues", {
+      city,
+      key: ledger.key,
+      ingestTimeout: Duration.seconds(ops.ingest.timeoutSeconds),
+      receiveLimit: ops.ingest.receiveLimit,
+      registryPrincipals: ops.registryPrincipals,
+      financePrincipals: ops.financePrincipals,
+    });
+    const functions = new Functions(this, "Functions", {
+      city,
+      rawCity: props.cityFile,
+      operations: ops,
+      key: ledger.key,
+      table: ledger.table,
+      queues,
+    });
+    new Alarms(this, "Alarms", {
+      city,
+      key: ledger.key,
+      queues,
+      functions: [functions.ingest, functions.relay],
+      emails: ops.alarmEmails,
+      // A message older than all its deliveries (receiveLimit × visibility timeout) was never picked up.
+      ingestAgeThreshold: Duration.seconds(
+        ops.ingest.receiveLimit * queues.ingestVisibilityTimeout.toSeconds(),
+      ),
+    });
+
+    acknowledgeNagFindings(queues, functions);
+
+    new CfnOutput(this, "IngestQueueUrl", {
+      value: queues.ingest.queueUrl,
+      description: "registry sends facts here",
+    });
+    new CfnOutput(this, "RejectedQueueUrl", {
+      value: queues.rejected.queueUrl,
+      description: "registry reads rejections",
+    });
+    new CfnOutput(this, "PayoutsQueueUrl", {
+      value: queues.payouts.queueUrl,
+      description: "finance receives payouts",
+    });
+    new CfnOutput(this, "TableName", { value: ledger.table.tableName });
+  }
+}
+
+/** cdk-nag AwsSolutions findings that are decisions, each with its reason. */
+function acknowledgeNagFindings(queues: Queues, functions: Functions): void {
+  for (const fn of [functions.ingest.fn, functions.relay.fn]) {
+    Validations.of(fn).acknowledge({
+      id: "AwsSolutions-L1",
+      reason:
+        "Pinned to nodejs22.x on purpose: the bundle is built, tested and measured on the project's Node 22 (package.json engines, the node dev dependency); moving to a newer runtime is a deliberate upgrade, not drift.",
+    });
+  }
+  Validations.of(queues.rejected).acknowledge({
+    id: "AwsSolutions-SQS3",
+    reason:
+      "The rejected queue is itself a terminal mailbox: every message is already the failure record, kept 14 days for the registry to correct and resend; a DLQ would move rejections out of the registry's sight.",
+  });
+  Validations.of(queues.relayFailures).acknowledge({
+    id: "AwsSolutions-SQS3",
+    reason:
+      "This queue is the relay's dead-letter destination (its event source mapping's on-failure target), alarmed on depth; a DLQ of a DLQ adds nothing.",
+  });
+}

@@ -1,0 +1,107 @@
+import { Duration } from "aws-cdk-lib";
+import type { Table } from "aws-cdk-lib/aws-dynamodb";
+import type { IKey } from "aws-cdk-lib/aws-kms";
+import { EventSourceMapping, FilterCriteria, FilterRule, StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { Construct } from "constructs";
+import type { CityFile } from "../shared/policy/city";
+import { BundledFunction } from "./bundled-function";
+import type { Queues } from "./queues";
+
+export interface FunctionsProps {
+  city: string;
+  rawCity: unknown;
+  operations: CityFile["operations"];
+  key: IKey;
+  table: Table;
+  queues: Queues;
+}
+
+export const RELAY_TIMEOUT = Duration.seconds(60);
+
+/** Only new outbox items wake the relay: INSERTs whose new image is a payout or a release. */
+export const RELAY_FILTER = FilterCriteria.filter({
+  eventName: FilterRule.isEqual("INSERT"),
+  dynamodb: { NewImage: { entity: { S: FilterRule.or("payout", "release") } } },
+});
+
+/**
+ * ingest: ingest queue → ledger table (+ rejected queue). relay: table stream → payouts FIFO queue.
+ * The event sources are plain mappings rather than SqsEventSource/DynamoEventSource, whose automatic
+ * grants add actions the functions never use (GetQueueUrl, kms:ReEncrypt*, ListStreams on "*").
+ */
+export class Functions extends Construct {
+  readonly ingest: BundledFunction;
+  readonly relay: BundledFunction;
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    const { city, rawCity, operations, key, table, queues } = props;
+    const streamArn = table.tableStreamArn;
+    if (!streamArn) throw new Error("the ledger table has no stream: the relay reads the outbox from it");
+
+    this.ingest = new BundledFunction(this, "Ingest", {
+      city,
+      rawCity,
+      name: "ingest",
+      timeout: Duration.seconds(operations.ingest.timeoutSeconds),
+      memorySize: 512,
+      environment: { TABLE_NAME: table.tableName, REJECTED_QUEUE_URL: queues.rejected.queueUrl },
+    });
+    // The event source mapping polls with the function's role (AWSLambdaSQSQueueExecutionRole's three actions).
+    this.ingest.allow(
+      "ReceiveIngest",
+      ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+      [queues.ingest.queueArn],
+    );
+    // DynamoLedger: BatchGetItem (consistent reads) and TransactWriteItems of Put + ConditionCheck items.
+    this.ingest.allow(
+      "Ledger",
+      ["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
+      [table.tableArn],
+    );
+    this.ingest.allow("PublishRejections", ["sqs:SendMessage"], [queues.rejected.queueArn]);
+    // Decrypt: SQS receive and the table key; DescribeKey: DynamoDB's check of a customer-managed key;
+    // GenerateDataKey: SendMessage to the encrypted rejected queue.
+    this.ingest.allow("CityKey", ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"], [key.keyArn]);
+    new EventSourceMapping(this, "IngestFromQueue", {
+      target: this.ingest.fn,
+      eventSourceArn: queues.ingest.queueArn,
+      batchSize: operations.ingest.batchSize,
+      maxConcurrency: operations.ingest.maxConcurrency,
+      reportBatchItemFailures: true,
+    });
+
+    this.relay = new BundledFunction(this, "Relay", {
+      city,
+      rawCity,
+      name: "relay",
+      timeout: RELAY_TIMEOUT,
+      memorySize: 256,
+      environment: { PAYOUTS_QUEUE_URL: queues.payouts.queueUrl },
+    });
+    this.relay.allow(
+      "ReadStream",
+      ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
+      [streamArn],
+    );
+    // The handler's sends, and Lambda's on-failure record (sent with the function's role).
+    this.relay.allow(
+      "SendPayouts",
+      ["sqs:SendMessage"],
+      [queues.payouts.queueArn, queues.relayFailures.queueArn],
+    );
+    this.relay.allow("CityKey", ["kms:Decrypt", "kms:GenerateDataKey"], [key.keyArn]);
+    new EventSourceMapping(this, "RelayFromStream", {
+      target: this.relay.fn,
+      eventSourceArn: streamArn,
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: operations.relay.batchSize,
+      bisectBatchOnError: true,
+      retryAttempts: operations.relay.retryAttempts,
+      maxRecordAge: Duration.hours(operations.relay.maxRecordAgeHours),
+      onFailure: { bind: () => ({ destination: queues.relayFailures.queueArn }) },
+      reportBatchItemFailures: true,
+      filters: [RELAY_FILTER],
+    });
+  }
+}
