@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App } from "aws-cdk-lib";
+import { describe, expect, it } from "vitest";
+import { CityStack } from "../../infra/city-stack";
+import { createApp } from "../../infra/create-app";
+import { CityConfigError } from "../../shared/policy/errors";
+import { CITIES_DIR } from "../../shared/policy/files";
+
+/** Just enough of a city file's shape to break it. */
+interface CityJson {
+  operations: {
+    ingest: Record<string, unknown>;
+    relay: Record<string, unknown>;
+    registryPrincipals: string[];
+    financePrincipals: string[];
+    alarmEmails: string[];
+  };
+}
+
+const jinan = (): CityJson => JSON.parse(readFileSync(join(CITIES_DIR, "jinan.json"), "utf8"));
+
+/** Builds the stack from an in-memory city object; validation fails before anything is bundled. */
+function synthesize(cityFile: unknown): unknown {
+  try {
+    new CityStack(new App(), "Autogrant-broken", { cityFile, source: "in-memory jinan" });
+  } catch (error) {
+    return error;
+  }
+  throw new Error("the stack was built from a broken city");
+}
+
+describe("an invalid city config fails synthesis, naming the field", () => {
+  it.each([
+    ["operations.ingest.receiveLimit", (c: CityJson) => (c.operations.ingest.receiveLimit = 1)],
+    ["operations.ingest.batchSize", (c: CityJson) => (c.operations.ingest.batchSize = "ten")],
+    ["operations.relay.maxRecordAgeHours", (c: CityJson) => (c.operations.relay.maxRecordAgeHours = 24)],
+    [
+      "operations.registryPrincipals[0]",
+      (c: CityJson) => (c.operations.registryPrincipals = ["arn:aws:iam::*:role/x"]),
+    ],
+    ["operations.financePrincipals", (c: CityJson) => (c.operations.financePrincipals = [])],
+    ["operations.alarmEmails[0]", (c: CityJson) => (c.operations.alarmEmails = ["not-an-address"])],
+    ["operations.relay", (c: CityJson) => delete (c.operations as Partial<CityJson["operations"]>).relay],
+  ])("%s", (field, breakIt) => {
+    const city = jinan();
+    breakIt(city);
+    const error = synthesize(city);
+    expect(error).toBeInstanceOf(CityConfigError);
+    expect((error as Error).message).toContain("in-memory jinan");
+    expect((error as Error).message).toContain(field);
+  });
+
+  it("a city file whose `city` is not its file name is refused by the app", () => {
+    const dir = mkdtempSync(join(tmpdir(), "autogrant-cities-"));
+    try {
+      writeFileSync(join(dir, "wuhan.json"), JSON.stringify(jinan()));
+      expect(() => createApp(new App(), { dir })).toThrow(/wuhan\.json: "city" is jinan/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a broken city file on disk stops the app before any stack is built, naming file and field", () => {
+    const dir = mkdtempSync(join(tmpdir(), "autogrant-cities-"));
+    try {
+      const city = jinan();
+      city.operations.ingest.timeoutSeconds = 0;
+      writeFileSync(join(dir, "jinan.json"), JSON.stringify(city));
+      const app = new App();
+      expect(() => createApp(app, { dir })).toThrow(/jinan\.json[\s\S]*operations\.ingest\.timeoutSeconds/);
+      expect(app.node.children).toHaveLength(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("an unknown city (-c city=nowhere) fails listing the cities there are", () => {
+    const app = new App({ context: { city: "nowhere" } });
+    expect(() => createApp(app)).toThrow(/nowhere.*cities: chongqing, jinan/s);
+  });
+});

@@ -1,0 +1,65 @@
+import { rmSync } from "node:fs";
+import { App, Validations } from "aws-cdk-lib";
+import { Queue } from "aws-cdk-lib/aws-sqs";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../infra/create-app";
+import { type Synthesized, synthCities } from "./synth";
+
+let synth: Synthesized;
+beforeAll(() => {
+  synth = synthCities(["jinan", "chongqing"]);
+});
+afterAll(() => synth?.dispose());
+
+/** Every acknowledgment in the app: construct path (below the stack) → rule → reason. */
+function acknowledgments(app: App, stack: string): Record<string, Record<string, string>> {
+  const found: Record<string, Record<string, string>> = {};
+  for (const c of app.node.findAll()) {
+    for (const m of c.node.metadata) {
+      if (m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      const path = c.node.path.replace(`${stack}/`, "");
+      if (!c.node.path.startsWith(`${stack}/`)) continue;
+      for (const [rule, reason] of Object.entries(m.data as Record<string, string>)) {
+        found[path] = { ...found[path], [rule.replace(/^annotation::/i, "")]: reason };
+      }
+    }
+  }
+  return found;
+}
+
+describe("cdk-nag AwsSolutions", () => {
+  it("reports no unacknowledged error or warning for any city", () => {
+    const report = new AwsSolutionsChecks().validateScope(synth.app);
+    expect(report.violations).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it("acknowledges exactly these findings, each with a reason", () => {
+    for (const city of ["jinan", "chongqing"]) {
+      const acks = acknowledgments(synth.app, `Autogrant-${city}`);
+      expect(
+        Object.fromEntries(Object.entries(acks).map(([path, rules]) => [path, Object.keys(rules)])),
+      ).toEqual({
+        "Functions/Ingest/Function": ["AwsSolutions-L1"],
+        "Functions/Relay/Function": ["AwsSolutions-L1"],
+        "Queues/Rejected": ["AwsSolutions-SQS3"],
+        "Queues/RelayFailures": ["AwsSolutions-SQS3"],
+      });
+      for (const rules of Object.values(acks)) {
+        for (const reason of Object.values(rules)) expect(reason.length).toBeGreaterThan(60);
+      }
+    }
+  });
+
+  it("the app runs the pack at synthesis: an unacknowledged finding stops it", () => {
+    const outdir = `${synth.assembly.directory}-nag`;
+    try {
+      const app = createApp(new App({ outdir }), { cities: ["jinan"] });
+      new Queue(app.node.findChild("Autogrant-jinan"), "PlainQueue", { enforceSSL: false });
+      expect(() => app.synth()).toThrow(/PlainQueue[\s\S]*AwsSolutions-SQS4/);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});

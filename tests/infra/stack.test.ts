@@ -1,0 +1,381 @@
+import { Match, type Template } from "aws-cdk-lib/assertions";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readCity } from "../../shared/policy/files";
+import { type CfnTemplate, getAtt, logicalId, ref, type Synthesized, synthCities } from "./synth";
+
+let synth: Synthesized;
+let t: Template;
+let json: CfnTemplate;
+const ops = readCity("jinan").file.operations;
+
+beforeAll(() => {
+  synth = synthCities(["jinan"]);
+  t = synth.template("jinan");
+  json = synth.json("jinan");
+});
+afterAll(() => synth?.dispose());
+
+const keyId = () => logicalId(json, "AWS::KMS::Key", () => true);
+const queueId = (name: string) => logicalId(json, "AWS::SQS::Queue", (p) => p.QueueName === name);
+const kmsOf = () => ({ KmsMasterKeyId: getAtt(keyId()) });
+
+describe("Autogrant-jinan: key and ledger table", () => {
+  it("has one customer-managed key, rotated and retained", () => {
+    t.resourceCountIs("AWS::KMS::Key", 1);
+    t.hasResource("AWS::KMS::Key", {
+      Properties: { EnableKeyRotation: true },
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
+    });
+  });
+
+  it("has the ledger table: keys, on demand, PITR, deletion protection, retained, NEW_IMAGE stream, city key", () => {
+    t.resourceCountIs("AWS::DynamoDB::Table", 1);
+    t.hasResource("AWS::DynamoDB::Table", {
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
+      Properties: {
+        KeySchema: [
+          { AttributeName: "pk", KeyType: "HASH" },
+          { AttributeName: "sk", KeyType: "RANGE" },
+        ],
+        BillingMode: "PAY_PER_REQUEST",
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        StreamSpecification: { StreamViewType: "NEW_IMAGE" },
+        SSESpecification: { SSEEnabled: true, SSEType: "KMS", KMSMasterKeyId: getAtt(keyId()) },
+      },
+    });
+  });
+
+  it("has the two finance GSIs, projection ALL, on string keys", () => {
+    const table = Object.values(json.Resources).find((r) => r.Type === "AWS::DynamoDB::Table");
+    const gsis = table?.Properties?.GlobalSecondaryIndexes as { IndexName: string }[];
+    expect(gsis).toEqual(
+      expect.arrayContaining([
+        {
+          IndexName: "byPeriodStatus",
+          KeySchema: [
+            { AttributeName: "gsi1pk", KeyType: "HASH" },
+            { AttributeName: "gsi1sk", KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "ALL" },
+        },
+        {
+          IndexName: "byBeneficiary",
+          KeySchema: [
+            { AttributeName: "gsi2pk", KeyType: "HASH" },
+            { AttributeName: "gsi2sk", KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "ALL" },
+        },
+      ]),
+    );
+    expect(gsis).toHaveLength(2);
+    const attrs = table?.Properties?.AttributeDefinitions as {
+      AttributeName: string;
+      AttributeType: string;
+    }[];
+    expect(attrs.map((a) => a.AttributeName).sort()).toEqual([
+      "gsi1pk",
+      "gsi1sk",
+      "gsi2pk",
+      "gsi2sk",
+      "pk",
+      "sk",
+    ]);
+    expect(new Set(attrs.map((a) => a.AttributeType))).toEqual(new Set(["S"]));
+  });
+});
+
+describe("Autogrant-jinan: queues", () => {
+  it("has six queues, every one encrypted with the city key", () => {
+    t.resourceCountIs("AWS::SQS::Queue", 6);
+    for (const queue of Object.values(t.findResources("AWS::SQS::Queue"))) {
+      expect(queue.Properties).toMatchObject(kmsOf());
+    }
+  });
+
+  it("ingest: DLQ after receiveLimit deliveries, visibility 6× the function timeout", () => {
+    t.hasResourceProperties("AWS::SQS::Queue", {
+      QueueName: "autogrant-jinan-ingest",
+      VisibilityTimeout: 6 * ops.ingest.timeoutSeconds,
+      RedrivePolicy: {
+        deadLetterTargetArn: getAtt(queueId("autogrant-jinan-ingest-dlq")),
+        maxReceiveCount: ops.ingest.receiveLimit,
+      },
+    });
+    const fn = logicalId(json, "AWS::Lambda::Function", (p) => p.FunctionName === "autogrant-jinan-ingest");
+    const timeout = json.Resources[fn]?.Properties?.Timeout as number;
+    expect(timeout).toBe(ops.ingest.timeoutSeconds);
+    const queue = json.Resources[queueId("autogrant-jinan-ingest")];
+    expect(queue?.Properties?.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  it("payouts: FIFO without content-based dedup, FIFO DLQ", () => {
+    t.hasResourceProperties("AWS::SQS::Queue", {
+      QueueName: "autogrant-jinan-payouts.fifo",
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      RedrivePolicy: { deadLetterTargetArn: getAtt(queueId("autogrant-jinan-payouts-dlq.fifo")) },
+    });
+    t.hasResourceProperties("AWS::SQS::Queue", {
+      QueueName: "autogrant-jinan-payouts-dlq.fifo",
+      FifoQueue: true,
+    });
+  });
+
+  it("every queue denies requests without TLS", () => {
+    const policies = Object.values(t.findResources("AWS::SQS::QueuePolicy"));
+    const covered = policies
+      .filter((p) =>
+        p.Properties.PolicyDocument.Statement.some(
+          (s: Record<string, unknown>) =>
+            s.Effect === "Deny" &&
+            s.Action === "sqs:*" &&
+            JSON.stringify(s.Condition) === JSON.stringify({ Bool: { "aws:SecureTransport": "false" } }),
+        ),
+      )
+      .flatMap((p) => p.Properties.Queues);
+    const queues = Object.keys(t.findResources("AWS::SQS::Queue")).map(ref);
+    expect(covered).toEqual(expect.arrayContaining(queues));
+    expect(covered).toHaveLength(queues.length);
+  });
+
+  const allows = (queueName: string) => {
+    const policy = Object.values(t.findResources("AWS::SQS::QueuePolicy")).find(
+      (p) => JSON.stringify(p.Properties.Queues) === JSON.stringify([ref(queueId(queueName))]),
+    );
+    return policy?.Properties.PolicyDocument.Statement.filter(
+      (s: { Effect: string }) => s.Effect === "Allow",
+    );
+  };
+
+  it("only the registry may send to ingest, and read back from rejected", () => {
+    expect(allows("autogrant-jinan-ingest")).toEqual([
+      expect.objectContaining({
+        Action: "sqs:SendMessage",
+        Principal: { AWS: ops.registryPrincipals[0] },
+        Resource: getAtt(queueId("autogrant-jinan-ingest")),
+      }),
+    ]);
+    expect(allows("autogrant-jinan-rejected")).toEqual([
+      expect.objectContaining({
+        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"],
+        Principal: { AWS: ops.registryPrincipals[0] },
+      }),
+    ]);
+  });
+
+  it("only finance may receive and delete payouts; DLQs allow no one outside", () => {
+    expect(allows("autogrant-jinan-payouts.fifo")).toEqual([
+      expect.objectContaining({
+        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"],
+        Principal: { AWS: ops.financePrincipals[0] },
+      }),
+    ]);
+    for (const q of ["ingest-dlq", "payouts-dlq.fifo", "relay-failures"]) {
+      expect(allows(`autogrant-jinan-${q}`)).toEqual([]);
+    }
+  });
+
+  it("the key lets registry and finance use it only through SQS, for their own queues", () => {
+    const statements = Object.values(t.findResources("AWS::KMS::Key"))[0]?.Properties.KeyPolicy.Statement;
+    const sqsArn = (name: string) => ({
+      "Fn::Join": [
+        "",
+        ["arn:", ref("AWS::Partition"), ":sqs:", ref("AWS::Region"), ":", ref("AWS::AccountId"), `:${name}`],
+      ],
+    });
+    const viaSqs = { "Fn::Join": ["", ["sqs.", ref("AWS::Region"), ".", ref("AWS::URLSuffix")]] };
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Sid: "RegistryUsesKeyViaSqs",
+          Principal: { AWS: ops.registryPrincipals[0] },
+          Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+          Condition: {
+            StringEquals: {
+              "kms:ViaService": viaSqs,
+              "kms:EncryptionContext:aws:sqs:arn": [
+                sqsArn("autogrant-jinan-ingest"),
+                sqsArn("autogrant-jinan-rejected"),
+              ],
+            },
+          },
+        }),
+        expect.objectContaining({
+          Sid: "FinanceUsesKeyViaSqs",
+          Principal: { AWS: ops.financePrincipals[0] },
+          Action: "kms:Decrypt",
+          Condition: {
+            StringEquals: {
+              "kms:ViaService": viaSqs,
+              "kms:EncryptionContext:aws:sqs:arn": [sqsArn("autogrant-jinan-payouts.fifo")],
+            },
+          },
+        }),
+      ]),
+    );
+    // Every statement naming an outside principal carries the SQS-only condition.
+    for (const s of statements.filter(
+      (s: { Principal: { AWS?: unknown } }) => typeof s.Principal.AWS === "string",
+    )) {
+      expect(s.Condition.StringEquals["kms:ViaService"]).toEqual(viaSqs);
+    }
+  });
+});
+
+describe("Autogrant-jinan: functions and event sources", () => {
+  it("both functions: nodejs22.x on arm64, source maps on, own log group with retention", () => {
+    t.resourcePropertiesCountIs(
+      "AWS::Lambda::Function",
+      { Runtime: "nodejs22.x", Architectures: ["arm64"] },
+      2,
+    );
+    for (const name of ["ingest", "relay"]) {
+      const logs = logicalId(
+        json,
+        "AWS::Logs::LogGroup",
+        (p) => p.LogGroupName === `/aws/lambda/autogrant-jinan-${name}`,
+      );
+      expect(json.Resources[logs]?.Properties?.RetentionInDays).toBe(365);
+      t.hasResourceProperties("AWS::Lambda::Function", {
+        FunctionName: `autogrant-jinan-${name}`,
+        Handler: "index.handler",
+        LoggingConfig: { LogGroup: ref(logs) },
+        Environment: {
+          Variables: Match.objectLike({ AUTOGRANT_CITY: "jinan", NODE_OPTIONS: "--enable-source-maps" }),
+        },
+      });
+    }
+  });
+
+  it("ingest: env names the table and rejected queue; SQS source with partial batch failures and config limits", () => {
+    const fn = logicalId(json, "AWS::Lambda::Function", (p) => p.FunctionName === "autogrant-jinan-ingest");
+    t.hasResourceProperties("AWS::Lambda::Function", {
+      FunctionName: "autogrant-jinan-ingest",
+      Environment: {
+        Variables: Match.objectLike({
+          TABLE_NAME: ref(logicalId(json, "AWS::DynamoDB::Table", () => true)),
+          REJECTED_QUEUE_URL: ref(queueId("autogrant-jinan-rejected")),
+        }),
+      },
+    });
+    t.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FunctionName: ref(fn),
+      EventSourceArn: getAtt(queueId("autogrant-jinan-ingest")),
+      BatchSize: ops.ingest.batchSize,
+      ScalingConfig: { MaximumConcurrency: ops.ingest.maxConcurrency },
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+  });
+
+  it("relay: stream source filtered to payout/release INSERTs, bisecting, bounded, with an on-failure queue", () => {
+    const fn = logicalId(json, "AWS::Lambda::Function", (p) => p.FunctionName === "autogrant-jinan-relay");
+    const table = logicalId(json, "AWS::DynamoDB::Table", () => true);
+    t.hasResourceProperties("AWS::Lambda::Function", {
+      FunctionName: "autogrant-jinan-relay",
+      Environment: {
+        Variables: Match.objectLike({ PAYOUTS_QUEUE_URL: ref(queueId("autogrant-jinan-payouts.fifo")) }),
+      },
+    });
+    const esm = logicalId(
+      json,
+      "AWS::Lambda::EventSourceMapping",
+      (p) => JSON.stringify(p.FunctionName) === JSON.stringify(ref(fn)),
+    );
+    const props = json.Resources[esm]?.Properties ?? {};
+    expect(props).toMatchObject({
+      EventSourceArn: getAtt(table, "StreamArn"),
+      BatchSize: ops.relay.batchSize,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: ops.relay.retryAttempts,
+      MaximumRecordAgeInSeconds: ops.relay.maxRecordAgeHours * 3600,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      DestinationConfig: { OnFailure: { Destination: getAtt(queueId("autogrant-jinan-relay-failures")) } },
+    });
+    expect(props.MaximumRecordAgeInSeconds as number).toBeLessThan(24 * 3600);
+    const filters = (props.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+    expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
+      { eventName: ["INSERT"], dynamodb: { NewImage: { entity: { S: ["payout", "release"] } } } },
+    ]);
+  });
+});
+
+describe("Autogrant-jinan: alarms, tags, outputs", () => {
+  it("alarms on each DLQ's depth, the ingest queue's oldest message, and each function's errors and throttles", () => {
+    const topic = logicalId(json, "AWS::SNS::Topic", () => true);
+    const alarms = Object.values(t.findResources("AWS::CloudWatch::Alarm")).map((a) => a.Properties);
+    const on = (metric: string, dimension: unknown) =>
+      alarms.filter(
+        (a) => a.MetricName === metric && JSON.stringify(a.Dimensions[0].Value) === JSON.stringify(dimension),
+      );
+    for (const q of ["ingest-dlq", "payouts-dlq.fifo", "relay-failures"]) {
+      const [alarm] = on(
+        "ApproximateNumberOfMessagesVisible",
+        getAtt(queueId(`autogrant-jinan-${q}`), "QueueName"),
+      );
+      expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: "GreaterThanThreshold" });
+    }
+    expect(
+      on("ApproximateAgeOfOldestMessage", getAtt(queueId("autogrant-jinan-ingest"), "QueueName")),
+    ).toHaveLength(1);
+    for (const name of ["ingest", "relay"]) {
+      const fn = ref(
+        logicalId(json, "AWS::Lambda::Function", (p) => p.FunctionName === `autogrant-jinan-${name}`),
+      );
+      expect(on("Errors", fn)).toHaveLength(1);
+      expect(on("Throttles", fn)).toHaveLength(1);
+    }
+    expect(alarms).toHaveLength(8);
+    for (const a of alarms) expect(a.AlarmActions).toEqual([ref(topic)]);
+  });
+
+  it("the alarm topic is encrypted with the city key, TLS-only, and mails alarmEmails", () => {
+    t.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: getAtt(keyId()) });
+    t.hasResourceProperties("AWS::SNS::TopicPolicy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        ]),
+      },
+    });
+    const subs = Object.values(t.findResources("AWS::SNS::Subscription")).map((s) => s.Properties);
+    expect(subs.map((s) => [s.Protocol, s.Endpoint])).toEqual(ops.alarmEmails.map((e) => ["email", e]));
+  });
+
+  it("tags every taggable resource app=autogrant and city=jinan", () => {
+    const taggable = Object.entries(json.Resources).filter(([, r]) => r.Properties && "Tags" in r.Properties);
+    expect(taggable.length).toBeGreaterThanOrEqual(20);
+    for (const [, r] of taggable) {
+      expect(r.Properties?.Tags).toEqual(
+        expect.arrayContaining([
+          { Key: "app", Value: "autogrant" },
+          { Key: "city", Value: "jinan" },
+        ]),
+      );
+    }
+    // Types CloudFormation can tag that must carry them.
+    for (const type of [
+      "AWS::KMS::Key",
+      "AWS::DynamoDB::Table",
+      "AWS::SQS::Queue",
+      "AWS::Lambda::Function",
+      "AWS::SNS::Topic",
+      "AWS::IAM::Role",
+      "AWS::Logs::LogGroup",
+    ]) {
+      for (const r of Object.values(t.findResources(type))) expect(r.Properties.Tags).toBeDefined();
+    }
+  });
+
+  it("outputs the queue URLs the registry and finance need", () => {
+    expect(Object.keys(json.Outputs ?? {}).sort()).toEqual([
+      "IngestQueueUrl",
+      "PayoutsQueueUrl",
+      "RejectedQueueUrl",
+      "TableName",
+    ]);
+  });
+});
