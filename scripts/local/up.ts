@@ -1,0 +1,24 @@
+/**
+ * Starts DynamoDB Local and the SQS emulator and keeps them up until Ctrl-C.
+ *
+ *   npx tsx scripts/local/up.ts
+ *
+ * Prints the endpoints as environment assignments. Exporting them before `npx vitest run`
+ * makes the test global setup reuse these engines instead of starting its own.
+ */
+import { startEngines } from "./engines";
+
+const started = performance.now();
+const engines = await startEngines();
+const ms = Math.round(performance.now() - started);
+
+console.log(`engines up in ${ms} ms`);
+console.log(`export AUTOGRANT_LOCAL_DYNAMODB_ENDPOINT=${engines.dynamodb.endpoint}`);
+console.log(`export AUTOGRANT_LOCAL_SQS_ENDPOINT=${engines.sqs.endpoint}`);
+console.log("Ctrl-C to stop");
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    void engines.stop().finally(() => process.exit(0));
+  });
+}
