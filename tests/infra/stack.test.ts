@@ -341,6 +341,36 @@ describe("Autogrant-jinan: alarms, tags, outputs", () => {
         ]),
       },
     });
+    // CloudWatch may publish, but only for this account's alarms (alarm ARNs are arn:…:alarm:<name>).
+    t.hasResourceProperties("AWS::SNS::TopicPolicy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: "sns:Publish",
+            Condition: {
+              ArnLike: {
+                "aws:SourceArn": {
+                  "Fn::Join": [
+                    "",
+                    [
+                      "arn:",
+                      ref("AWS::Partition"),
+                      ":cloudwatch:",
+                      ref("AWS::Region"),
+                      ":",
+                      ref("AWS::AccountId"),
+                      ":alarm:*",
+                    ],
+                  ],
+                },
+              },
+            },
+          }),
+        ]),
+      },
+    });
     const subs = Object.values(t.findResources("AWS::SNS::Subscription")).map((s) => s.Properties);
     expect(subs.map((s) => [s.Protocol, s.Endpoint])).toEqual(ops.alarmEmails.map((e) => ["email", e]));
   });
