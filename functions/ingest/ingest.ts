@@ -1,0 +1,77 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSRecord } from "aws-lambda";
+import { parseMessage, type Rejection } from "../../shared/contract";
+import type { DynamoLedger } from "../../shared/ledger/dynamo-ledger";
+import { FactWaitingError, RejectionNotPublishedError } from "./errors";
+
+export interface IngestDependencies {
+  ledger: DynamoLedger;
+  sqs: SQSClient;
+  rejectedQueueUrl: string;
+  logger: Logger;
+  metrics: Metrics;
+  clock?: () => string;
+}
+
+/**
+ * One SQS record: parse with the contract, apply through the ledger. A permanent rejection is published
+ * to the rejected queue and acknowledged; a waiting fact throws so that only it comes back.
+ */
+export function createRecordHandler(deps: IngestDependencies) {
+  const { ledger, logger, metrics } = deps;
+  const clock = deps.clock ?? (() => new Date().toISOString());
+  const context = { city: ledger.city.city, districtIds: ledger.city.districtIds };
+
+  const reject = async (rejection: Rejection) => {
+    const record = { ...rejection, receivedAt: clock() };
+    try {
+      await deps.sqs.send(
+        new SendMessageCommand({ QueueUrl: deps.rejectedQueueUrl, MessageBody: JSON.stringify(record) }),
+      );
+    } catch (cause) {
+      throw new RejectionNotPublishedError(`rejected queue: ${(cause as Error).message}`, { cause });
+    }
+    logger.warn("rejected", { reason: rejection.reason, detail: rejection.detail });
+    const metric = metrics.singleMetric();
+    metric.addDimension("reason", rejection.reason);
+    metric.addMetric("Rejections", MetricUnit.Count, 1);
+  };
+
+  return async (record: SQSRecord): Promise<void> => {
+    const parsed = parseMessage(record.body, context);
+    if (!parsed.ok) return reject(parsed.rejection);
+    const { message } = parsed;
+    logger.appendKeys({ messageId: message.id, source: message.source, type: message.type });
+    try {
+      const { decision, attempts } = await ledger.apply(message, clock);
+      if (attempts > 1) metrics.addMetric("RetriedConflicts", MetricUnit.Count, attempts - 1);
+      switch (decision.outcome) {
+        case "rejected":
+          return await reject(decision.rejection);
+        case "waiting":
+          metrics.addMetric("FactsWaiting", MetricUnit.Count, 1);
+          throw new FactWaitingError(decision.detail);
+        case "duplicate":
+          metrics.addMetric("Duplicates", MetricUnit.Count, 1);
+          logger.info("duplicate");
+          return;
+        case "applied": {
+          const payouts = decision.writes.payouts;
+          metrics.addMetric("FactsApplied", MetricUnit.Count, 1);
+          metrics.addMetric("Payouts", MetricUnit.Count, payouts.filter((p) => p.kind === "payout").length);
+          metrics.addMetric(
+            "Clawbacks",
+            MetricUnit.Count,
+            payouts.filter((p) => p.kind === "clawback").length,
+          );
+          logger.info("applied", { reason: decision.reason, payoutIds: payouts.map((p) => p.payoutId) });
+          return;
+        }
+      }
+    } finally {
+      logger.removeKeys(["messageId", "source", "type"]);
+    }
+  };
+}

@@ -1,0 +1,209 @@
+import { QueryCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { beforeAll, describe, expect, test } from "vitest";
+import { createLedgerTable } from "../../scripts/local/resources";
+import { parseMessage } from "../../shared/contract";
+import type { PayoutMessage } from "../../shared/decisions/payouts";
+import { allocate } from "../../shared/ledger/budgets";
+import { DynamoLedger } from "../../shared/ledger/dynamo-ledger";
+import { LedgerContentionError } from "../../shared/ledger/errors";
+import { readCity } from "../../shared/policy/files";
+import { simulate } from "../../shared/simulate/simulate";
+import { dynamoClient, uniqueName } from "../support/engines";
+import { type ScenarioEvent, toLine } from "../support/scenarios";
+
+const client = dynamoClient();
+const NOW = () => "2026-01-01T00:00:00.000Z";
+
+async function ledgerFor(cityId: string) {
+  const table = uniqueName(`ledger-${cityId}`);
+  await createLedgerTable(client, table);
+  return new DynamoLedger(client, table, readCity(cityId));
+}
+
+function messages(cityId: string, events: ScenarioEvent[]) {
+  const city = readCity(cityId);
+  return events.map((e, i) => {
+    const parsed = parseMessage(toLine(e, i, cityId), { city: cityId, districtIds: city.districtIds });
+    if (!parsed.ok) throw new Error(parsed.rejection.detail);
+    return parsed.message;
+  });
+}
+
+async function payoutsIn(ledger: DynamoLedger): Promise<PayoutMessage[]> {
+  const items = await client.send(new ScanCommand({ TableName: ledger.table, ConsistentRead: true }));
+  return (items.Items ?? [])
+    .filter((i) => i.entity?.S === "payout")
+    .map((i) => JSON.parse(i.message?.S ?? "{}"));
+}
+
+const sum = (payouts: PayoutMessage[]) => payouts.reduce((total, p) => total + BigInt(p.amountFen), 0n);
+
+describe("DynamoLedger on DynamoDB Local", () => {
+  let ledger: DynamoLedger;
+  beforeAll(async () => {
+    ledger = await ledgerFor("jinan");
+  });
+
+  test("the worked example, fact by fact, writes what the in-memory ledger writes", async () => {
+    const events: ScenarioEvent[] = [
+      { type: "district.target.set", data: { district: "370102", year: 2024, target: 1 } },
+      {
+        type: "hte.certification.granted",
+        data: {
+          certificateNo: "W0",
+          enterprise: "W0",
+          kind: "first",
+          scale: "below",
+          district: "370102",
+          issuedOn: "2024-03-01",
+        },
+      },
+      {
+        type: "hte.certification.granted",
+        data: {
+          certificateNo: "W1",
+          enterprise: "W1",
+          kind: "first",
+          scale: "above",
+          district: "370102",
+          incubator: "qilu-incubator",
+          issuedOn: "2024-11-20",
+        },
+      },
+      {
+        type: "hte.certification.revoked",
+        data: { certificateNo: "W1", revokedOn: "2025-03-01", reason: "撤销" },
+      },
+    ];
+    const stored = await ledgerFor("jinan");
+    for (const message of messages("jinan", events)) await stored.apply(message, NOW);
+    const reference = simulate(
+      events.map((e, i) => toLine(e, i, "jinan")),
+      readCity("jinan"),
+      NOW,
+    );
+    const key = (p: PayoutMessage) => `${p.payoutId} ${p.amount}`;
+    expect((await payoutsIn(stored)).map(key).sort()).toEqual(
+      (reference.messages as PayoutMessage[]).map(key).sort(),
+    );
+  });
+
+  test("a redelivered fact is recognised from its receipt and writes nothing", async () => {
+    const [message] = messages("jinan", [
+      {
+        type: "innovation-center.accredited",
+        id: "ic-1",
+        data: { enterprise: "R1", level: "national", accreditedOn: "2024-09-01" },
+      },
+    ]);
+    if (!message) throw new Error("no message");
+    const first = await ledger.apply(message, NOW);
+    const again = await ledger.apply(message, NOW);
+    expect(first.decision.outcome).toBe("applied");
+    expect(again.decision.outcome).toBe("duplicate");
+    expect(again.capacity.transactions).toBe(0);
+  });
+
+  test("contention: 20 concurrent vouchers for one enterprise passing the cap by 0.01 — the cap holds to the fen", async () => {
+    const stored = await ledgerFor("jinan");
+    const events = Array.from(
+      { length: 20 },
+      (_, i): ScenarioEvent => ({
+        type: "voucher.redeemed",
+        id: `cap-${i}`,
+        data: {
+          voucherId: `CAP-${i}`,
+          holder: { ref: "CAPPED", kind: "sme" },
+          voucherType: "testing",
+          eligibleSpend: i === 0 ? "50000.01" : "50000",
+          redeemedOn: "2024-05-10",
+        },
+      }),
+    );
+    const results = await Promise.all(messages("jinan", events).map((m) => stored.apply(m, NOW)));
+    const payouts = await payoutsIn(stored);
+    expect(results.every((r) => r.decision.outcome === "applied")).toBe(true);
+    expect(sum(payouts)).toBe(50_000_000n); // 500,000.00: 50% of 1,000,000.01 capped
+    const retries = results.reduce((n, r) => n + r.attempts - 1, 0);
+    console.log(`cap contention: 20 facts, ${retries} conflict retries`);
+  });
+
+  test("contention: 50 concurrent payouts against a budgeted program never exceed the budget", async () => {
+    const stored = await ledgerFor("chongqing");
+    const program = stored.city.program("chongqing-2017", "carrier-hte-bonus");
+    const budget = program?.budgetsYuan?.["2018"];
+    expect(budget).toBeDefined();
+    const events = Array.from(
+      { length: 50 },
+      (_, i): ScenarioEvent => ({
+        type: "hte.certification.granted",
+        id: `budget-${i}`,
+        data: {
+          certificateNo: `B${i}`,
+          enterprise: `B${i}`,
+          kind: "first",
+          scale: "above",
+          district: "500112",
+          incubator: "cq-incubator",
+          issuedOn: "2018-06-01",
+        },
+      }),
+    );
+    // A fact that loses every race is left for its queue to redeliver; here the test redelivers it.
+    const applyUntilDecided = async (
+      m: Parameters<DynamoLedger["apply"]>[0],
+    ): Promise<Awaited<ReturnType<DynamoLedger["apply"]>>> => {
+      try {
+        return await stored.apply(m, NOW);
+      } catch (error) {
+        if (!(error instanceof LedgerContentionError)) throw error;
+        redeliveries++;
+        return applyUntilDecided(m);
+      }
+    };
+    let redeliveries = 0;
+    const results = await Promise.all(messages("chongqing", events).map(applyUntilDecided));
+    expect(results.every((r) => r.decision.outcome === "applied")).toBe(true);
+    const bonus = (await payoutsIn(stored)).filter((p) => p.program === "carrier-hte-bonus");
+    const payable = bonus.filter((p) => p.status === "payable");
+    expect(bonus).toHaveLength(50);
+    expect(sum(payable)).toBeLessThanOrEqual(budget ?? 0n);
+    expect(sum(payable) + 5_000_000n).toBeGreaterThan(budget ?? 0n); // filled up to the last whole payout
+    const held = await client.send(
+      new QueryCommand({
+        TableName: stored.table,
+        IndexName: "byPeriodStatus",
+        KeyConditionExpression: "gsi1pk = :pk AND begins_with(gsi1sk, :program)",
+        ExpressionAttributeValues: {
+          ":pk": { S: "2018#awaiting-budget" },
+          ":program": { S: "carrier-hte-bonus#" },
+        },
+      }),
+    );
+    expect(held.Items?.length).toBe(50 - payable.length);
+    const retries = results.reduce((n, r) => n + r.attempts - 1, 0);
+    // Allocating 3 more payouts' worth releases the three oldest held payouts, in order.
+    const heldOldest = (held.Items ?? []).map((i) => JSON.parse(i.message?.S ?? "{}") as PayoutMessage);
+    const { releases, budget: after } = await allocate(client, stored.table, stored.city, {
+      policyVersion: "chongqing-2017",
+      programId: "carrier-hte-bonus",
+      period: 2018,
+      addedFen: 15_000_000n,
+      now: "2026-02-01T00:00:00.000Z",
+    });
+    expect(releases.map((r) => r.payoutId)).toEqual(heldOldest.slice(0, 3).map((p) => p.payoutId));
+    expect(after.committedFen).toBeLessThanOrEqual(after.allocatedFen);
+    expect(after.committedFen).toBe(sum(payable) + 15_000_000n);
+    const scanned = await client.send(new ScanCommand({ TableName: stored.table, ConsistentRead: true }));
+    const releasedIds = new Set(releases.map((r) => `payout#${r.payoutId}`));
+    const statuses = (scanned.Items ?? [])
+      .filter((i) => releasedIds.has(i.pk?.S ?? ""))
+      .map((i) => i.status?.S);
+    expect(statuses).toEqual(["payable", "payable", "payable"]);
+    expect((scanned.Items ?? []).filter((i) => i.entity?.S === "release")).toHaveLength(3);
+    console.log(
+      `budget contention: 50 facts, ${payable.length} payable, ${50 - payable.length} held, ` +
+        `${retries} conflict retries, ${redeliveries} redeliveries`,
+    );
+  });
+});

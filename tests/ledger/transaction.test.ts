@@ -1,0 +1,96 @@
+import { describe, expect, test } from "vitest";
+import { parseMessage } from "../../shared/contract";
+import type { Decision } from "../../shared/decisions/items";
+import { MAX_TRANSACTION_ITEMS, transactionFor } from "../../shared/ledger/transaction";
+import { readCity } from "../../shared/policy/files";
+import { MemoryLedger } from "../../shared/simulate/memory-ledger";
+import { toLine } from "../support/scenarios";
+
+const city = readCity("jinan");
+const context = { city: "jinan", districtIds: city.districtIds };
+const NOW = "2024-11-20T01:30:02.114Z";
+
+function applyAll(ledger: MemoryLedger, events: Parameters<typeof toLine>[0][]): Decision[] {
+  return events.map((event, i) => {
+    const parsed = parseMessage(toLine(event, i, "jinan"), context);
+    if (!parsed.ok) throw new Error(parsed.rejection.detail);
+    return ledger.apply(parsed.message, NOW);
+  });
+}
+
+const target = { type: "district.target.set", data: { district: "370102", year: 2024, target: 0 } };
+const grant = {
+  type: "hte.certification.granted",
+  id: "CERT-2024-370102-00017",
+  time: "2024-11-20T09:30:00+08:00",
+  data: {
+    certificateNo: "GR1",
+    enterprise: "E1",
+    kind: "first",
+    scale: "above",
+    district: "370102",
+    incubator: "qilu",
+    issuedOn: "2024-11-20",
+  },
+};
+
+describe("the transaction a fact produces (built, not sent)", () => {
+  test("a certification: receipt, fact, three units, three payouts — each conditioned", () => {
+    const decisions = applyAll(new MemoryLedger(city), [target, grant]);
+    const decision = decisions[1];
+    if (decision?.outcome !== "applied") throw new Error("expected applied");
+    const { TransactItems = [] } = transactionFor("ledger-jinan", decision.writes);
+    const summary = TransactItems.map((t) => {
+      const op = t.Put ?? t.ConditionCheck;
+      const key = t.Put ? t.Put.Item?.pk?.S : t.ConditionCheck?.Key?.pk?.S;
+      return [t.Put ? "Put" : "ConditionCheck", key?.split("#")[0], op?.ConditionExpression];
+    });
+    expect(summary).toEqual([
+      ["Put", "receipt", "attribute_not_exists(pk)"],
+      ["Put", "fact", "attribute_not_exists(pk)"],
+      ["Put", "unit", "attribute_not_exists(pk)"],
+      ["Put", "unit", "attribute_not_exists(pk)"],
+      ["Put", "unit", "#version = :version"],
+      ["Put", "payout", "attribute_not_exists(pk)"],
+      ["Put", "payout", "attribute_not_exists(pk)"],
+      ["Put", "payout", "attribute_not_exists(pk)"],
+    ]);
+    // The district unit existed (the target made it): its write is conditioned on the version read.
+    expect(TransactItems[4]?.Put?.ExpressionAttributeValues).toEqual({ ":version": { N: "1" } });
+    expect(TransactItems.every((t) => (t.Put ?? t.ConditionCheck)?.TableName === "ledger-jinan")).toBe(true);
+  });
+
+  test("a recovery checks the standing default it was judged against", () => {
+    const decisions = applyAll(new MemoryLedger(city), [
+      {
+        type: "loan.filed",
+        data: { loanId: "L1", bank: "B1", borrower: "E1", principal: "5000000", filedOn: "2024-02-01" },
+      },
+      {
+        type: "loan.defaulted",
+        data: { loanId: "L1", nonPerformingPrincipal: "2000000", confirmedOn: "2025-01-15" },
+      },
+      { type: "loan.recovered", data: { loanId: "L1", recovered: "500000", recoveredOn: "2025-06-30" } },
+    ]);
+    const decision = decisions[2];
+    if (decision?.outcome !== "applied") throw new Error("expected applied");
+    const checks = transactionFor("t", decision.writes).TransactItems?.filter((t) => t.ConditionCheck);
+    expect(
+      checks?.map((c) => [c.ConditionCheck?.Key?.pk?.S, c.ConditionCheck?.ExpressionAttributeValues]),
+    ).toEqual([["fact#loan.defaulted#L1", { ":version": { N: "1" } }]]);
+  });
+
+  test("a duplicate is recognised without a transaction", () => {
+    const decisions = applyAll(new MemoryLedger(city), [grant, grant]);
+    expect(decisions.map((d) => d.outcome)).toEqual(["applied", "duplicate"]);
+  });
+
+  test("more than 100 actions is refused before sending", () => {
+    const decision = applyAll(new MemoryLedger(city), [grant])[0];
+    if (decision?.outcome !== "applied") throw new Error("expected applied");
+    const [payout] = decision.writes.payouts;
+    if (!payout) throw new Error("expected a payout");
+    const payouts = Array.from({ length: MAX_TRANSACTION_ITEMS }, () => payout);
+    expect(() => transactionFor("t", { ...decision.writes, payouts })).toThrow(/100-action limit/);
+  });
+});
