@@ -12,8 +12,11 @@ const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
 console.log(`properties: seed ${SEED} (PROPERTY_SEED=${SEED} replays), ${RUNS} runs`);
 
 const districts = ["370102", "370103", "jinan-hitech-zone"];
-const day = (year: number, d: number) => `${year}-${String(1 + (d % 12)).padStart(2, "0")}-${String(1 + (d % 28)).padStart(2, "0")}`;
-const money = fc.integer({ min: 1, max: 4_000_000_00 }).map((fen) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, "0")}`);
+const day = (year: number, d: number) =>
+  `${year}-${String(1 + (d % 12)).padStart(2, "0")}-${String(1 + (d % 28)).padStart(2, "0")}`;
+const money = fc
+  .integer({ min: 1, max: 4_000_000_00 })
+  .map((fen) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, "0")}`);
 const year = fc.constantFrom(2022, 2023, 2024, 2025, 2026);
 
 /** One family of facts, conflict-free by construction: each has its own keys, dependents match originals. */
@@ -40,7 +43,11 @@ const certificate = (i: number) =>
         ...(c.incubator ? { incubator: c.incubator } : {}),
       };
       const grant = { type: "hte.certification.granted", id: `g${i}`, data };
-      const revoke = { type: "hte.certification.revoked", id: `r${i}`, data: { certificateNo: `GR${i}`, revokedOn: "2026-01-05", reason: "撤销" } };
+      const revoke = {
+        type: "hte.certification.revoked",
+        id: `r${i}`,
+        data: { certificateNo: `GR${i}`, revokedOn: "2026-01-05", reason: "撤销" },
+      };
       return c.revoked ? [grant, revoke] : [grant];
     });
 
@@ -70,13 +77,23 @@ const contract = (i: number) =>
         inCityTransformation: c.inCity,
         registeredOn: day(c.year, c.d),
       };
-      const cancel = { type: "tech-contract.cancelled", id: `x${i}`, data: { contractNo: `K${i}`, cancelledOn: "2026-01-05" } };
+      const cancel = {
+        type: "tech-contract.cancelled",
+        id: `x${i}`,
+        data: { contractNo: `K${i}`, cancelledOn: "2026-01-05" },
+      };
       return [{ type: "tech-contract.registered", id: `k${i}`, data }, ...(c.cancelled ? [cancel] : [])];
     });
 
 const voucher = (i: number) =>
   fc
-    .record({ holder: fc.constantFrom("E1", "T1"), type: fc.constantFrom("testing", "compute"), spend: money, year, d: fc.nat(400) })
+    .record({
+      holder: fc.constantFrom("E1", "T1"),
+      type: fc.constantFrom("testing", "compute"),
+      spend: money,
+      year,
+      d: fc.nat(400),
+    })
     .map((v): ScenarioEvent[] => [
       {
         type: "voucher.redeemed",
@@ -93,40 +110,82 @@ const voucher = (i: number) =>
 
 /** Replacing facts: distinct times, so the latest stands whatever the delivery order. */
 const rdFigures = (i: number) =>
-  fc.array(fc.record({ category: fc.constantFrom("tech-sme", "hte", "ic"), expense: money }), { minLength: 1, maxLength: 3 }).map((figures) =>
-    figures.map((f, n): ScenarioEvent => ({
-      type: "rd.expense.verified",
-      id: `rd${i}-${n}`,
-      time: `2025-0${n + 1}-01T09:${String(i).padStart(2, "0")}:00+08:00`,
-      data: { enterprise: `E${i % 3}`, fiscalYear: 2023 + (i % 3), category: f.category, rdExpense: f.expense, superDeduction: f.expense },
-    })),
-  );
+  fc
+    .array(fc.record({ category: fc.constantFrom("tech-sme", "hte", "ic"), expense: money }), {
+      minLength: 1,
+      maxLength: 3,
+    })
+    .map((figures) =>
+      figures.map(
+        (f, n): ScenarioEvent => ({
+          type: "rd.expense.verified",
+          id: `rd${i}-${n}`,
+          time: `2025-0${n + 1}-01T09:${String(i).padStart(2, "0")}:00+08:00`,
+          data: {
+            enterprise: `E${i % 3}`,
+            fiscalYear: 2023 + (i % 3),
+            category: f.category,
+            rdExpense: f.expense,
+            superDeduction: f.expense,
+          },
+        }),
+      ),
+    );
 
 const targets = (i: number) =>
   fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }).map((values) =>
-    values.map((target, n): ScenarioEvent => ({
-      type: "district.target.set",
-      id: `t${i}-${n}`,
-      time: `2024-0${n + 1}-01T09:${String(i).padStart(2, "0")}:00+08:00`,
-      data: { district: districts[i % districts.length], year: 2023 + (i % 3), target },
-    })),
+    values.map(
+      (target, n): ScenarioEvent => ({
+        type: "district.target.set",
+        id: `t${i}-${n}`,
+        time: `2024-0${n + 1}-01T09:${String(i).padStart(2, "0")}:00+08:00`,
+        data: { district: districts[i % districts.length], year: 2023 + (i % 3), target },
+      }),
+    ),
   );
 
 const loan = (i: number) =>
   fc
-    .record({ principal: fc.integer({ min: 100, max: 10_000_000 }), npp: fc.nat(100), recovered: fc.nat(100), filed: fc.nat(400), year })
+    .record({
+      principal: fc.integer({ min: 100, max: 10_000_000 }),
+      npp: fc.nat(100),
+      recovered: fc.nat(100),
+      filed: fc.nat(400),
+      year,
+    })
     .map((l): ScenarioEvent[] => {
       const npp = Math.floor((l.principal * l.npp) / 100);
       const recovered = Math.floor((npp * l.recovered) / 100);
       return [
-        { type: "loan.filed", id: `lf${i}`, data: { loanId: `L${i}`, bank: "B1", borrower: "E1", principal: String(l.principal), filedOn: day(l.year, l.filed) } },
-        { type: "loan.defaulted", id: `ld${i}`, data: { loanId: `L${i}`, nonPerformingPrincipal: String(npp), confirmedOn: "2026-01-05" } },
-        { type: "loan.recovered", id: `lr${i}`, data: { loanId: `L${i}`, recovered: String(recovered), recoveredOn: "2026-01-06" } },
+        {
+          type: "loan.filed",
+          id: `lf${i}`,
+          data: {
+            loanId: `L${i}`,
+            bank: "B1",
+            borrower: "E1",
+            principal: String(l.principal),
+            filedOn: day(l.year, l.filed),
+          },
+        },
+        {
+          type: "loan.defaulted",
+          id: `ld${i}`,
+          data: { loanId: `L${i}`, nonPerformingPrincipal: String(npp), confirmedOn: "2026-01-05" },
+        },
+        {
+          type: "loan.recovered",
+          id: `lr${i}`,
+          data: { loanId: `L${i}`, recovered: String(recovered), recoveredOn: "2026-01-06" },
+        },
       ];
     });
 
-const family = (i: number) => fc.oneof(certificate(i), contract(i), voucher(i), rdFigures(i), targets(i), loan(i));
-const stream = fc.integer({ min: 1, max: 40 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => family(i))).map((fs) => fs.flat()));
+const family = (i: number) =>
+  fc.oneof(certificate(i), contract(i), voucher(i), rdFigures(i), targets(i), loan(i));
+const stream = fc
+  .integer({ min: 1, max: 40 })
+  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => family(i))).map((fs) => fs.flat()));
 
 /** A stream as delivered: shuffled, some messages twice, some resent under a new id. */
 const delivered = stream.chain((events) =>
@@ -183,7 +242,11 @@ describe("properties of a conflict-free stream (fast-check)", () => {
           if (item.entity !== "unit") continue;
           const unit = item as UnitItem;
           const program = city.program(unit.policyVersion, unit.programId);
-          const cap = unit.capFen ?? (program && "capYuan" in program && typeof program.capYuan === "bigint" ? program.capYuan : undefined);
+          const cap =
+            unit.capFen ??
+            (program && "capYuan" in program && typeof program.capYuan === "bigint"
+              ? program.capYuan
+              : undefined);
           for (const paid of Object.values(unit.paidFen)) {
             expect(paid).toBeGreaterThanOrEqual(0n);
             if (cap !== undefined) expect(paid).toBeLessThanOrEqual(cap);
