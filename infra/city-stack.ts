@@ -4,6 +4,7 @@ import { parseCityConfig } from "../shared/policy/city";
 import { Alarms } from "./alarms";
 import { Functions } from "./functions";
 import { Ledger } from "./ledger";
+import { PartnerAccess } from "./partner-access";
 import { Queues } from "./queues";
 
 export interface CityStackProps extends StackProps {
@@ -35,6 +36,11 @@ export class CityStack extends Stack {
       key: ledger.key,
       ingestTimeout: Duration.seconds(ops.ingest.timeoutSeconds),
       receiveLimit: ops.ingest.receiveLimit,
+    });
+    new PartnerAccess(this, "PartnerAccess", {
+      city,
+      key: ledger.key,
+      queues,
       registryPrincipals: ops.registryPrincipals,
       financePrincipals: ops.financePrincipals,
     });

@@ -1,5 +1,4 @@
-import { ArnFormat, Duration, Stack } from "aws-cdk-lib";
-import { ArnPrincipal, type IPrincipal, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { Duration } from "aws-cdk-lib";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import {
   DeduplicationScope,
@@ -10,6 +9,11 @@ import {
 } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 
+/** `autogrant-<city>-<suffix>`: the queue's physical name, known before the queue exists. */
+export function queueName(city: string, suffix: string): string {
+  return `autogrant-${city}-${suffix}`;
+}
+
 export interface QueuesProps {
   city: string;
   key: IKey;
@@ -17,8 +21,6 @@ export interface QueuesProps {
   ingestTimeout: Duration;
   /** Deliveries of one ingest message before it is dead-lettered (city `operations.ingest.receiveLimit`). */
   receiveLimit: number;
-  registryPrincipals: readonly string[];
-  financePrincipals: readonly string[];
 }
 
 const RETENTION = Duration.days(14);
@@ -29,6 +31,7 @@ export const PAYOUTS_RECEIVE_LIMIT = 10;
  * The city's queues: registry → ingest (+DLQ), ingest → rejected (read back by the registry), relay →
  * payouts FIFO (+DLQ) → finance, and the relay's on-failure queue. All use the city key and deny non-TLS.
  * Names are fixed per city so that the key policy can name each queue without a dependency cycle.
+ * Who outside the account may use which queue: partner-access.ts.
  */
 export class Queues extends Construct {
   readonly ingest: Queue;
@@ -42,7 +45,7 @@ export class Queues extends Construct {
 
   constructor(scope: Construct, id: string, props: QueuesProps) {
     super(scope, id);
-    const name = (suffix: string) => `autogrant-${props.city}-${suffix}`;
+    const name = (suffix: string) => queueName(props.city, suffix);
     const common: QueueProps = {
       encryption: QueueEncryption.KMS,
       encryptionMasterKey: props.key,
@@ -75,50 +78,5 @@ export class Queues extends Construct {
       deadLetterQueue: { queue: this.payoutsDlq, maxReceiveCount: PAYOUTS_RECEIVE_LIMIT },
     });
     this.relayFailures = new Queue(this, "RelayFailures", { ...common, queueName: name("relay-failures") });
-
-    const registry = props.registryPrincipals.map((arn) => new ArnPrincipal(arn));
-    const finance = props.financePrincipals.map((arn) => new ArnPrincipal(arn));
-    allow(this.ingest, "RegistrySends", registry, ["sqs:SendMessage"]);
-    allow(this.rejected, "RegistryReadsRejections", registry, RECEIVE);
-    allow(this.payouts, "FinanceReceivesPayouts", finance, RECEIVE);
-
-    // The outside principals may use the key only through SQS, and only for their own queues.
-    const arnOf = (queueName: string) =>
-      Stack.of(this).formatArn({
-        service: "sqs",
-        resource: queueName,
-        arnFormat: ArnFormat.NO_RESOURCE_NAME,
-      });
-    const viaSqs = (queueNames: string[]) => ({
-      StringEquals: {
-        "kms:ViaService": `sqs.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`,
-        "kms:EncryptionContext:aws:sqs:arn": queueNames.map(arnOf),
-      },
-    });
-    props.key.addToResourcePolicy(
-      new PolicyStatement({
-        sid: "RegistryUsesKeyViaSqs",
-        principals: registry,
-        // SendMessage to an SSE-KMS queue needs GenerateDataKey and Decrypt; receiving needs Decrypt.
-        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-        resources: ["*"],
-        conditions: viaSqs([name("ingest"), name("rejected")]),
-      }),
-    );
-    props.key.addToResourcePolicy(
-      new PolicyStatement({
-        sid: "FinanceUsesKeyViaSqs",
-        principals: finance,
-        actions: ["kms:Decrypt"],
-        resources: ["*"],
-        conditions: viaSqs([name("payouts.fifo")]),
-      }),
-    );
   }
-}
-
-const RECEIVE = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"];
-
-function allow(queue: Queue, sid: string, principals: IPrincipal[], actions: string[]): void {
-  queue.addToResourcePolicy(new PolicyStatement({ sid, principals, actions, resources: [queue.queueArn] }));
 }
