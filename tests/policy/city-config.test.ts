@@ -1,0 +1,124 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { parseCityConfig } from "../../shared/policy/city";
+import { CityConfigError } from "../../shared/policy/errors";
+import { CITIES_DIR, cityIds, readCity } from "../../shared/policy/files";
+
+const jinan = () => JSON.parse(readFileSync(join(CITIES_DIR, "jinan.json"), "utf8"));
+type Edit = (city: ReturnType<typeof jinan>) => void;
+const program = (city: ReturnType<typeof jinan>, id: string) =>
+  city.policyVersions[0].programs.find((p: { id: string }) => p.id === id);
+
+describe("city files", () => {
+  test.each(cityIds())("%s loads and validates", (id) => {
+    expect(readCity(id).city).toBe(id);
+  });
+
+  test("jinan implements every row of its policy table", () => {
+    const ids = readCity("jinan").file.policyVersions[0]?.programs.map((p) => p.id);
+    expect(ids?.sort()).toEqual(
+      [
+        "carrier-national-award",
+        "carrier-hte-bonus",
+        "carrier-municipal-excellent",
+        "rd-subsidy",
+        "innovation-voucher",
+        "loan-risk-compensation",
+        "hte-first-award",
+        "hte-renewal-award",
+        "hte-district-bonus",
+        "innovation-center-award",
+        "first-purchase-developer",
+        "first-purchase-buyer",
+        "transfer-institution-turnover",
+        "transfer-institution-national",
+        "transfer-institution-provincial-demo",
+        "tech-contract-rd",
+        "tech-contract-service",
+        "sme-tech-purchase",
+      ].sort(),
+    );
+  });
+
+  const broken: [string, Edit, RegExp][] = [
+    [
+      "an amount that is not a yuan string names the program and field",
+      (c) => {
+        program(c, "hte-first-award").amountYuan.values.above = 300000;
+      },
+      /program hte-first-award\)\.amountYuan/,
+    ],
+    [
+      "a float rate is refused: rates are integer basis points",
+      (c) => {
+        program(c, "rd-subsidy").rate.values.hte.basisPoints = 2.5;
+      },
+      /program rd-subsidy\)\.rate/,
+    ],
+    [
+      "an unknown program kind",
+      (c) => {
+        program(c, "hte-renewal-award").kind = "lottery";
+      },
+      /program hte-renewal-award\)\.kind/,
+    ],
+    [
+      "a clause without its § reference",
+      (c) => {
+        program(c, "sme-tech-purchase").clause = "济南 三年行动计划";
+      },
+      /program sme-tech-purchase\)\.clause: must cite the clause/,
+    ],
+    [
+      "a beneficiary that is not a party of the trigger",
+      (c) => {
+        program(c, "carrier-hte-bonus").beneficiary = "bank";
+      },
+      /program carrier-hte-bonus\.beneficiary: 'bank' is not a party of hte\.certification\.granted/,
+    ],
+    [
+      "a window that is not whole years",
+      (c) => {
+        c.policyVersions[0].inForce.from = "2023-07-01";
+      },
+      /policyVersions\[0\] \(jinan-2023\)\.inForce\.from: must be 1 January/,
+    ],
+    [
+      "a budget outside the version's years",
+      (c) => {
+        program(c, "hte-first-award").budgetsYuan = { "2030": "1000000" };
+      },
+      /program hte-first-award\.budgetsYuan\.2030: outside the version's years 2023–2025/,
+    ],
+    [
+      "a district listed twice",
+      (c) => {
+        c.districts.push({ id: "370102", name: "历下区" });
+      },
+      /districts: 370102 is listed twice/,
+    ],
+    [
+      "an unknown field",
+      (c) => {
+        program(c, "rd-subsidy").capYaun = "1";
+      },
+      /program rd-subsidy\)/,
+    ],
+    [
+      "a receive limit below 5",
+      (c) => {
+        c.operations.ingest.receiveLimit = 2;
+      },
+      /operations\.ingest\.receiveLimit/,
+    ],
+  ];
+  test.each(broken)("a broken file fails naming the file and field: %s", (_name, edit, expected) => {
+    const city = jinan();
+    edit(city);
+    const load = () => parseCityConfig(city, "cities/jinan.json");
+    expect(load).toThrow(CityConfigError);
+    expect(load).toThrow(/^cities\/jinan\.json: invalid city configuration/);
+    expect(load).toThrow(expected);
+  });
+});
