@@ -8,7 +8,8 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import middy from "@middy/core";
 import type { Context, SQSEvent } from "aws-lambda";
 import { DynamoLedger } from "../../shared/ledger/dynamo-ledger";
-import { loadCity, requiredEnv } from "../lib/city";
+import { loadCity } from "../lib/city";
+import { requiredEnv } from "../lib/env";
 import { createRecordHandler } from "./ingest";
 
 const city = loadCity();

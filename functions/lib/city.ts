@@ -14,9 +14,3 @@ export function loadCity(): CityPolicy {
   if (!city) throw new Error("AUTOGRANT_CITY is not set: which city does this function serve?");
   return readCity(city);
 }
-
-export function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}

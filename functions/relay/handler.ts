@@ -4,7 +4,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import middy from "@middy/core";
 import type { Context, DynamoDBStreamEvent } from "aws-lambda";
-import { requiredEnv } from "../lib/city";
+import { requiredEnv } from "../lib/env";
 import { createRelayHandler } from "./relay";
 
 const logger = new Logger({

@@ -5,9 +5,11 @@ import { kindOf, type Program, programSchema } from "./kinds";
 import { PARTY_ROLES, type PartyContext } from "./parties";
 import { isoDate } from "./values";
 
-const principal = z.string().regex(/^arn:aws:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/, {
-  message: "must be an IAM role, user or account root ARN",
-});
+const principal = z
+  .string()
+  .regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/, {
+    message: "must be an IAM role, user or account root ARN",
+  });
 
 /** How the city's stack runs: queue limits, concurrency and who may send and receive. */
 const operationsSchema = z.strictObject({
