@@ -1,0 +1,177 @@
+/**
+ * The real handler modules (functions/ingest/handler.ts, functions/relay/handler.ts) loaded by
+ * loadHandlers and driven by the local event sources: a fact on the ingest queue becomes a payout
+ * on the payouts FIFO queue through the ledger table's stream, and concurrent invocations in one
+ * process keep their batch results apart.
+ */
+import { randomUUID } from "node:crypto";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSEvent, SQSRecord } from "aws-lambda";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { drainQueue, waitUntilQuiet } from "../../scripts/local/drain";
+import { type LocalHandlers, loadHandlers } from "../../scripts/local/handlers";
+import { createLocalResources, type LocalResources } from "../../scripts/local/resources";
+import { outboxFilter, SqsEventSource, StreamEventSource } from "../../scripts/local/runtime";
+import { dynamoClient, dynamoEndpoint, sqsClient, sqsEndpoint, uniqueName } from "../support/engines";
+import { usccFor } from "../support/parties";
+
+const ddb: DynamoDBClient = dynamoClient();
+const sqs: SQSClient = sqsClient();
+let resources: LocalResources;
+let handlers: LocalHandlers;
+
+beforeAll(async () => {
+  resources = await createLocalResources(ddb, sqs, uniqueName("rt"), {
+    receiveLimit: 5,
+    visibilityTimeoutSeconds: 1,
+  });
+  handlers = await loadHandlers({
+    city: "jinan",
+    dynamodbEndpoint: dynamoEndpoint(),
+    sqsEndpoint: sqsEndpoint(),
+    ...resources,
+  });
+});
+afterAll(() => {
+  ddb.destroy();
+  sqs.destroy();
+});
+
+function fact(type: string, data: Record<string, unknown>, id = randomUUID()): string {
+  return JSON.stringify({
+    specversion: "1.0",
+    id,
+    source: "registry/test",
+    type,
+    time: "2024-11-20T09:30:00+08:00",
+    city: "jinan",
+    data,
+  });
+}
+
+const granted = (certificateNo: string, enterprise: string) =>
+  fact("hte.certification.granted", {
+    certificateNo,
+    enterprise: { uscc: usccFor(enterprise), name: `${enterprise} 科技有限公司` },
+    kind: "first",
+    scale: "above",
+    district: "370102",
+    issuedOn: "2024-01-20",
+  });
+
+/** A revocation whose certificate never came: the ingest handler leaves it waiting (a batch item failure). */
+const waitingRevocation = (certificateNo: string) =>
+  fact("hte.certification.revoked", { certificateNo, revokedOn: "2024-03-01", reason: "撤销" });
+
+function sqsRecord(body: string): SQSRecord {
+  const now = String(Date.now());
+  return {
+    messageId: randomUUID(),
+    receiptHandle: randomUUID(),
+    body,
+    attributes: {
+      ApproximateReceiveCount: "1",
+      SentTimestamp: now,
+      SenderId: "local",
+      ApproximateFirstReceiveTimestamp: now,
+    },
+    messageAttributes: {},
+    md5OfBody: "",
+    eventSource: "aws:sqs",
+    eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:ingest",
+    awsRegion: "us-east-1",
+  };
+}
+
+describe("loadHandlers", () => {
+  test("ingest → ledger → stream → relay → payouts FIFO, and a malformed message → rejected queue", async () => {
+    // The handlers' SQS clients must not fall back to QueueUrl hosts (the SDK warns on every call then).
+    const warn = vi.spyOn(console, "warn");
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: resources.ingestQueueUrl,
+        Entries: [granted("GR-E2E-1", "E2E1"), "{not json"].map((body, index) => ({
+          Id: String(index),
+          MessageBody: body,
+        })),
+      }),
+    );
+    const ingest = new SqsEventSource({
+      sqs,
+      queueUrl: resources.ingestQueueUrl,
+      batchSize: 10,
+      maxConcurrency: 2,
+      handler: handlers.ingest,
+    });
+    const relay = new StreamEventSource({
+      streamArn: resources.streamArn,
+      endpoint: dynamoEndpoint(),
+      batchSize: 100,
+      filter: outboxFilter,
+      retryAttempts: 3,
+      handler: handlers.relay,
+    });
+    await Promise.all([ingest.start(), relay.start()]);
+    try {
+      await waitUntilQuiet({ sources: [ingest, relay], sqs, timeoutMs: 20_000 });
+    } finally {
+      await Promise.all([ingest.stop(), relay.stop()]);
+    }
+
+    expect(ingest.counters).toMatchObject({ records: 2, failures: 0, invocationErrors: 0, deleted: 2 });
+    expect(relay.counters).toMatchObject({ failures: 0, invocationErrors: 0, discarded: 0 });
+    expect(relay.counters.records).toBeGreaterThanOrEqual(1);
+
+    const payouts = (await drainQueue(sqs, resources.payoutsQueueUrl)).map((body) => JSON.parse(body));
+    expect(payouts).toHaveLength(1);
+    expect(payouts[0]).toMatchObject({
+      kind: "payout",
+      city: "jinan",
+      program: "hte-first-award",
+      beneficiary: { kind: "enterprise", id: usccFor("E2E1") },
+      period: 2024,
+      amount: "300000.00",
+    });
+    const rejected = (await drainQueue(sqs, resources.rejectedQueueUrl)).map((body) => JSON.parse(body));
+    expect(rejected).toEqual([expect.objectContaining({ reason: "malformed-json" })]);
+    expect(warn.mock.calls.filter(([message]) => /QueueUrl=/.test(String(message)))).toEqual([]);
+    warn.mockRestore();
+  });
+
+  test("concurrent invocations in one process keep their batchItemFailures apart", async () => {
+    const events: SQSEvent[] = Array.from({ length: 8 }, (_, i) => ({
+      Records: [
+        sqsRecord("{not json"),
+        sqsRecord(waitingRevocation(`GR-WAIT-${randomUUID().slice(0, 8)}`)),
+        sqsRecord(`[${i}`),
+      ],
+    }));
+    const responses = await Promise.all(events.map((event) => handlers.ingest(event)));
+    responses.forEach((response, i) => {
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: events[i]?.Records[1]?.messageId }]);
+    });
+    // Every malformed record was published to the rejected queue exactly once.
+    expect(await drainQueue(sqs, resources.rejectedQueueUrl)).toHaveLength(16);
+  });
+
+  test("a second environment in the same process is refused", async () => {
+    expect(() =>
+      loadHandlers({
+        city: "jinan",
+        dynamodbEndpoint: dynamoEndpoint(),
+        sqsEndpoint: sqsEndpoint(),
+        ...resources,
+        tableName: "another-table",
+      }),
+    ).toThrow(/another environment/);
+    await expect(
+      loadHandlers({
+        city: "jinan",
+        dynamodbEndpoint: dynamoEndpoint(),
+        sqsEndpoint: sqsEndpoint(),
+        ...resources,
+      }),
+    ).resolves.toBe(handlers);
+  });
+});
