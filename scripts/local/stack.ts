@@ -1,0 +1,154 @@
+/**
+ * A city's stack on this machine: its table and queues on the local engines, and the unchanged handler
+ * modules driven the way Lambda's event source mappings drive them (SQS polling with partial batch
+ * failures and redrive; stream polling for the relay). Used by `npm start` and the reliability suite.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { parseMessage } from "../../shared/contract";
+import type { PayoutMessage, ReleaseMessage } from "../../shared/decisions/payouts";
+import { decideLoading } from "../../shared/decisions/run";
+import { DynamoLedger } from "../../shared/ledger/dynamo-ledger";
+import type { CityPolicy } from "../../shared/policy/city";
+import type { DeadLetter, RejectionRecord } from "../../shared/simulate/records";
+import { drainQueue, waitUntilQuiet } from "./drain";
+import { localClientConfig } from "./engines";
+import { type IngestHandler, type LocalLogLevel, loadHandlers, type RelayHandler } from "./handlers";
+import { createLocalResources, type LocalResources } from "./resources";
+import { outboxFilter, SqsEventSource, StreamEventSource } from "./runtime";
+
+export interface LocalStackOptions {
+  city: CityPolicy;
+  endpoints: { dynamodb: string; sqs: string };
+  /** Names the table and queues: `<prefix>-ledger`, `<prefix>-ingest`, … */
+  prefix: string;
+  /** The table and queues, if already made (e.g. from the synthesised template); else created here. */
+  resources?: LocalResources;
+  /** Shortened locally so that a waiting fact whose original never comes is dead-lettered in seconds. */
+  visibilityTimeoutSeconds?: number;
+  receiveLimit?: number;
+  /** Parallel ingest pollers; default the city's `maxConcurrency`. */
+  workers?: number;
+  /** Wraps a handler, e.g. to make a worker die after its commit (reliability tests). */
+  wrapIngest?: (handler: IngestHandler) => IngestHandler;
+  wrapRelay?: (handler: RelayHandler) => RelayHandler;
+  logLevel?: LocalLogLevel;
+}
+
+export interface Collected {
+  messages: (PayoutMessage | ReleaseMessage)[];
+  rejections: RejectionRecord[];
+  deadLetters: DeadLetter[];
+}
+
+export class LocalStack {
+  private constructor(
+    readonly options: LocalStackOptions,
+    readonly resources: LocalResources,
+    readonly sqs: SQSClient,
+    readonly dynamodb: DynamoDBClient,
+    readonly ingest: SqsEventSource,
+    readonly relay: StreamEventSource,
+  ) {}
+
+  static async start(options: LocalStackOptions): Promise<LocalStack> {
+    const sqs = new SQSClient(localClientConfig(options.endpoints.sqs));
+    const dynamodb = new DynamoDBClient(localClientConfig(options.endpoints.dynamodb));
+    const { ingest: ingestOps, relay: relayOps } = options.city.file.operations;
+    const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 6 * ingestOps.timeoutSeconds;
+    const resources =
+      options.resources ??
+      (await createLocalResources(dynamodb, sqs, options.prefix, {
+        receiveLimit: options.receiveLimit ?? ingestOps.receiveLimit,
+        visibilityTimeoutSeconds,
+      }));
+    const handlers = await loadHandlers({
+      city: options.city.city,
+      dynamodbEndpoint: options.endpoints.dynamodb,
+      sqsEndpoint: options.endpoints.sqs,
+      tableName: resources.tableName,
+      rejectedQueueUrl: resources.rejectedQueueUrl,
+      payoutsQueueUrl: resources.payoutsQueueUrl,
+      logLevel: options.logLevel ?? "SILENT",
+    });
+    const ingest = new SqsEventSource({
+      name: "ingest",
+      sqs,
+      queueUrl: resources.ingestQueueUrl,
+      batchSize: ingestOps.batchSize,
+      visibilityTimeoutSeconds,
+      maxConcurrency: options.workers ?? ingestOps.maxConcurrency,
+      handler: options.wrapIngest ? options.wrapIngest(handlers.ingest) : handlers.ingest,
+    });
+    const relay = new StreamEventSource({
+      name: "relay",
+      streamArn: resources.streamArn,
+      endpoint: options.endpoints.dynamodb,
+      batchSize: relayOps.batchSize,
+      filter: outboxFilter,
+      retryAttempts: relayOps.retryAttempts,
+      handler: options.wrapRelay ? options.wrapRelay(handlers.relay) : handlers.relay,
+    });
+    await Promise.all([ingest.start(), relay.start()]);
+    return new LocalStack(options, resources, sqs, dynamodb, ingest, relay);
+  }
+
+  /** Sends the lines to the ingest queue in order, ten per request, as registries would. */
+  async publish(lines: readonly string[], onProgress?: (sent: number) => void): Promise<void> {
+    const bodies = lines.filter((line) => line.trim() !== "");
+    for (let i = 0; i < bodies.length; i += 10) {
+      const entries = bodies.slice(i, i + 10).map((body, n) => ({ Id: String(n), MessageBody: body }));
+      const { Failed = [] } = await this.sqs.send(
+        new SendMessageBatchCommand({ QueueUrl: this.resources.ingestQueueUrl, Entries: entries }),
+      );
+      if (Failed.length)
+        throw new Error(`ingest queue refused ${Failed.length} message(s): ${Failed[0]?.Message}`);
+      onProgress?.(Math.min(i + 10, bodies.length));
+    }
+  }
+
+  /** Until nothing moves: both sources idle and the ingest queue empty (waiting facts retried or dead). */
+  async quiet(timeoutMs = 120_000): Promise<void> {
+    await waitUntilQuiet({
+      sources: [this.ingest, this.relay],
+      sqs: this.sqs,
+      queueUrls: [this.resources.ingestQueueUrl],
+      quietMs: 300,
+      timeoutMs,
+    });
+  }
+
+  /** Drains the payouts, rejected and ingest dead-letter queues into simulate's record formats. */
+  async collect(): Promise<Collected> {
+    const [payouts, rejected, dead] = await Promise.all([
+      drainQueue(this.sqs, this.resources.payoutsQueueUrl),
+      drainQueue(this.sqs, this.resources.rejectedQueueUrl),
+      drainQueue(this.sqs, this.resources.ingestDeadLetterQueueUrl),
+    ]);
+    return {
+      messages: payouts.map((body) => JSON.parse(body)),
+      rejections: rejected.map((body) => JSON.parse(body)),
+      deadLetters: await Promise.all(dead.map((body) => this.whyDead(body))),
+    };
+  }
+
+  /** What a dead letter was waiting for, decided (read-only) against the ledger as it stands. */
+  private async whyDead(body: string): Promise<DeadLetter> {
+    const city = this.options.city;
+    const parsed = parseMessage(body, { city: city.city, districtIds: city.districtIds });
+    if (!parsed.ok) return { source: "", id: "", type: "", why: parsed.rejection.detail };
+    const { message } = parsed;
+    const ledger = new DynamoLedger(this.dynamodb, this.resources.tableName, city);
+    const decision = await decideLoading(message, { city, now: new Date().toISOString() }, (keys) =>
+      ledger.load(keys),
+    );
+    const why = decision.outcome === "waiting" ? decision.detail : `dead-lettered, now ${decision.outcome}`;
+    return { source: message.source, id: message.id, type: message.type, why };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.ingest.stop(), this.relay.stop()]);
+    this.sqs.destroy();
+    this.dynamodb.destroy();
+  }
+}

@@ -1,0 +1,172 @@
+import { ScanCommand } from "@aws-sdk/client-dynamodb";
+import type { SQSEvent, SQSRecord } from "aws-lambda";
+import { beforeAll, describe, expect, test } from "vitest";
+import { drainQueue } from "../../scripts/local/drain";
+import { type LocalHandlers, loadHandlers } from "../../scripts/local/handlers";
+import { createLocalResources, type LocalResources } from "../../scripts/local/resources";
+import { raw, rawWith, VALID } from "../contract/fixtures";
+import { dynamoClient, dynamoEndpoint, sqsClient, sqsEndpoint, uniqueName } from "../support/engines";
+import { toLine } from "../support/scenarios";
+
+const dynamodb = dynamoClient();
+const sqs = sqsClient();
+let resources: LocalResources;
+let handlers: LocalHandlers;
+
+beforeAll(async () => {
+  resources = await createLocalResources(dynamodb, sqs, uniqueName("batches"), {
+    receiveLimit: 5,
+    visibilityTimeoutSeconds: 5,
+  });
+  handlers = await loadHandlers({
+    city: "jinan",
+    dynamodbEndpoint: dynamoEndpoint(),
+    sqsEndpoint: sqsEndpoint(),
+    tableName: resources.tableName,
+    rejectedQueueUrl: resources.rejectedQueueUrl,
+    payoutsQueueUrl: resources.payoutsQueueUrl,
+    logLevel: "SILENT",
+  });
+});
+
+let serial = 0;
+function eventOf(bodies: readonly string[]): SQSEvent {
+  return {
+    Records: bodies.map(
+      (body): SQSRecord => ({
+        messageId: `m-${++serial}`,
+        receiptHandle: `rh-${serial}`,
+        body,
+        attributes: {
+          ApproximateReceiveCount: "1",
+          SentTimestamp: "1700000000000",
+          SenderId: "registry",
+          ApproximateFirstReceiveTimestamp: "1700000000000",
+        },
+        messageAttributes: {},
+        md5OfBody: "",
+        eventSource: "aws:sqs",
+        eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:ingest",
+        awsRegion: "us-east-1",
+      }),
+    ),
+  };
+}
+
+async function scanTable(): Promise<string[]> {
+  const { Items = [] } = await dynamodb.send(
+    new ScanCommand({ TableName: resources.tableName, ConsistentRead: true }),
+  );
+  return Items.map((item) => JSON.stringify(item, Object.keys(item).sort())).sort();
+}
+
+describe("the ingest handler, batch by batch", () => {
+  test("a batch of 10 holding 3 poison messages reports exactly those 3", async () => {
+    const valid = Array.from({ length: 6 }, (_, i) =>
+      toLine(
+        {
+          type: "voucher.redeemed",
+          id: `ok-${i}`,
+          data: {
+            voucherId: `PB-${i}`,
+            holder: { ref: "PB", kind: "sme" },
+            voucherType: "testing",
+            eligibleSpend: "1000",
+            redeemedOn: "2024-05-10",
+          },
+        },
+        i,
+        "jinan",
+      ),
+    );
+    // Revocations of certificates that never came: they wait, so they are the batch's failures.
+    const poison = Array.from({ length: 3 }, (_, i) =>
+      toLine(
+        {
+          type: "hte.certification.revoked",
+          id: `poison-${i}`,
+          data: { certificateNo: `NEVER-${i}`, revokedOn: "2024-06-01", reason: "撤销" },
+        },
+        i,
+        "jinan",
+      ),
+    );
+    const bodies = [
+      valid[0],
+      poison[0],
+      valid[1],
+      valid[2],
+      "{not json",
+      poison[1],
+      valid[3],
+      valid[4],
+      poison[2],
+      valid[5],
+    ] as string[];
+    const event = eventOf(bodies);
+    const response = await handlers.ingest(event);
+    const poisonIds = event.Records.filter((r) => r.body.includes('"poison-')).map((r) => r.messageId);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(poisonIds.sort());
+  });
+
+  test("bad input: every rejection reason, each published with its reason, and the table unchanged", async () => {
+    const accepted = raw("tech-contract.registered", VALID["tech-contract.registered"], {
+      id: "BAD-original",
+      time: "2024-04-02T09:00:00+08:00",
+    });
+    expect((await handlers.ingest(eventOf([accepted]))).batchItemFailures).toEqual([]);
+    await drainQueue(sqs, resources.rejectedQueueUrl);
+    const corpus: [string, string][] = [
+      ["malformed-json", '{"specversion": "1.0", "id": '],
+      ["malformed-json", ""],
+      ["not-cloudevent", raw("loan.filed", undefined, { id: "bad-spec", specversion: "0.3" })],
+      ["not-cloudevent", raw("loan.filed", undefined, { id: "bad-time", time: "2024-11-20 09:30" })],
+      [
+        "not-cloudevent",
+        JSON.stringify({ ...JSON.parse(raw("loan.filed")), id: "b64", data_base64: "e30=" }),
+      ],
+      ["unsupported-type", raw("loan.sold", {}, { id: "bad-type" })],
+      ["wrong-city", raw("loan.filed", undefined, { id: "bad-city", city: "qingdao" })],
+      [
+        "invalid-data",
+        rawWith("hte.certification.granted", "enterprise.uscc", "91370102MA3C12345X", { id: "bad-uscc" }),
+      ],
+      ["invalid-data", rawWith("loan.filed", "principal", 5000000, { id: "bad-money" })],
+      ["invalid-data", rawWith("loan.filed", "principal", "-1", { id: "bad-sign" })],
+      ["invalid-data", rawWith("voucher.redeemed", "colour", "red", { id: "bad-field" })],
+      ["invalid-data", rawWith("hte.certification.granted", "incubator", null, { id: "bad-null" })],
+      ["invalid-data", rawWith("hte.certification.granted", "district", "370181", { id: "bad-district" })],
+      ["invalid-data", rawWith("hte.certification.granted", "issuedOn", "2023-02-29", { id: "bad-date" })],
+      ["future-date", rawWith("loan.filed", "filedOn", "2024-11-23", { id: "bad-future" })],
+      [
+        "conflicting-duplicate",
+        raw(
+          "tech-contract.registered",
+          { ...VALID["tech-contract.registered"], amount: "1" },
+          { id: "BAD-original", time: "2024-04-02T09:00:00+08:00" },
+        ),
+      ],
+      [
+        "conflicting-duplicate",
+        raw(
+          "tech-contract.registered",
+          { ...VALID["tech-contract.registered"], amount: "1" },
+          { id: "BAD-other" },
+        ),
+      ],
+    ];
+    const before = await scanTable();
+    for (let i = 0; i < corpus.length; i += 10) {
+      const response = await handlers.ingest(eventOf(corpus.slice(i, i + 10).map(([, body]) => body)));
+      expect(response.batchItemFailures).toEqual([]); // rejections are acknowledged, not retried
+    }
+    const published = (await drainQueue(sqs, resources.rejectedQueueUrl)).map((body) => JSON.parse(body));
+    const expected = corpus.map(([reason]) => reason).sort();
+    expect(published.map((r) => r.reason).sort()).toEqual(expected);
+    for (const r of published) {
+      expect(r.detail.length).toBeGreaterThan(5);
+      expect(r.receivedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    }
+    expect(await scanTable()).toEqual(before);
+  });
+});
