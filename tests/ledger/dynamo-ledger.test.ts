@@ -205,5 +205,5 @@ describe("DynamoLedger on DynamoDB Local", () => {
       `budget contention: 50 facts, ${payable.length} payable, ${50 - payable.length} held, ` +
         `${retries} conflict retries, ${redeliveries} redeliveries`,
     );
-  });
+  }, 180_000);
 });

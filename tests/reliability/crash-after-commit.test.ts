@@ -6,12 +6,11 @@ const city = readCity("jinan");
 
 test("crash: a worker that dies after its transaction commits, before acknowledging, doubles nothing", async () => {
   const next = random(seed("crash-after-commit"));
-  const lines = conflictFree(city);
+  const lines = conflictFree(city, 600);
   let crashes = 0;
   const got = await throughStack(lines, {
     city,
-    workers: 4,
-    receiveLimit: 30,
+    workers: 2,
     prefix: "crash-commit",
     wrapIngest: (handler) => async (event) => {
       const response = await handler(event); // every record's transaction has committed

@@ -6,12 +6,11 @@ const city = readCity("jinan");
 
 test("crash: a worker that dies mid-batch loses nothing and doubles nothing", async () => {
   const next = random(seed("crash-mid-batch"));
-  const lines = conflictFree(city);
+  const lines = conflictFree(city, 600);
   let crashes = 0;
   const got = await throughStack(lines, {
     city,
-    workers: 4,
-    receiveLimit: 30,
+    workers: 2,
     prefix: "crash-mid",
     wrapIngest: (handler) => async (event) => {
       if (event.Records.length > 1 && crashes < 20 && next() < 0.2) {

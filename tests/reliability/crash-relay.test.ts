@@ -6,11 +6,11 @@ const city = readCity("jinan");
 
 test("crash: a relay that dies after sending, before checkpointing, sends nothing twice past FIFO dedupe", async () => {
   const next = random(seed("crash-relay"));
-  const lines = conflictFree(city);
+  const lines = conflictFree(city, 600);
   let crashes = 0;
   const got = await throughStack(lines, {
     city,
-    workers: 4,
+    workers: 2,
     prefix: "crash-relay",
     wrapRelay: (handler) => async (event) => {
       const response = await handler(event); // every payout of the batch is on the queue

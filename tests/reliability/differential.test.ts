@@ -23,4 +23,4 @@ test("differential: the sample through ingest and relay equals simulate, total f
     `${d.source} ${d.id} ${d.type} ${d.why}`;
   expect(sortBy(got.deadLetters, dead).map(dead)).toEqual(sortBy(expected.deadLetters, dead).map(dead));
   expect(got.messages.length).toBeGreaterThan(1000);
-});
+}, 180_000);
