@@ -1,5 +1,103 @@
 /**
- * npm start: until the local stack runs the Lambda handlers on DynamoDB Local and the SQS emulator,
- * the main job is the same replay through the decision core on the Jinan sample.
+ * npm start [-- --city <id> --events <in.ndjson> --out <payouts.ndjson> [--rejects <r.ndjson>]
+ *   [--dead-letters <d.ndjson>] [--visibility <seconds>] [--serve]]
+ * A city's stack on this machine, end to end: DynamoDB Local and the SQS emulator; the table and queues
+ * made from the city's synthesised CloudFormation template; the unchanged Lambda handlers driven as
+ * Lambda's event sources drive them. With no arguments, the Jinan sample.
  */
-import "./simulate";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { readCity } from "../shared/policy/files";
+import { formatSummary, summarise } from "../shared/simulate/summary";
+import { streamArgs } from "./lib/args";
+import { readLines, writeNdjson } from "./lib/ndjson";
+import { Progress } from "./lib/progress";
+import { localClientConfig, startEngines } from "./local/engines";
+import { createFromTemplate, synthesizeCityTemplate } from "./local/from-template";
+import { LocalStack } from "./local/stack";
+
+const args = streamArgs(process.argv.slice(2), {
+  visibility: { type: "string" },
+  serve: { type: "boolean" },
+});
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+const city = readCity(args.city);
+const lines = readLines(args.events).filter((l) => l.trim() !== "");
+/** Locally a waiting fact whose original never comes should be dead-lettered in seconds, not minutes. */
+const visibility = Number(args.visibility ?? 2);
+
+say(`starting DynamoDB Local and the SQS emulator…`);
+const engines = await startEngines();
+let stack: LocalStack | undefined;
+let stopping = false;
+const shutdown = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  await stack?.stop().catch(() => {});
+  await engines.stop();
+  process.exit(code);
+};
+process.once("SIGINT", () => void shutdown(130));
+process.once("SIGTERM", () => void shutdown(143));
+
+try {
+  say(`synthesising Autogrant-${city.city} and creating its table and queues from the template…`);
+  const template = synthesizeCityTemplate(city.city, mkdtempSync(join(tmpdir(), "autogrant-cdk-")));
+  const dynamodb = new DynamoDBClient(localClientConfig(engines.dynamodb.endpoint));
+  const sqs = new SQSClient(localClientConfig(engines.sqs.endpoint));
+  const fromTemplate = await createFromTemplate(template, dynamodb, sqs, {
+    visibilityTimeoutSeconds: visibility,
+  });
+  const production = template.Resources;
+  const productionVisibility = Object.values(production).find(
+    (r) => r.Type === "AWS::SQS::Queue" && r.Properties.QueueName === `autogrant-${city.city}-ingest`,
+  )?.Properties.VisibilityTimeout;
+  stack = await LocalStack.start({
+    city,
+    endpoints: { dynamodb: engines.dynamodb.endpoint, sqs: engines.sqs.endpoint },
+    prefix: "local",
+    fromTemplate,
+  });
+
+  const progress = new Progress(lines.length, stack, elapsed);
+  await stack.publish(lines, (sent) => progress.published(sent));
+  const ticking = setInterval(() => progress.draw(), 200);
+  await stack.quiet(300_000);
+  clearInterval(ticking);
+  progress.draw(true);
+  const collected = await stack.collect();
+  writeNdjson(args.out, collected.messages);
+  writeNdjson(args.rejects, collected.rejections);
+  writeNdjson(args["dead-letters"], collected.deadLetters);
+
+  const seconds = (performance.now() - started) / 1000;
+  const { ingest } = fromTemplate.settings;
+  console.log(`${city.file.name} (${city.city}) on the local stack: ${args.events}`);
+  console.log(formatSummary(summarise(collected.messages, collected.rejections, collected.deadLetters)));
+  console.log(
+    `\n${lines.length} events in ${seconds.toFixed(1)} s end to end = ${Math.round(lines.length / seconds)} events/s ` +
+      `→ ${args.out}\nlocal settings from the template: batch ${ingest.batchSize}, ${ingest.maxConcurrency} workers, ` +
+      `receive limit ${ingest.receiveLimit}; visibility timeout shortened from ${productionVisibility} s to ` +
+      `${visibility} s so that waiting facts whose original never comes are dead-lettered in seconds`,
+  );
+  if (args.serve) {
+    const r = stack.resources;
+    console.log(
+      `\nserving (Ctrl-C stops):\n  DynamoDB endpoint ${engines.dynamodb.endpoint}, table ${r.tableName}\n` +
+        `  SQS endpoint ${engines.sqs.endpoint}\n  ingest   ${r.ingestQueueUrl}\n  rejected ${r.rejectedQueueUrl}\n` +
+        `  payouts  ${r.payoutsQueueUrl}\n  ingest dead letters ${r.ingestDeadLetterQueueUrl}\n` +
+        `  e.g. aws --endpoint-url ${engines.sqs.endpoint} sqs send-message --queue-url ${r.ingestQueueUrl} --message-body file://event.json`,
+    );
+    await new Promise(() => {}); // until SIGINT
+  }
+  await shutdown(0);
+} catch (error) {
+  say(`failed after ${elapsed()}: ${(error as Error).stack ?? error}`);
+  await shutdown(1);
+}

@@ -13,6 +13,7 @@ import type { CityPolicy } from "../../shared/policy/city";
 import type { DeadLetter, RejectionRecord } from "../../shared/simulate/records";
 import { drainQueue, waitUntilQuiet } from "./drain";
 import { localClientConfig } from "./engines";
+import { matchesFilterPattern, type TemplateSettings } from "./from-template";
 import { type IngestHandler, type LocalLogLevel, loadHandlers, type RelayHandler } from "./handlers";
 import { createLocalResources, type LocalResources } from "./resources";
 import { outboxFilter, SqsEventSource, StreamEventSource } from "./runtime";
@@ -22,8 +23,9 @@ export interface LocalStackOptions {
   endpoints: { dynamodb: string; sqs: string };
   /** Names the table and queues: `<prefix>-ledger`, `<prefix>-ingest`, … */
   prefix: string;
-  /** The table and queues, if already made (e.g. from the synthesised template); else created here. */
-  resources?: LocalResources;
+  /** The table and queues with their event-source settings, made from the synthesised template;
+   *  without them, resources are created here from the city file's operations block. */
+  fromTemplate?: { resources: LocalResources; settings: TemplateSettings };
   /** Shortened locally so that a waiting fact whose original never comes is dead-lettered in seconds. */
   visibilityTimeoutSeconds?: number;
   receiveLimit?: number;
@@ -54,13 +56,25 @@ export class LocalStack {
   static async start(options: LocalStackOptions): Promise<LocalStack> {
     const sqs = new SQSClient(localClientConfig(options.endpoints.sqs));
     const dynamodb = new DynamoDBClient(localClientConfig(options.endpoints.dynamodb));
-    const { ingest: ingestOps, relay: relayOps } = options.city.file.operations;
-    const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 6 * ingestOps.timeoutSeconds;
+    const ops = options.city.file.operations;
+    const settings = options.fromTemplate?.settings ?? {
+      ingest: {
+        batchSize: ops.ingest.batchSize,
+        maxConcurrency: ops.ingest.maxConcurrency,
+        receiveLimit: options.receiveLimit ?? ops.ingest.receiveLimit,
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 6 * ops.ingest.timeoutSeconds,
+      },
+      relay: {
+        batchSize: ops.relay.batchSize,
+        retryAttempts: ops.relay.retryAttempts,
+        filterPattern: undefined,
+      },
+    };
     const resources =
-      options.resources ??
+      options.fromTemplate?.resources ??
       (await createLocalResources(dynamodb, sqs, options.prefix, {
-        receiveLimit: options.receiveLimit ?? ingestOps.receiveLimit,
-        visibilityTimeoutSeconds,
+        receiveLimit: settings.ingest.receiveLimit,
+        visibilityTimeoutSeconds: settings.ingest.visibilityTimeoutSeconds,
       }));
     const handlers = await loadHandlers({
       city: options.city.city,
@@ -75,18 +89,21 @@ export class LocalStack {
       name: "ingest",
       sqs,
       queueUrl: resources.ingestQueueUrl,
-      batchSize: ingestOps.batchSize,
-      visibilityTimeoutSeconds,
-      maxConcurrency: options.workers ?? ingestOps.maxConcurrency,
+      batchSize: settings.ingest.batchSize,
+      visibilityTimeoutSeconds: settings.ingest.visibilityTimeoutSeconds,
+      maxConcurrency: options.workers ?? settings.ingest.maxConcurrency,
       handler: options.wrapIngest ? options.wrapIngest(handlers.ingest) : handlers.ingest,
     });
     const relay = new StreamEventSource({
       name: "relay",
       streamArn: resources.streamArn,
       endpoint: options.endpoints.dynamodb,
-      batchSize: relayOps.batchSize,
-      filter: outboxFilter,
-      retryAttempts: relayOps.retryAttempts,
+      batchSize: settings.relay.batchSize,
+      filter: settings.relay.filterPattern
+        ? (record) => matchesFilterPattern(settings.relay.filterPattern, record)
+        : outboxFilter,
+      retryAttempts:
+        settings.relay.retryAttempts < 0 ? Number.POSITIVE_INFINITY : settings.relay.retryAttempts,
       handler: options.wrapRelay ? options.wrapRelay(handlers.relay) : handlers.relay,
     });
     await Promise.all([ingest.start(), relay.start()]);

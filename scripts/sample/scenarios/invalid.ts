@@ -226,7 +226,8 @@ export class InvalidMessages {
       extras: voucher.extras,
       factYear: voucher.factYear,
       idOf: voucher,
-      placement: { kind: "after", anchor: voucher, lines: rng.int(3, 15) },
+      // Far after its original, so that concurrent workers still apply the original first ("the first applied stands").
+      placement: { kind: "after", anchor: voucher, lines: rng.int(300, 400) },
       rejection: {
         reason: "conflicting-duplicate",
         what: "same source+id as an accepted voucher, different eligibleSpend",
@@ -236,7 +237,7 @@ export class InvalidMessages {
       (c) => c.placement.kind === "time" && !c.cases.includes("backfilled-original") && c.factYear === 2024,
     );
     const certificate = rng.pick(candidates);
-    const time = later(rng, certificate.time, 60 * 24 * 5, 60 * 24 * 30);
+    const time = later(rng, certificate.time, 60 * 24 * 150, 60 * 24 * 240); // hundreds of lines after it
     book.add({
       type: "hte.certification.granted",
       data: { ...certificate.data, scale: certificate.data.scale === "above" ? "below" : "above" },
