@@ -40,7 +40,7 @@ export class DynamoLedger {
     readonly city: CityPolicy,
     options: LedgerOptions = {},
   ) {
-    this.maxAttempts = options.maxAttempts ?? 25;
+    this.maxAttempts = options.maxAttempts ?? 8;
   }
 
   async apply(message: AnyMessage, now: () => string): Promise<ApplyResult> {

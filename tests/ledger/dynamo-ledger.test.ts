@@ -36,6 +36,21 @@ async function payoutsIn(ledger: DynamoLedger): Promise<PayoutMessage[]> {
     .map((i) => JSON.parse(i.message?.S ?? "{}"));
 }
 
+/** A fact that loses every race is left for its queue to redeliver; here the test redelivers it. */
+async function applyUntilDecided(
+  ledger: DynamoLedger,
+  message: Parameters<DynamoLedger["apply"]>[0],
+  redeliveries: { count: number },
+): Promise<Awaited<ReturnType<DynamoLedger["apply"]>>> {
+  try {
+    return await ledger.apply(message, NOW);
+  } catch (error) {
+    if (!(error instanceof LedgerContentionError)) throw error;
+    redeliveries.count++;
+    return applyUntilDecided(ledger, message, redeliveries);
+  }
+}
+
 const sum = (payouts: PayoutMessage[]) => payouts.reduce((total, p) => total + BigInt(p.amountFen), 0n);
 
 describe("DynamoLedger on DynamoDB Local", () => {
@@ -120,12 +135,15 @@ describe("DynamoLedger on DynamoDB Local", () => {
         },
       }),
     );
-    const results = await Promise.all(messages("jinan", events).map((m) => stored.apply(m, NOW)));
+    const redeliveries = { count: 0 };
+    const results = await Promise.all(
+      messages("jinan", events).map((m) => applyUntilDecided(stored, m, redeliveries)),
+    );
     const payouts = await payoutsIn(stored);
     expect(results.every((r) => r.decision.outcome === "applied")).toBe(true);
     expect(sum(payouts)).toBe(50_000_000n); // 500,000.00: 50% of 1,000,000.01 capped
     const retries = results.reduce((n, r) => n + r.attempts - 1, 0);
-    console.log(`cap contention: 20 facts, ${retries} conflict retries`);
+    console.log(`cap contention: 20 facts, ${retries} conflict retries, ${redeliveries.count} redeliveries`);
   });
 
   test("contention: 50 concurrent payouts against a budgeted program never exceed the budget", async () => {
@@ -149,20 +167,10 @@ describe("DynamoLedger on DynamoDB Local", () => {
         },
       }),
     );
-    // A fact that loses every race is left for its queue to redeliver; here the test redelivers it.
-    const applyUntilDecided = async (
-      m: Parameters<DynamoLedger["apply"]>[0],
-    ): Promise<Awaited<ReturnType<DynamoLedger["apply"]>>> => {
-      try {
-        return await stored.apply(m, NOW);
-      } catch (error) {
-        if (!(error instanceof LedgerContentionError)) throw error;
-        redeliveries++;
-        return applyUntilDecided(m);
-      }
-    };
-    let redeliveries = 0;
-    const results = await Promise.all(messages("chongqing", events).map(applyUntilDecided));
+    const redeliveries = { count: 0 };
+    const results = await Promise.all(
+      messages("chongqing", events).map((m) => applyUntilDecided(stored, m, redeliveries)),
+    );
     expect(results.every((r) => r.decision.outcome === "applied")).toBe(true);
     const bonus = (await payoutsIn(stored)).filter((p) => p.program === "carrier-hte-bonus");
     const payable = bonus.filter((p) => p.status === "payable");
@@ -203,7 +211,7 @@ describe("DynamoLedger on DynamoDB Local", () => {
     expect((scanned.Items ?? []).filter((i) => i.entity?.S === "release")).toHaveLength(3);
     console.log(
       `budget contention: 50 facts, ${payable.length} payable, ${50 - payable.length} held, ` +
-        `${retries} conflict retries, ${redeliveries} redeliveries`,
+        `${retries} conflict retries, ${redeliveries.count} redeliveries`,
     );
   }, 180_000);
 });
