@@ -1,0 +1,176 @@
+/**
+ * Facts per second through a record handler (the Lambda code path minus the SQS poller): `workers`
+ * concurrent loops pull sample lines from one shared list and hand each to the handler as an SQS record.
+ * A record whose handler throws (a waiting fact, a lost-race give-up, an in-progress duplicate) goes to
+ * the back of the list, like a redelivery after the visibility timeout, until the queue's receive limit.
+ *
+ * The sample is fed in rounds, each on its own fresh ledger (prepared before the clock starts when
+ * possible), until at least `minSeconds` have passed; only whole rounds are measured, so the figure
+ * always covers the sample's full mix of types, duplicates, rejections and waiting facts.
+ */
+import type { SQSRecord } from "aws-lambda";
+
+export interface Round {
+  handler: (record: SQSRecord) => Promise<void>;
+}
+
+export interface ThroughputResult {
+  workers: number;
+  seconds: number;
+  rounds: number;
+  /** Sample lines finished: acknowledged, or dead-lettered after the receive limit. */
+  facts: number;
+  deliveries: number;
+  acknowledged: number;
+  deadLetters: number;
+  /** Handler errors by name (FactWaitingError is the expected one). */
+  errors: Record<string, number>;
+  /** Rounds whose tables had to be created while the clock ran (should be 0). */
+  roundsPreparedWhileTiming: number;
+  factsPerSecond: number;
+  deliveriesPerSecond: number;
+}
+
+interface Task {
+  round: Round;
+  roundIndex: number;
+  line: string;
+  index: number;
+  deliveries: number;
+}
+
+function sqsRecord(task: Task): SQSRecord {
+  return {
+    messageId: `r${task.roundIndex}-${task.index}`,
+    receiptHandle: `r${task.roundIndex}-${task.index}-${task.deliveries}`,
+    body: task.line,
+    attributes: {
+      ApproximateReceiveCount: String(task.deliveries),
+      SentTimestamp: "0",
+      SenderId: "bench",
+      ApproximateFirstReceiveTimestamp: "0",
+    },
+    messageAttributes: {},
+    md5OfBody: "",
+    eventSource: "aws:sqs",
+    eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:bench-ingest",
+    awsRegion: "us-east-1",
+  };
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function measureThroughput(options: {
+  lines: readonly string[];
+  workers: number;
+  minSeconds: number;
+  receiveLimit: number;
+  /** Rounds prepared before the clock starts (tables created); more are prepared on demand. */
+  preparedRounds: number;
+  prepareRound: (index: number) => Promise<Round>;
+}): Promise<ThroughputResult> {
+  const { lines, receiveLimit } = options;
+  const pool: Round[] = [];
+  for (let i = 0; i < options.preparedRounds; i++) pool.push(await options.prepareRound(i));
+
+  const queue: Task[] = [];
+  const errors: Record<string, number> = {};
+  let rounds = 0;
+  let inFlight = 0;
+  let facts = 0;
+  let deliveries = 0;
+  let acknowledged = 0;
+  let deadLetters = 0;
+  let preparedWhileTiming = 0;
+  let appending: Promise<void> | undefined;
+
+  const appendRound = async () => {
+    const roundIndex = rounds++;
+    let round = pool[roundIndex];
+    if (!round) {
+      preparedWhileTiming++;
+      round = await options.prepareRound(roundIndex);
+    }
+    lines.forEach((line, index) => {
+      queue.push({ round, roundIndex, line, index, deliveries: 0 });
+    });
+  };
+
+  await appendRound();
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+
+  const worker = async () => {
+    for (;;) {
+      const task = queue.shift();
+      if (!task) {
+        if (elapsed() < options.minSeconds) {
+          appending ??= appendRound().finally(() => {
+            appending = undefined;
+          });
+          await appending;
+          continue;
+        }
+        if (inFlight === 0) return;
+        await pause(1);
+        continue;
+      }
+      inFlight++;
+      task.deliveries++;
+      deliveries++;
+      try {
+        await task.round.handler(sqsRecord(task));
+        acknowledged++;
+        facts++;
+      } catch (error) {
+        const name = (error as Error)?.name ?? "Error";
+        errors[name] = (errors[name] ?? 0) + 1;
+        if (task.deliveries >= receiveLimit) {
+          deadLetters++;
+          facts++;
+        } else queue.push(task);
+      } finally {
+        inFlight--;
+      }
+    }
+  };
+
+  await Promise.all(Array.from({ length: options.workers }, worker));
+  const seconds = elapsed();
+  return {
+    workers: options.workers,
+    seconds,
+    rounds,
+    facts,
+    deliveries,
+    acknowledged,
+    deadLetters,
+    errors,
+    roundsPreparedWhileTiming: preparedWhileTiming,
+    factsPerSecond: facts / seconds,
+    deliveriesPerSecond: deliveries / seconds,
+  };
+}
+
+/** Several measurements of one figure as one: counts and seconds added, rates recomputed. */
+export function combineThroughput(results: readonly ThroughputResult[]): ThroughputResult {
+  const sum = (pick: (r: ThroughputResult) => number) => results.reduce((total, r) => total + pick(r), 0);
+  const errors: Record<string, number> = {};
+  for (const r of results) {
+    for (const [name, count] of Object.entries(r.errors)) errors[name] = (errors[name] ?? 0) + count;
+  }
+  const seconds = sum((r) => r.seconds);
+  return {
+    workers: results[0]?.workers ?? 0,
+    seconds,
+    rounds: sum((r) => r.rounds),
+    facts: sum((r) => r.facts),
+    deliveries: sum((r) => r.deliveries),
+    acknowledged: sum((r) => r.acknowledged),
+    deadLetters: sum((r) => r.deadLetters),
+    errors,
+    roundsPreparedWhileTiming: sum((r) => r.roundsPreparedWhileTiming),
+    factsPerSecond: sum((r) => r.facts) / seconds,
+    deliveriesPerSecond: sum((r) => r.deliveries) / seconds,
+  };
+}
