@@ -3,8 +3,8 @@
  * modules driven the way Lambda's event source mappings drive them (SQS polling with partial batch
  * failures and redrive; stream polling for the relay). Used by `npm start` and the reliability suite.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteQueueCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { parseMessage } from "../../shared/contract";
 import type { PayoutMessage, ReleaseMessage } from "../../shared/decisions/payouts";
 import { decideLoading } from "../../shared/decisions/run";
@@ -163,8 +163,24 @@ export class LocalStack {
     return { source: message.source, id: message.id, type: message.type, why };
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the event sources; `removeResources` also deletes the table and queues, since on a shared
+   * DynamoDB Local every stream record left behind slows every later write.
+   */
+  async stop(options: { removeResources?: boolean } = {}): Promise<void> {
     await Promise.all([this.ingest.stop(), this.relay.stop()]);
+    if (options.removeResources) {
+      const r = this.resources;
+      await this.dynamodb.send(new DeleteTableCommand({ TableName: r.tableName }));
+      const queues = [
+        r.ingestQueueUrl,
+        r.ingestDeadLetterQueueUrl,
+        r.rejectedQueueUrl,
+        r.payoutsQueueUrl,
+        r.payoutsDeadLetterQueueUrl,
+      ];
+      await Promise.all(queues.map((QueueUrl) => this.sqs.send(new DeleteQueueCommand({ QueueUrl }))));
+    }
     this.sqs.destroy();
     this.dynamodb.destroy();
   }

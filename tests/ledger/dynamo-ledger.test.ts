@@ -1,5 +1,5 @@
-import { QueryCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
-import { beforeAll, describe, expect, test } from "vitest";
+import { DeleteTableCommand, QueryCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createLedgerTable } from "../../scripts/local/resources";
 import { parseMessage } from "../../shared/contract";
 import type { PayoutMessage } from "../../shared/decisions/payouts";
@@ -14,9 +14,16 @@ import { type ScenarioEvent, toLine } from "../support/scenarios";
 const client = dynamoClient();
 const NOW = () => "2026-01-01T00:00:00.000Z";
 
+const tables: string[] = [];
+afterAll(async () => {
+  // Stream records left on a shared DynamoDB Local slow every later write: leave nothing behind.
+  await Promise.all(tables.map((TableName) => client.send(new DeleteTableCommand({ TableName }))));
+});
+
 async function ledgerFor(cityId: string) {
   const table = uniqueName(`ledger-${cityId}`);
   await createLedgerTable(client, table);
+  tables.push(table);
   return new DynamoLedger(client, table, readCity(cityId));
 }
 
@@ -47,6 +54,8 @@ async function applyUntilDecided(
   } catch (error) {
     if (!(error instanceof LedgerContentionError)) throw error;
     redeliveries.count++;
+    // As SQS would: after a visibility timeout, not at once (a herd retrying together only collides again).
+    await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 750));
     return applyUntilDecided(ledger, message, redeliveries);
   }
 }

@@ -1,6 +1,6 @@
-import { ScanCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteTableCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { drainQueue } from "../../scripts/local/drain";
 import { type LocalHandlers, loadHandlers } from "../../scripts/local/handlers";
 import { createLocalResources, type LocalResources } from "../../scripts/local/resources";
@@ -27,6 +27,10 @@ beforeAll(async () => {
     payoutsQueueUrl: resources.payoutsQueueUrl,
     logLevel: "SILENT",
   });
+});
+
+afterAll(async () => {
+  await dynamodb.send(new DeleteTableCommand({ TableName: resources.tableName }));
 });
 
 let serial = 0;

@@ -74,7 +74,7 @@ export async function throughStack(
     await stack.quiet();
     return { stack, ...(await stack.collect()) };
   } finally {
-    await stack.stop();
+    await stack.stop({ removeResources: true });
   }
 }
 
