@@ -40,101 +40,100 @@ export function decide(message: AnyMessage, snapshot: Snapshot, context: DecideC
   const naturalKey = rules.naturalKey(message.data);
   const ownKey = keys.fact(message.type, naturalKey);
   const requirements = rules.requires?.(message.data) ?? [];
+  const judgedAgainst = readsToJudge(message);
   const receiptKey = keys.receipt(message.source, message.id);
-  const validationKeys = message.type === "loan.defaulted" ? [keys.fact("loan.recovered", naturalKey)] : [];
-  const first = [receiptKey, ownKey, ...requirements.map(factKey), ...validationKeys];
+  const first = [receiptKey, ownKey, ...[...requirements, ...judgedAgainst].map(factKey)];
   const missing = first.filter((key) => !snapshot.has(key));
   if (missing.length) return { needs: missing };
 
+  // 1. The message itself: delivered before? Then nothing to do, or a conflicting duplicate.
   const receipt = snapshot.get(receiptKey) as ReceiptItem | null;
   if (receipt) {
     if (receipt.bodyHash === message.bodyHash) return { decision: { outcome: "duplicate", message: ref } };
-    return reject(ref, `id: (${message.source}, ${message.id}) was already accepted with a different body`);
+    return reject(
+      ref,
+      "conflicting-duplicate",
+      `id: (${message.source}, ${message.id}) was already accepted with a different body`,
+    );
   }
+  // 2. What it depends on: absent → it waits for redelivery (queues do not keep order).
   for (const requirement of requirements) {
     if (!snapshot.get(factKey(requirement))) {
       const detail = `waits for ${requirement.type} ${requirement.naturalKey}`;
       return { decision: { outcome: "waiting", message: ref, waitingFor: factKey(requirement), detail } };
     }
   }
-
+  // 3. Its natural key: new, a replay, superseded, a conflict, or a replacement of the standing fact.
   const own = snapshot.get(ownKey) as FactItem | null;
-  let replaced: FactItem | null = null;
   if (own) {
-    const sameData = own.dataHash === message.dataHash;
     const order = rules.replacing ? message.time.localeCompare(own.time) : 0;
     if (order < 0) return { decision: accepted(ref, message, context, "superseded") };
-    if (order === 0 && sameData) return { decision: accepted(ref, message, context, "replay") };
+    if (order === 0 && own.dataHash === message.dataHash)
+      return { decision: accepted(ref, message, context, "replay") };
     if (order === 0) {
-      return reject(
-        ref,
-        `data: ${message.type} ${naturalKey} already stands (${own.source}, ${own.id}) with different data`,
-      );
+      const detail = `data: ${message.type} ${naturalKey} already stands (${own.source}, ${own.id}) with different data`;
+      return reject(ref, "conflicting-duplicate", detail);
     }
-    replaced = own;
   }
-
+  // 4. Rules that compare it with another fact, judged now that it applies.
   const invalid = judgeAgainstStanding(message, snapshot);
-  if (invalid)
-    return {
-      decision: {
-        outcome: "rejected",
-        message: ref,
-        rejection: { ...ref, reason: "invalid-data", detail: invalid },
-      },
-    };
+  if (invalid) return reject(ref, "invalid-data", invalid);
 
-  const filing = filingOf(message, snapshot);
+  // 5. Recompute every unit the change touches; pay the differences; commit against budgets.
   const removed = rules.removes ? (snapshot.get(factKey(rules.removes(message.data))) as FactItem) : null;
   const changes: StandingChange[] = removed
     ? [{ type: removed.type, data: removed.data, sign: -1n }]
     : [
         { type: message.type, data: message.data, sign: 1n },
-        ...(replaced ? [{ type: replaced.type, data: replaced.data, sign: -1n }] : []),
+        ...(own ? [{ type: own.type, data: own.data, sign: -1n }] : []),
       ];
+  const filing = filingOf(message, snapshot);
   const dated = changes.map((change) => dateChange(change, filing, context.city));
   const unitChanges = collectUnitChanges(dated, context.city);
   const unitMissing = [...unitChanges.keys()].filter((key) => !snapshot.has(key));
   if (unitMissing.length) return { needs: unitMissing };
-
   const units = recompute(unitChanges, snapshot);
   const payouts = payoutsOf(units);
-  const budgetKeys = payouts.flatMap((p) => (p.budgetYuan === undefined ? [] : [p.budgetKey]));
-  const budgetMissing = [...new Set(budgetKeys)].filter((key) => !snapshot.has(key));
+  const budgetKeys = new Set(payouts.flatMap((p) => (p.budgetYuan === undefined ? [] : [p.budgetKey])));
+  const budgetMissing = [...budgetKeys].filter((key) => !snapshot.has(key));
   if (budgetMissing.length) return { needs: budgetMissing };
   const { messages, budgets } = commitBudgets(payouts, snapshot, ref, context);
 
-  const factWrite: VersionedPut<FactItem> = {
-    item: factItem(message, ownKey, naturalKey, (own?.version ?? 0) + 1),
-    expectedVersion: own?.version ?? null,
-  };
-  const writes: Writes = {
-    receipt: receiptItem(
-      message,
-      context,
-      messages.map((m) => m.payoutId),
-    ),
-    facts: [factWrite],
-    units: units
-      .filter((u) => u.changed)
-      .map((u) => ({ item: u.next, expectedVersion: u.before?.version ?? null })),
-    budgets,
-    checks: checksOf(
-      [
-        ...requirements,
-        ...(message.type === "loan.defaulted" ? [{ type: "loan.recovered" as const, naturalKey }] : []),
-      ],
-      snapshot,
-    ),
-    payouts: messages,
-  };
+  // 6. The whole effect, as one transaction's worth of writes.
   const reason: NoPayoutReason | undefined = messages.length
     ? undefined
     : dated[0]?.version
       ? "not-covered"
       : "no-policy";
-  if (reason) writes.receipt.reason = reason;
+  const receiptWrite = receiptItem(
+    message,
+    context,
+    messages.map((m) => m.payoutId),
+  );
+  if (reason) receiptWrite.reason = reason;
+  const writes: Writes = {
+    receipt: receiptWrite,
+    facts: [
+      {
+        item: factItem(message, ownKey, naturalKey, (own?.version ?? 0) + 1),
+        expectedVersion: own?.version ?? null,
+      },
+    ],
+    units: units
+      .filter((u) => u.changed)
+      .map((u) => ({ item: u.next, expectedVersion: u.before?.version ?? null })),
+    budgets,
+    checks: checksOf([...requirements, ...judgedAgainst], snapshot),
+    payouts: messages,
+  };
   return { decision: { outcome: "applied", message: ref, ...(reason ? { reason } : {}), writes } };
+}
+
+/** Facts read only to judge this one (not required for it to apply): a default is judged against the standing recovery. */
+function readsToJudge(message: AnyMessage): Requirement[] {
+  return message.type === "loan.defaulted"
+    ? [{ type: "loan.recovered", naturalKey: message.data.loanId }]
+    : [];
 }
 
 type RulesOf = {
@@ -146,14 +145,8 @@ type RulesOf = {
 
 const factKey = (requirement: Requirement) => keys.fact(requirement.type, requirement.naturalKey);
 
-function reject(ref: MessageRef, detail: string): Step {
-  return {
-    decision: {
-      outcome: "rejected",
-      message: ref,
-      rejection: { ...ref, reason: "conflicting-duplicate", detail },
-    },
-  };
+function reject(ref: MessageRef, reason: "conflicting-duplicate" | "invalid-data", detail: string): Step {
+  return { decision: { outcome: "rejected", message: ref, rejection: { ...ref, reason, detail } } };
 }
 
 /** Accepted without changing any total: the receipt alone, so a redelivery is known without a write. */
