@@ -312,27 +312,40 @@ interface PendingPayout {
   budgetKey: string;
 }
 
+/**
+ * The differences to pay, one per (program, beneficiary, period) — the payout's identity — even when one
+ * fact moves several units of it (a replacement that changes which unit a fact feeds): their deltas add up.
+ */
 function payoutsOf(units: readonly Recomputed[]): PendingPayout[] {
-  return units.flatMap((unit) =>
-    unit.periods
-      .filter(({ entitledFen, paidFen }) => entitledFen !== paidFen)
-      .map(({ period, entitledFen, paidFen }) => {
-        const deltaFen = entitledFen - paidFen;
-        const label = unit.next.label ? `[${unit.next.label}] ` : "";
-        const explanation =
-          `${label}${unit.formula}; entitlement ${fenToYuan(entitledFen)}, paid before ${fenToYuan(paidFen)}` +
-          ` → ${deltaFen > 0n ? "+" : ""}${fenToYuan(deltaFen)}`;
-        return {
-          program: unit.program,
-          unit: unit.next,
-          period,
-          deltaFen,
-          explanation,
-          budgetYuan: unit.program.budgetsYuan?.[String(period)],
-          budgetKey: keys.budget(unit.next.policyVersion, unit.program.id, period),
-        };
-      }),
-  );
+  const byIdentity = new Map<string, PendingPayout>();
+  for (const unit of units) {
+    for (const { period, entitledFen, paidFen } of unit.periods) {
+      if (entitledFen === paidFen) continue;
+      const deltaFen = entitledFen - paidFen;
+      const label = unit.next.label ? `[${unit.next.label}] ` : "";
+      const explanation =
+        `${label}${unit.formula}; entitlement ${fenToYuan(entitledFen)}, paid before ${fenToYuan(paidFen)}` +
+        ` → ${deltaFen > 0n ? "+" : ""}${fenToYuan(deltaFen)}`;
+      const b = unit.next.beneficiary;
+      const identity = `${unit.program.id}|${unit.next.policyVersion}|${b.kind}:${b.id}|${period}`;
+      const same = byIdentity.get(identity);
+      if (same) {
+        same.deltaFen += deltaFen;
+        same.explanation += `; ${explanation}`;
+        continue;
+      }
+      byIdentity.set(identity, {
+        program: unit.program,
+        unit: unit.next,
+        period,
+        deltaFen,
+        explanation,
+        budgetYuan: unit.program.budgetsYuan?.[String(period)],
+        budgetKey: keys.budget(unit.next.policyVersion, unit.program.id, period),
+      });
+    }
+  }
+  return [...byIdentity.values()].filter((p) => p.deltaFen !== 0n);
 }
 
 /**

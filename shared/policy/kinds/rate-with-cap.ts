@@ -65,8 +65,10 @@ export function rateAmount(counters: Counters): { amountFen: Fen; formula: strin
   const base = counter(counters, "baseFen");
   const scaled = counter(counters, "scaledFen");
   const amountFen = floorDiv(scaled, 10_000n);
-  const rateText = base !== 0n && scaled % base === 0n ? percent(scaled / base) : "Σ rate ×";
-  return { amountFen, formula: `${rateText} × ${fenToYuan(base)} = ${fenToYuan(amountFen)}` };
+  if (base === 0n) return { amountFen, formula: "no standing amount = 0.00" };
+  // One rate for the whole unit shows as "2.5%"; facts at different rates (a category corrected) as Σ.
+  const rateText = scaled % base === 0n ? `${percent(scaled / base)} ×` : "Σ rate × amount over";
+  return { amountFen, formula: `${rateText} ${fenToYuan(base)} = ${fenToYuan(amountFen)}` };
 }
 
 export function capped(amountFen: Fen, capFen: Fen | undefined): { amountFen: Fen; formula: string } {
