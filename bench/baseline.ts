@@ -24,10 +24,11 @@ import {
   PutItemCommand,
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
-import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSRecord } from "aws-lambda";
 import { FactWaitingError } from "../functions/ingest/errors";
-import { type AnyMessage, parseMessage, type Rejection } from "../shared/contract";
+import { createRejectionPublisher } from "../functions/ingest/rejections";
+import { type AnyMessage, parseMessage } from "../shared/contract";
 import type { Decision, Item, Writes } from "../shared/decisions/items";
 import { decideLoading } from "../shared/decisions/run";
 import { decodeItem, encodeItem, encodePayout } from "../shared/ledger/codec";
@@ -203,16 +204,7 @@ export function createBaselineRecordHandler(deps: {
   const { apply, logger, metrics, clock } = deps;
   const context = { city: deps.city.city, districtIds: deps.city.districtIds };
 
-  const reject = async (rejection: Rejection) => {
-    const record = { ...rejection, receivedAt: clock() };
-    await deps.sqs.send(
-      new SendMessageCommand({ QueueUrl: deps.rejectedQueueUrl, MessageBody: JSON.stringify(record) }),
-    );
-    logger.warn("rejected", { reason: rejection.reason, detail: rejection.detail });
-    const metric = metrics.singleMetric();
-    metric.addDimension("reason", rejection.reason);
-    metric.addMetric("Rejections", MetricUnit.Count, 1);
-  };
+  const reject = createRejectionPublisher({ ...deps, clock });
 
   return async (record: SQSRecord): Promise<void> => {
     const parsed = parseMessage(record.body, context);

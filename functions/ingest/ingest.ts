@@ -1,10 +1,11 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
-import { parseMessage, type Rejection } from "../../shared/contract";
+import { parseMessage } from "../../shared/contract";
 import type { DynamoLedger } from "../../shared/ledger/dynamo-ledger";
-import { FactWaitingError, RejectionNotPublishedError } from "./errors";
+import { FactWaitingError } from "./errors";
+import { createRejectionPublisher } from "./rejections";
 
 export interface IngestDependencies {
   ledger: DynamoLedger;
@@ -24,20 +25,7 @@ export function createRecordHandler(deps: IngestDependencies) {
   const clock = deps.clock ?? (() => new Date().toISOString());
   const context = { city: ledger.city.city, districtIds: ledger.city.districtIds };
 
-  const reject = async (rejection: Rejection) => {
-    const record = { ...rejection, receivedAt: clock() };
-    try {
-      await deps.sqs.send(
-        new SendMessageCommand({ QueueUrl: deps.rejectedQueueUrl, MessageBody: JSON.stringify(record) }),
-      );
-    } catch (cause) {
-      throw new RejectionNotPublishedError(`rejected queue: ${(cause as Error).message}`, { cause });
-    }
-    logger.warn("rejected", { reason: rejection.reason, detail: rejection.detail });
-    const metric = metrics.singleMetric();
-    metric.addDimension("reason", rejection.reason);
-    metric.addMetric("Rejections", MetricUnit.Count, 1);
-  };
+  const reject = createRejectionPublisher({ ...deps, clock });
 
   return async (record: SQSRecord): Promise<void> => {
     const parsed = parseMessage(record.body, context);
