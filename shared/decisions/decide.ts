@@ -1,11 +1,9 @@
-import type { AnyMessage, DataOf, FactType } from "../contract";
-import { type Fen, fenToYuan } from "../money";
-import type { CityPolicy, PolicyVersion } from "../policy/city";
-import { type Contribution, kindOf, type Program } from "../policy/kinds";
-import { derivedFields, type Requirement, TYPE_RULES } from "./catalogue";
-import { periodOf, policyDateOf } from "./dates";
+import type { AnyMessage, DataOf } from "../contract";
+import { fenToYuan } from "../money";
+import type { CityPolicy } from "../policy/city";
+import { type Requirement, TYPE_RULES } from "./catalogue";
+import { commitBudgets, payoutsOf } from "./differences";
 import type {
-  BudgetItem,
   Decision,
   FactItem,
   Item,
@@ -13,12 +11,10 @@ import type {
   NoPayoutReason,
   ReceiptItem,
   Snapshot,
-  UnitItem,
-  VersionedPut,
   Writes,
 } from "./items";
 import { keys } from "./items";
-import { type PayoutMessage, payoutIdOf, payoutMessage } from "./payouts";
+import { collectUnitChanges, dateChange, recompute, type StandingChange } from "./units";
 
 export interface DecideContext {
   city: CityPolicy;
@@ -194,219 +190,6 @@ function judgeAgainstStanding(message: AnyMessage, snapshot: Snapshot): string |
 function filingOf(message: AnyMessage, snapshot: Snapshot): unknown {
   if (message.type !== "loan.defaulted" && message.type !== "loan.recovered") return undefined;
   return (snapshot.get(keys.fact("loan.filed", message.data.loanId)) as FactItem).data;
-}
-
-interface StandingChange {
-  type: FactType;
-  data: unknown;
-  /** +1 when the fact starts to stand, −1 when it stops (revoked, cancelled, replaced). */
-  sign: bigint;
-}
-interface DatedChange extends StandingChange {
-  version: PolicyVersion | undefined;
-  period: number;
-  filing: unknown;
-}
-
-function dateChange(change: StandingChange, filing: unknown, city: CityPolicy): DatedChange {
-  const date = filing ? policyDateOf("loan.filed", filing) : policyDateOf(change.type, change.data);
-  if (date === undefined) throw new Error(`no policy date for ${change.type}`);
-  return { ...change, version: city.versionFor(date), period: periodOf(date), filing };
-}
-
-interface UnitChange {
-  program: Program;
-  version: PolicyVersion;
-  contribution: Contribution;
-  deltas: Map<string, bigint>;
-}
-
-/** Every unit the changes touch, with the signed sum of what they add to its counters. */
-function collectUnitChanges(changes: readonly DatedChange[], city: CityPolicy): Map<string, UnitChange> {
-  const units = new Map<string, UnitChange>();
-  for (const change of changes) {
-    if (!change.version) continue;
-    const view = {
-      type: change.type,
-      data: { ...(change.data as object), ...derivedFields(change.type, change.data) },
-      period: change.period,
-      filing: change.filing,
-    };
-    for (const program of city.programsReading(change.version, change.type)) {
-      for (const contribution of kindOf(program).contributions(program, view, city)) {
-        const key = keys.unit(change.version.id, program.id, contribution.unitKey);
-        const unit = units.get(key) ?? { program, version: change.version, contribution, deltas: new Map() };
-        for (const [name, value] of Object.entries(contribution.counters)) {
-          unit.deltas.set(name, (unit.deltas.get(name) ?? 0n) + change.sign * value);
-        }
-        units.set(key, unit);
-      }
-    }
-  }
-  return units;
-}
-
-interface Recomputed {
-  program: Program;
-  before: UnitItem | null;
-  next: UnitItem;
-  changed: boolean;
-  formula: string;
-  /** Per period: the new entitlement and what was paid before. */
-  periods: { period: number; entitledFen: Fen; paidFen: Fen }[];
-}
-
-function recompute(changes: Map<string, UnitChange>, snapshot: Snapshot): Recomputed[] {
-  return [...changes].map(([key, change]) => {
-    const before = snapshot.get(key) as UnitItem | null;
-    const counters = { ...(before?.counters ?? {}) };
-    let changed = false;
-    for (const [name, delta] of change.deltas) {
-      if (delta === 0n) continue;
-      changed = true;
-      const value = (counters[name] ?? 0n) + delta;
-      if (value === 0n) delete counters[name];
-      else counters[name] = value;
-    }
-    const { contribution, program } = change;
-    const unit = {
-      beneficiary: before?.beneficiary ?? contribution.beneficiary,
-      period: contribution.period,
-      counters,
-      ...(contribution.capFen !== undefined ? { capFen: contribution.capFen } : {}),
-    };
-    const entitlement = kindOf(program).entitlement(program, unit);
-    const paid = before?.paidFen ?? {};
-    const periodSet = new Set([...entitlement.byPeriod.keys(), ...Object.keys(paid).map(Number)]);
-    const periods = [...periodSet]
-      .sort((a, b) => a - b)
-      .map((period) => ({
-        period,
-        entitledFen: entitlement.byPeriod.get(period) ?? 0n,
-        paidFen: paid[period] ?? 0n,
-      }));
-    const paidFen: Record<string, Fen> = {};
-    for (const p of periods) if (p.entitledFen !== 0n) paidFen[p.period] = p.entitledFen;
-    const next: UnitItem = {
-      entity: "unit",
-      key,
-      programId: program.id,
-      policyVersion: change.version.id,
-      unitKey: contribution.unitKey,
-      ...unit,
-      ...(contribution.label ? { label: contribution.label } : {}),
-      paidFen,
-      version: (before?.version ?? 0) + 1,
-    };
-    return { program, before, next, changed, formula: entitlement.formula, periods };
-  });
-}
-
-interface PendingPayout {
-  program: Program;
-  unit: UnitItem;
-  period: number;
-  deltaFen: Fen;
-  explanation: string;
-  budgetYuan: Fen | undefined;
-  budgetKey: string;
-}
-
-/**
- * The differences to pay, one per (program, beneficiary, period) — the payout's identity — even when one
- * fact moves several units of it (a replacement that changes which unit a fact feeds): their deltas add up.
- */
-function payoutsOf(units: readonly Recomputed[]): PendingPayout[] {
-  const byIdentity = new Map<string, PendingPayout>();
-  for (const unit of units) {
-    for (const { period, entitledFen, paidFen } of unit.periods) {
-      if (entitledFen === paidFen) continue;
-      const deltaFen = entitledFen - paidFen;
-      const label = unit.next.label ? `[${unit.next.label}] ` : "";
-      const explanation =
-        `${label}${unit.formula}; entitlement ${fenToYuan(entitledFen)}, paid before ${fenToYuan(paidFen)}` +
-        ` → ${deltaFen > 0n ? "+" : ""}${fenToYuan(deltaFen)}`;
-      const b = unit.next.beneficiary;
-      const identity = `${unit.program.id}|${unit.next.policyVersion}|${b.kind}:${b.id}|${period}`;
-      const same = byIdentity.get(identity);
-      if (same) {
-        same.deltaFen += deltaFen;
-        same.explanation += `; ${explanation}`;
-        continue;
-      }
-      byIdentity.set(identity, {
-        program: unit.program,
-        unit: unit.next,
-        period,
-        deltaFen,
-        explanation,
-        budgetYuan: unit.program.budgetsYuan?.[String(period)],
-        budgetKey: keys.budget(unit.next.policyVersion, unit.program.id, period),
-      });
-    }
-  }
-  return [...byIdentity.values()].filter((p) => p.deltaFen !== 0n);
-}
-
-/**
- * A budgeted program commits each payout against its period's budget in the same transaction; past
- * it the payout is held `awaiting-budget` (whole, never split). Clawbacks free budget: they are money
- * recovered or withheld from the next payment, so what is committed never exceeds what is allocated.
- */
-function commitBudgets(
-  pending: readonly PendingPayout[],
-  snapshot: Snapshot,
-  ref: MessageRef,
-  context: DecideContext,
-): { messages: PayoutMessage[]; budgets: VersionedPut<BudgetItem>[] } {
-  const budgets = new Map<string, VersionedPut<BudgetItem>>();
-  const messages = pending.map((p) => {
-    let status: PayoutMessage["status"] = "payable";
-    if (p.budgetYuan !== undefined) {
-      const put = budgets.get(p.budgetKey) ?? openBudget(snapshot.get(p.budgetKey) as BudgetItem | null, p);
-      budgets.set(p.budgetKey, put);
-      const budget = put.item;
-      if (p.deltaFen > 0n && budget.committedFen + p.deltaFen > budget.allocatedFen) {
-        status = "awaiting-budget";
-        budget.heldFen += p.deltaFen;
-      } else {
-        budget.committedFen += p.deltaFen;
-      }
-    }
-    return payoutMessage({
-      payoutId: payoutIdOf(context.city.city, ref, p.program.id, p.unit.beneficiary, p.period),
-      city: context.city.city,
-      program: p.program.id,
-      clause: p.program.clause,
-      policyVersion: p.unit.policyVersion,
-      beneficiary: p.unit.beneficiary,
-      period: p.period,
-      amountFen: p.deltaFen,
-      status,
-      cause: ref,
-      explanation: p.explanation,
-      computedAt: context.now,
-    });
-  });
-  return { messages, budgets: [...budgets.values()] };
-}
-
-/** The budget as read, or opened from the city file's allocation the first time a period draws on it. */
-function openBudget(before: BudgetItem | null, p: PendingPayout): VersionedPut<BudgetItem> {
-  const item: BudgetItem = before
-    ? { ...before, version: before.version + 1 }
-    : {
-        entity: "budget",
-        key: p.budgetKey,
-        policyVersion: p.unit.policyVersion,
-        programId: p.program.id,
-        period: p.period,
-        allocatedFen: p.budgetYuan ?? 0n,
-        committedFen: 0n,
-        heldFen: 0n,
-        version: 1,
-      };
-  return { item, expectedVersion: before?.version ?? null };
 }
 
 function receiptItem(message: AnyMessage, context: DecideContext, payoutIds: string[]): ReceiptItem {

@@ -1,0 +1,121 @@
+import { type Fen, fenToYuan } from "../money";
+import type { Program } from "../policy/kinds";
+import {
+  type BudgetItem,
+  keys,
+  type MessageRef,
+  type Snapshot,
+  type UnitItem,
+  type VersionedPut,
+} from "./items";
+import { type PayoutMessage, payoutIdOf, payoutMessage } from "./payouts";
+import type { Recomputed } from "./units";
+
+/** From recomputed units to payout messages: the differences to pay, committed against budgets. */
+
+export interface PendingPayout {
+  program: Program;
+  unit: UnitItem;
+  period: number;
+  deltaFen: Fen;
+  explanation: string;
+  budgetYuan: Fen | undefined;
+  budgetKey: string;
+}
+
+/**
+ * The differences to pay, one per (program, beneficiary, period) — the payout's identity — even when one
+ * fact moves several units of it (a replacement that changes which unit a fact feeds): their deltas add up.
+ */
+export function payoutsOf(units: readonly Recomputed[]): PendingPayout[] {
+  const byIdentity = new Map<string, PendingPayout>();
+  for (const unit of units) {
+    for (const { period, entitledFen, paidFen } of unit.periods) {
+      if (entitledFen === paidFen) continue;
+      const deltaFen = entitledFen - paidFen;
+      const label = unit.next.label ? `[${unit.next.label}] ` : "";
+      const explanation =
+        `${label}${unit.formula}; entitlement ${fenToYuan(entitledFen)}, paid before ${fenToYuan(paidFen)}` +
+        ` → ${deltaFen > 0n ? "+" : ""}${fenToYuan(deltaFen)}`;
+      const b = unit.next.beneficiary;
+      const identity = `${unit.program.id}|${unit.next.policyVersion}|${b.kind}:${b.id}|${period}`;
+      const same = byIdentity.get(identity);
+      if (same) {
+        same.deltaFen += deltaFen;
+        same.explanation += `; ${explanation}`;
+        continue;
+      }
+      byIdentity.set(identity, {
+        program: unit.program,
+        unit: unit.next,
+        period,
+        deltaFen,
+        explanation,
+        budgetYuan: unit.program.budgetsYuan?.[String(period)],
+        budgetKey: keys.budget(unit.next.policyVersion, unit.program.id, period),
+      });
+    }
+  }
+  return [...byIdentity.values()].filter((p) => p.deltaFen !== 0n);
+}
+
+/**
+ * A budgeted program commits each payout against its period's budget in the same transaction; past
+ * it the payout is held `awaiting-budget` (whole, never split). Clawbacks free budget: they are money
+ * recovered or withheld from the next payment, so what is committed never exceeds what is allocated.
+ */
+export function commitBudgets(
+  pending: readonly PendingPayout[],
+  snapshot: Snapshot,
+  ref: MessageRef,
+  context: { city: { city: string }; now: string },
+): { messages: PayoutMessage[]; budgets: VersionedPut<BudgetItem>[] } {
+  const budgets = new Map<string, VersionedPut<BudgetItem>>();
+  const messages = pending.map((p) => {
+    let status: PayoutMessage["status"] = "payable";
+    if (p.budgetYuan !== undefined) {
+      const put = budgets.get(p.budgetKey) ?? openBudget(snapshot.get(p.budgetKey) as BudgetItem | null, p);
+      budgets.set(p.budgetKey, put);
+      const budget = put.item;
+      if (p.deltaFen > 0n && budget.committedFen + p.deltaFen > budget.allocatedFen) {
+        status = "awaiting-budget";
+        budget.heldFen += p.deltaFen;
+      } else {
+        budget.committedFen += p.deltaFen;
+      }
+    }
+    return payoutMessage({
+      payoutId: payoutIdOf(context.city.city, ref, p.program.id, p.unit.beneficiary, p.period),
+      city: context.city.city,
+      program: p.program.id,
+      clause: p.program.clause,
+      policyVersion: p.unit.policyVersion,
+      beneficiary: p.unit.beneficiary,
+      period: p.period,
+      amountFen: p.deltaFen,
+      status,
+      cause: ref,
+      explanation: p.explanation,
+      computedAt: context.now,
+    });
+  });
+  return { messages, budgets: [...budgets.values()] };
+}
+
+/** The budget as read, or opened from the city file's allocation the first time a period draws on it. */
+function openBudget(before: BudgetItem | null, p: PendingPayout): VersionedPut<BudgetItem> {
+  const item: BudgetItem = before
+    ? { ...before, version: before.version + 1 }
+    : {
+        entity: "budget",
+        key: p.budgetKey,
+        policyVersion: p.unit.policyVersion,
+        programId: p.program.id,
+        period: p.period,
+        allocatedFen: p.budgetYuan ?? 0n,
+        committedFen: 0n,
+        heldFen: 0n,
+        version: 1,
+      };
+  return { item, expectedVersion: before?.version ?? null };
+}
