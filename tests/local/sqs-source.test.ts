@@ -154,6 +154,43 @@ describe.concurrent("SqsEventSource", () => {
     });
   });
 
+  test("an invocation still running at the function timeout is ended, as Lambda ends it, and its batch comes back", async ({
+    expect,
+  }) => {
+    // A handler awaiting a call that never answers (an engine that stopped responding): Lambda stops
+    // the invocation at its timeout and the batch returns after the visibility timeout.
+    const queue = await createQueue("esm-timeout", { VisibilityTimeout: "1" });
+    await send(queue.url, ["stuck", "fine"]);
+    const { source, invocations } = await run(
+      queue.url,
+      async (_event, invocation) => {
+        if (invocation === 1) await new Promise(() => {});
+        return undefined;
+      },
+      { timeoutSeconds: 1 } as Partial<SqsEventSourceOptions>,
+    );
+
+    await waitUntilQuiet({ sources: [source], sqs, timeoutMs: 15_000 });
+
+    expect(deliveries(invocations)).toEqual({ stuck: ["1", "2"], fine: ["1", "2"] });
+    expect(source.counters).toMatchObject({ batches: 2, invocationErrors: 1, deleted: 2 });
+    expect(source.quietState().busy).toBe(false);
+  });
+
+  test("a function timeout longer than the queue's visibility timeout is refused, as Lambda refuses the mapping", async ({
+    expect,
+  }) => {
+    const queue = await createQueue("esm-refused", { VisibilityTimeout: "2" });
+    const source = new SqsEventSource({
+      sqs,
+      queueUrl: queue.url,
+      handler: async () => undefined,
+      timeoutSeconds: 3,
+    } as SqsEventSourceOptions);
+    await expect(source.start()).rejects.toThrow(/timeout/);
+    await source.stop();
+  });
+
   test("a record that always fails lands in the DLQ after maxReceiveCount receives", async ({ expect }) => {
     const dlq = await createQueue("esm-dlq");
     const queue = await createQueue("esm-redrive", {
