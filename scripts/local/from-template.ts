@@ -14,12 +14,14 @@ export type Template = { Resources: Record<string, Resource> };
 
 export interface TemplateSettings {
   ingest: {
+    /** The function's timeout. */
+    timeoutSeconds: number;
     batchSize: number;
     maxConcurrency: number;
     receiveLimit: number;
     visibilityTimeoutSeconds: number;
   };
-  relay: { batchSize: number; retryAttempts: number; filterPattern: unknown };
+  relay: { timeoutSeconds: number; batchSize: number; retryAttempts: number; filterPattern: unknown };
 }
 
 /** Synthesises one city's stack in-process, skipping asset bundling (only the template is needed). */
@@ -154,6 +156,7 @@ export async function createFromTemplate(
     },
     settings: {
       ingest: {
+        timeoutSeconds: Number(ingestFn.Properties.Timeout ?? 3),
         batchSize: Number(ingestMapping.Properties.BatchSize ?? 10),
         maxConcurrency: Number(
           (ingestMapping.Properties.ScalingConfig as { MaximumConcurrency?: number })?.MaximumConcurrency ??
@@ -165,6 +168,7 @@ export async function createFromTemplate(
         ),
       },
       relay: {
+        timeoutSeconds: Number(relayFn.Properties.Timeout ?? 3),
         batchSize: Number(relayMapping.Properties.BatchSize ?? 100),
         retryAttempts: Number(relayMapping.Properties.MaximumRetryAttempts ?? -1),
         filterPattern: filters.length ? JSON.parse(filters[0]?.Pattern ?? "{}") : undefined,

@@ -54,16 +54,18 @@ export interface LocalHandlerEnv
   logLevel?: LocalLogLevel;
   /** AWS_LAMBDA_MAX_CONCURRENCY: informative only (any value switches Powertools to per-invocation state). Default 64. */
   maxConcurrency?: number;
-  /** Only feeds context.getRemainingTimeInMillis(); invocations are not cut off. Defaults 30 s (ingest) and 60 s (relay). */
-  timeoutSeconds?: { ingest?: number; relay?: number };
 }
 
 export type IngestHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 export type RelayHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
 
+/**
+ * Each call gets its own Lambda Context, whose getRemainingTimeInMillis() counts down from the function
+ * timeout the event source enforces (runtime.ts ends the invocation then).
+ */
 export interface LocalHandlers {
-  ingest: IngestHandler;
-  relay: RelayHandler;
+  ingest: (event: SQSEvent, timeoutSeconds: number) => Promise<SQSBatchResponse>;
+  relay: (event: DynamoDBStreamEvent, timeoutSeconds: number) => Promise<DynamoDBBatchResponse>;
   /** The environment variables that were set before the modules loaded. */
   env: Record<string, string>;
 }
@@ -114,7 +116,7 @@ function handlerSqsEndpoint(env: LocalHandlerEnv): string {
  */
 export function loadHandlers(env: LocalHandlerEnv): Promise<LocalHandlers> {
   const variables = handlerEnvironment(env);
-  const key = JSON.stringify([variables, env.timeoutSeconds ?? null]);
+  const key = JSON.stringify(variables);
   if (loaded) {
     if (loaded.key !== key) {
       throw new Error(
@@ -154,17 +156,11 @@ async function load(env: LocalHandlerEnv, variables: Record<string, string>): Pr
   );
   const city = env.city;
   return {
-    ingest: invoker(
-      store,
-      `autogrant-${city}-ingest`,
-      env.timeoutSeconds?.ingest ?? 30,
-      (event: SQSEvent, context) => ingestModule.handler(event, context),
+    ingest: invoker(store, `autogrant-${city}-ingest`, (event: SQSEvent, context) =>
+      ingestModule.handler(event, context),
     ),
-    relay: invoker(
-      store,
-      `autogrant-${city}-relay`,
-      env.timeoutSeconds?.relay ?? 60,
-      (event: DynamoDBStreamEvent, context) => relayModule.handler(event, context),
+    relay: invoker(store, `autogrant-${city}-relay`, (event: DynamoDBStreamEvent, context) =>
+      relayModule.handler(event, context),
     ),
     env: variables,
   };
@@ -215,10 +211,9 @@ function installInvokeStore(): InvokeStoreBase {
 function invoker<E, R>(
   store: InvokeStoreBase,
   functionName: string,
-  timeoutSeconds: number,
   handler: (event: E, context: Context) => Promise<R>,
-): (event: E) => Promise<R> {
-  return (event: E) => {
+): (event: E, timeoutSeconds: number) => Promise<R> {
+  return (event: E, timeoutSeconds: number) => {
     const requestId = randomUUID();
     const context = lambdaContext(functionName, requestId, Date.now() + timeoutSeconds * 1_000);
     return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId }, () =>

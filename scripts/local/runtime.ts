@@ -123,6 +123,34 @@ function notify(callback: () => void, onError: (error: unknown) => void): void {
   }
 }
 
+/** An invocation still running at the function timeout: Lambda stops it and counts it as an error. */
+export class InvocationTimeoutError extends Error {
+  override readonly name = "InvocationTimeoutError";
+}
+
+/**
+ * The handler's result, or an InvocationTimeoutError once `timeoutSeconds` have passed, as Lambda ends an
+ * invocation at its timeout. The abandoned call cannot be frozen in-process as Lambda freezes it: whatever
+ * it still does is like a request that reached the engine just before the kill, which idempotency covers.
+ */
+export async function withinTimeout<T>(call: () => Promise<T>, timeoutSeconds: number, what: string) {
+  let timer: NodeJS.Timeout | undefined;
+  const running = call();
+  running.catch(() => {}); // an abandoned invocation's late failure is no one's to handle
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new InvocationTimeoutError(`${what}: still running after its ${timeoutSeconds} s timeout`)),
+      timeoutSeconds * 1_000,
+    );
+  });
+  try {
+    return await Promise.race([running, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
@@ -139,6 +167,12 @@ export interface SqsEventSourceOptions {
   batchSize?: number;
   /** Passed as ReceiveMessage VisibilityTimeout; default: the queue's own, as Lambda does. */
   visibilityTimeoutSeconds?: number;
+  /**
+   * The function's timeout: an invocation still running then is stopped and its batch comes back after
+   * the visibility timeout. Lambda refuses a mapping whose function timeout exceeds the queue's
+   * visibility timeout, so start() does too.
+   */
+  timeoutSeconds: number;
   /** Parallel pollers, each running at most one invocation at a time. Default 2. */
   maxConcurrency?: number;
   /** Long-poll wait per ReceiveMessage, 0–20 s. Default 1: short enough for a quick stop(). */
@@ -159,8 +193,10 @@ export interface SqsEventSourceCounters {
   records: number;
   /** Records reported in batchItemFailures. */
   failures: number;
-  /** Invocations that threw: nothing was deleted. */
+  /** Invocations that threw or timed out: nothing was deleted. */
   invocationErrors: number;
+  /** Of those, invocations stopped at the function timeout. */
+  timeouts: number;
   /** Responses Lambda would treat as a complete failure (bad itemIdentifier): nothing was deleted. */
   invalidResponses: number;
   /** Records deleted after their invocation. */
@@ -196,6 +232,7 @@ export class SqsEventSource implements EventSource {
     records: 0,
     failures: 0,
     invocationErrors: 0,
+    timeouts: 0,
     invalidResponses: 0,
     deleted: 0,
     deleteErrors: 0,
@@ -214,6 +251,11 @@ export class SqsEventSource implements EventSource {
     }
     if (!Number.isInteger(waitTimeSeconds) || waitTimeSeconds < 0 || waitTimeSeconds > 20) {
       throw new Error(`SqsEventSource: waitTimeSeconds must be an integer 0–20, got ${waitTimeSeconds}`);
+    }
+    if (!Number.isInteger(options.timeoutSeconds) || options.timeoutSeconds < 1) {
+      throw new Error(
+        `SqsEventSource: timeoutSeconds must be a whole number ≥ 1, got ${options.timeoutSeconds}`,
+      );
     }
     this.#options = options;
     this.#batchSize = batchSize;
@@ -235,12 +277,19 @@ export class SqsEventSource implements EventSource {
 
   async start(): Promise<void> {
     if (this.#running.length > 0) throw new Error(`SqsEventSource ${this.name}: already started`);
-    if (!this.#queueArn) {
-      const { Attributes } = await this.#options.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: this.#options.queueUrl, AttributeNames: ["QueueArn"] }),
+    const { Attributes } = await this.#options.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.#options.queueUrl,
+        AttributeNames: ["QueueArn", "VisibilityTimeout"],
+      }),
+    );
+    this.#queueArn ??= Attributes?.QueueArn;
+    if (!this.#queueArn) throw new Error(`SqsEventSource ${this.name}: queue has no QueueArn`);
+    const visibility = this.#options.visibilityTimeoutSeconds ?? Number(Attributes?.VisibilityTimeout);
+    if (this.#options.timeoutSeconds > visibility) {
+      throw new Error(
+        `SqsEventSource ${this.name}: the function timeout (${this.#options.timeoutSeconds} s) exceeds the queue's visibility timeout (${visibility} s); Lambda refuses such a mapping, since a batch would be delivered again while it still runs`,
       );
-      this.#queueArn = Attributes?.QueueArn;
-      if (!this.#queueArn) throw new Error(`SqsEventSource ${this.name}: queue has no QueueArn`);
     }
     this.#stopping = false;
     this.#pollers = Array.from({ length: this.#maxConcurrency }, () => ({
@@ -320,9 +369,11 @@ export class SqsEventSource implements EventSource {
     this.#counters.records += event.Records.length;
     let response: unknown;
     try {
-      response = await this.#options.handler(event);
+      const { handler, timeoutSeconds } = this.#options;
+      response = await withinTimeout(() => handler(event), timeoutSeconds, `${this.name} invocation`);
     } catch (error) {
       this.#counters.invocationErrors++;
+      if (error instanceof InvocationTimeoutError) this.#counters.timeouts++;
       this.#lastError = error;
       notify(
         () => this.#options.onInvocationError?.(error, event),
@@ -449,6 +500,8 @@ export interface StreamEventSourceOptions {
   /** Records per GetRecords call (1–1000). Default 1000. */
   readLimit?: number;
   handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
+  /** The function's timeout: an invocation still running then is stopped, and the batch retried. */
+  timeoutSeconds: number;
   onFailure?: (failure: StreamFailure) => void;
   /** Called for each invocation that threw. */
   onInvocationError?: (error: unknown, event: DynamoDBStreamEvent) => void;
@@ -466,8 +519,10 @@ export interface StreamEventSourceCounters {
   filteredOut: number;
   /** Records reported in batchItemFailures. */
   failures: number;
-  /** Invocations that threw. */
+  /** Invocations that threw or timed out. */
   invocationErrors: number;
+  /** Of those, invocations stopped at the function timeout. */
+  timeouts: number;
   /** Responses Lambda would treat as a complete failure (bad itemIdentifier). */
   invalidResponses: number;
   /** Retried invocations. */
@@ -516,6 +571,7 @@ export class StreamEventSource implements EventSource {
     filteredOut: 0,
     failures: 0,
     invocationErrors: 0,
+    timeouts: 0,
     invalidResponses: 0,
     retries: 0,
     discarded: 0,
@@ -784,9 +840,11 @@ export class StreamEventSource implements EventSource {
     try {
       let response: unknown;
       try {
-        response = await this.#options.handler(event);
+        const { handler, timeoutSeconds } = this.#options;
+        response = await withinTimeout(() => handler(event), timeoutSeconds, `${this.name} invocation`);
       } catch (error) {
         this.#counters.invocationErrors++;
+        if (error instanceof InvocationTimeoutError) this.#counters.timeouts++;
         this.#lastError = error;
         notify(
           () => this.#options.onInvocationError?.(error, event),

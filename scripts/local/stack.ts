@@ -59,12 +59,14 @@ export class LocalStack {
     const ops = options.city.file.operations;
     const settings = options.fromTemplate?.settings ?? {
       ingest: {
+        timeoutSeconds: ops.ingest.timeoutSeconds,
         batchSize: ops.ingest.batchSize,
         maxConcurrency: ops.ingest.maxConcurrency,
         receiveLimit: options.receiveLimit ?? ops.ingest.receiveLimit,
         visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 6 * ops.ingest.timeoutSeconds,
       },
       relay: {
+        timeoutSeconds: 60,
         batchSize: ops.relay.batchSize,
         retryAttempts: ops.relay.retryAttempts,
         filterPattern: undefined,
@@ -85,14 +87,20 @@ export class LocalStack {
       payoutsQueueUrl: resources.payoutsQueueUrl,
       logLevel: options.logLevel ?? "SILENT",
     });
+    // Lambda refuses a function timeout above the queue's visibility timeout; locally the visibility
+    // is shortened (so waiting facts are dead-lettered in seconds), and the function timeout with it.
+    const ingestTimeout = Math.min(settings.ingest.timeoutSeconds, settings.ingest.visibilityTimeoutSeconds);
+    const ingestHandler: IngestHandler = (event) => handlers.ingest(event, ingestTimeout);
+    const relayHandler: RelayHandler = (event) => handlers.relay(event, settings.relay.timeoutSeconds);
     const ingest = new SqsEventSource({
       name: "ingest",
       sqs,
       queueUrl: resources.ingestQueueUrl,
       batchSize: settings.ingest.batchSize,
       visibilityTimeoutSeconds: settings.ingest.visibilityTimeoutSeconds,
+      timeoutSeconds: ingestTimeout,
       maxConcurrency: options.workers ?? settings.ingest.maxConcurrency,
-      handler: options.wrapIngest ? options.wrapIngest(handlers.ingest) : handlers.ingest,
+      handler: options.wrapIngest ? options.wrapIngest(ingestHandler) : ingestHandler,
     });
     const relay = new StreamEventSource({
       name: "relay",
@@ -104,7 +112,8 @@ export class LocalStack {
         : outboxFilter,
       retryAttempts:
         settings.relay.retryAttempts < 0 ? Number.POSITIVE_INFINITY : settings.relay.retryAttempts,
-      handler: options.wrapRelay ? options.wrapRelay(handlers.relay) : handlers.relay,
+      timeoutSeconds: settings.relay.timeoutSeconds,
+      handler: options.wrapRelay ? options.wrapRelay(relayHandler) : relayHandler,
     });
     await Promise.all([ingest.start(), relay.start()]);
     return new LocalStack(options, resources, sqs, dynamodb, ingest, relay);

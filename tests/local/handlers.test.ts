@@ -102,7 +102,8 @@ describe("loadHandlers", () => {
       queueUrl: resources.ingestQueueUrl,
       batchSize: 10,
       maxConcurrency: 2,
-      handler: handlers.ingest,
+      timeoutSeconds: 1, // the queue's visibility timeout here: Lambda allows no longer
+      handler: (event) => handlers.ingest(event, 1),
     });
     const relay = new StreamEventSource({
       streamArn: resources.streamArn,
@@ -110,7 +111,8 @@ describe("loadHandlers", () => {
       batchSize: 100,
       filter: outboxFilter,
       retryAttempts: 3,
-      handler: handlers.relay,
+      timeoutSeconds: 60,
+      handler: (event) => handlers.relay(event, 60),
     });
     await Promise.all([ingest.start(), relay.start()]);
     try {
@@ -147,7 +149,7 @@ describe("loadHandlers", () => {
         sqsRecord(`[${i}`),
       ],
     }));
-    const responses = await Promise.all(events.map((event) => handlers.ingest(event)));
+    const responses = await Promise.all(events.map((event) => handlers.ingest(event, 30)));
     responses.forEach((response, i) => {
       expect(response.batchItemFailures).toEqual([{ itemIdentifier: events[i]?.Records[1]?.messageId }]);
     });

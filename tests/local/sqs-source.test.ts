@@ -61,6 +61,7 @@ async function run(
     batchSize: 10,
     maxConcurrency: 1,
     waitTimeSeconds: 1,
+    timeoutSeconds: 1,
     ...options,
     handler: (event) => {
       invocations.push(event.Records);
@@ -167,7 +168,7 @@ describe.concurrent("SqsEventSource", () => {
         if (invocation === 1) await new Promise(() => {});
         return undefined;
       },
-      { timeoutSeconds: 1 } as Partial<SqsEventSourceOptions>,
+      { timeoutSeconds: 1 },
     );
 
     await waitUntilQuiet({ sources: [source], sqs, timeoutMs: 15_000 });
@@ -186,7 +187,7 @@ describe.concurrent("SqsEventSource", () => {
       queueUrl: queue.url,
       handler: async () => undefined,
       timeoutSeconds: 3,
-    } as SqsEventSourceOptions);
+    });
     await expect(source.start()).rejects.toThrow(/timeout/);
     await source.stop();
   });

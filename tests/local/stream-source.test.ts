@@ -58,6 +58,7 @@ async function run(
     streamArn,
     endpoint: dynamoEndpoint(),
     retryDelayMs: 10,
+    timeoutSeconds: 60,
     ...options,
     handler: (event) => {
       invocations.push(event.Records);

@@ -108,7 +108,7 @@ describe("the ingest handler, batch by batch", () => {
       valid[5],
     ] as string[];
     const event = eventOf(bodies);
-    const response = await handlers.ingest(event);
+    const response = await handlers.ingest(event, 30);
     const poisonIds = event.Records.filter((r) => r.body.includes('"poison-')).map((r) => r.messageId);
     expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(poisonIds.sort());
   });
@@ -118,7 +118,7 @@ describe("the ingest handler, batch by batch", () => {
       id: "BAD-original",
       time: "2024-04-02T09:00:00+08:00",
     });
-    expect((await handlers.ingest(eventOf([accepted]))).batchItemFailures).toEqual([]);
+    expect((await handlers.ingest(eventOf([accepted]), 30)).batchItemFailures).toEqual([]);
     await drainQueue(sqs, resources.rejectedQueueUrl);
     const corpus: [string, string][] = [
       ["malformed-json", '{"specversion": "1.0", "id": '],
@@ -161,7 +161,7 @@ describe("the ingest handler, batch by batch", () => {
     ];
     const before = await scanTable();
     for (let i = 0; i < corpus.length; i += 10) {
-      const response = await handlers.ingest(eventOf(corpus.slice(i, i + 10).map(([, body]) => body)));
+      const response = await handlers.ingest(eventOf(corpus.slice(i, i + 10).map(([, body]) => body)), 30);
       expect(response.batchItemFailures).toEqual([]); // rejections are acknowledged, not retried
     }
     const published = (await drainQueue(sqs, resources.rejectedQueueUrl)).map((body) => JSON.parse(body));
