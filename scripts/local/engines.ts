@@ -40,7 +40,11 @@ export interface DynamoDbLocalOptions {
   port?: number;
   /** Upper bound for start-up (JVM boot + first ListTables answer). Default 30 s. */
   startTimeoutMs?: number;
-  /** Extra JVM flags, e.g. ["-XX:TieredStopAtLevel=1"] trades peak throughput for ~0.3 s faster start. */
+  /**
+   * JVM flags. Default: the client compiler only and the serial collector. Measured on 2 cores, 500
+   * four-way concurrent transactions: 7.1 s instead of 9.5 s and ~40% less CPU (C2's compiler threads
+   * alone took ~27 s of CPU in a reliability run), start-up 2.0–2.4 s instead of 2.7 s.
+   */
   javaOptions?: string[];
 }
 
@@ -266,7 +270,7 @@ async function startDynamoDbLocalOnce(port: number, options: DynamoDbLocalOption
   const java = javaTool("java");
   const launcherDir = await loopbackLauncher(jar, cacheRoot);
   const args = [
-    ...(options.javaOptions ?? []),
+    ...(options.javaOptions ?? ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]),
     `-Djava.library.path=${libraryPath}`,
     // The launcher takes DynamoDBLocal.jar's arguments and binds to 127.0.0.1; plain -jar binds everywhere.
     ...(launcherDir ? ["-cp", `${jar}${delimiter}${launcherDir}`, "LoopbackDynamoDBLocal"] : ["-jar", jar]),

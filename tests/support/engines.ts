@@ -1,30 +1,38 @@
 /**
- * What tests use to reach the engines started once by tests/global-setup.ts.
- * Engines are shared by every test file running in parallel: create your own tables and
- * queues with uniqueName() and never rely on ListTables/ListQueues being empty.
+ * The local engines of one test file: a DynamoDB Local and an SQS emulator of its own, started when the
+ * file first imports this module and stopped after its last test. A DynamoDB Local shared by a whole run
+ * slows down with every stream record of every table the run ever wrote, even deleted ones (each write
+ * scans the stream metadata: ~14 ms per transaction fresh, ~55 ms after five files), until a loaded
+ * machine's handlers outlive their timeouts; a file's own engine starts in ~3 s and stays fast.
+ *
+ * AUTOGRANT_LOCAL_DYNAMODB_ENDPOINT and AUTOGRANT_LOCAL_SQS_ENDPOINT (both, e.g. from
+ * `npx tsx scripts/local/up.ts`) point every file at engines already running instead.
  */
 import { randomBytes } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { inject } from "vitest";
-import { localClientConfig } from "../../scripts/local/engines";
+import { afterAll } from "vitest";
+import { localClientConfig, startEngines } from "../../scripts/local/engines";
 
-function provided(key: "dynamoEndpoint" | "sqsEndpoint"): string {
-  const value = inject(key);
-  if (!value) {
-    throw new Error(
-      `${key} was not provided: run tests through vitest.config.ts, whose globalSetup (tests/global-setup.ts) starts the local engines`,
-    );
-  }
-  return value;
-}
+const fromEnv = {
+  dynamodb: process.env.AUTOGRANT_LOCAL_DYNAMODB_ENDPOINT,
+  sqs: process.env.AUTOGRANT_LOCAL_SQS_ENDPOINT,
+};
+const endpoints =
+  fromEnv.dynamodb && fromEnv.sqs
+    ? { dynamodb: fromEnv.dynamodb, sqs: fromEnv.sqs }
+    : await (async () => {
+        const engines = await startEngines();
+        afterAll(() => engines.stop());
+        return { dynamodb: engines.dynamodb.endpoint, sqs: engines.sqs.endpoint };
+      })();
 
 export function dynamoEndpoint(): string {
-  return provided("dynamoEndpoint");
+  return endpoints.dynamodb;
 }
 
 export function sqsEndpoint(): string {
-  return provided("sqsEndpoint");
+  return endpoints.sqs;
 }
 
 export function dynamoClient(): DynamoDBClient {
