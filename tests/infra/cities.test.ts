@@ -9,7 +9,7 @@ import { logicalId, propsOf, type Synthesized, synthCities } from "./synth";
 const CITIES = ["jinan", "chongqing"] as const;
 let synth: Synthesized;
 beforeAll(() => {
-  synth = synthCities(CITIES);
+  synth = synthCities(CITIES, { bundle: true });
 });
 afterAll(() => synth?.dispose());
 

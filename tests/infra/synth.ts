@@ -6,7 +6,10 @@ import { Template } from "aws-cdk-lib/assertions";
 import type { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { createApp } from "../../infra/create-app";
 
-/** One synthesis of the real app for some cities (bundling included): do it once per test file. */
+/**
+ * One synthesis of the real app for some cities: do it once per test file. Bundling the four functions
+ * costs ~7 s of the ~8 s, so only a file that reads the bundles asks for it.
+ */
 export interface Synthesized {
   app: App;
   assembly: CloudAssembly;
@@ -27,9 +30,13 @@ export interface CfnTemplate {
   [key: string]: unknown;
 }
 
-export function synthCities(cities: readonly string[] = ["jinan", "chongqing"]): Synthesized {
+export function synthCities(
+  cities: readonly string[] = ["jinan", "chongqing"],
+  options: { bundle?: boolean } = {},
+): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), "autogrant-cdk-"));
-  const app = createApp(new App({ outdir }), { cities });
+  const context = options.bundle ? {} : { "aws:cdk:bundling-stacks": [] };
+  const app = createApp(new App({ outdir, context }), { cities });
   const assembly = app.synth();
   const json = (city: string) => assembly.getStackByName(`Autogrant-${city}`).template as CfnTemplate;
   return {
