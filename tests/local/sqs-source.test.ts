@@ -239,12 +239,12 @@ describe.concurrent("SqsEventSource", () => {
         active++;
         peak = Math.max(peak, active);
         if (active === 3) allIn.resolve();
-        // Each invocation holds until all three run at once (or gives up after 3 s).
-        await Promise.race([allIn.promise, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+        // Each invocation holds until all three run at once: without parallel pollers none would finish.
+        await allIn.promise;
         active--;
         return undefined;
       },
-      { batchSize: 1, maxConcurrency: 3 },
+      { batchSize: 1, maxConcurrency: 3, timeoutSeconds: 30 },
     );
 
     await waitUntilQuiet({ sources: [source], sqs, timeoutMs: 15_000 });
