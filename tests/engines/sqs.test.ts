@@ -187,6 +187,21 @@ describe("fauxqs SQS emulator", () => {
     ).rejects.toThrow(/deduplication/i);
   });
 
+  test("AWS's character rule: supplementary-plane characters are carried; U+FFFE, U+FFFF and lone surrogates refused", async () => {
+    // fauxqs before kibertoad/fauxqs#278 refused every surrogate pair (patches/fauxqs+2.4.1.patch).
+    const queue = await createQueue("characters");
+    const names = ["𠀋𡈽𪚥科技有限公司", "🚀 创新", "\u{10FFFF}"];
+    for (const body of names)
+      await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: body }));
+    const received = await receive(queue.url);
+    expect(received.map((m) => m.Body).sort()).toEqual([...names].sort());
+    for (const body of ["a\uFFFEb", "a\uFFFFb", "a\uD800b", "a\uDC00b", "a\u0000b"]) {
+      await expect(
+        sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: body })),
+      ).rejects.toThrow(/Invalid characters/);
+    }
+  });
+
   test("WaitTimeSeconds long-polls: a receive waiting on an empty queue answers with the message sent meanwhile", async () => {
     const queue = await createQueue("long-poll");
     expect(await receive(queue.url)).toHaveLength(0); // empty now

@@ -24,7 +24,7 @@ let handlers: LocalHandlers;
 beforeAll(async () => {
   resources = await createLocalResources(ddb, sqs, uniqueName("rt"), {
     receiveLimit: 5,
-    visibilityTimeoutSeconds: 1,
+    visibilityTimeoutSeconds: 5,
   });
   handlers = await loadHandlers({
     city: "jinan",
@@ -50,10 +50,10 @@ function fact(type: string, data: Record<string, unknown>, id = randomUUID()): s
   });
 }
 
-const granted = (certificateNo: string, enterprise: string) =>
+const granted = (certificateNo: string, enterprise: string, name = `${enterprise} 科技有限公司`) =>
   fact("hte.certification.granted", {
     certificateNo,
-    enterprise: { uscc: usccFor(enterprise), name: `${enterprise} 科技有限公司` },
+    enterprise: { uscc: usccFor(enterprise), name },
     kind: "first",
     scale: "above",
     district: "370102",
@@ -86,12 +86,15 @@ function sqsRecord(body: string): SQSRecord {
 
 describe("loadHandlers", () => {
   test("ingest → ledger → stream → relay → payouts FIFO, and a malformed message → rejected queue", async () => {
+    // CJK Extension B and C characters (they occur in company and personal names) and an emoji: outside
+    // the Basic Multilingual Plane, carried by SQS, the table, the stream and the FIFO queue alike.
+    const name = "𠀋𡈽𪚥科技有限公司 🚀";
     // The handlers' SQS clients must not fall back to QueueUrl hosts (the SDK warns on every call then).
     const warn = vi.spyOn(console, "warn");
     await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: resources.ingestQueueUrl,
-        Entries: [granted("GR-E2E-1", "E2E1"), "{not json"].map((body, index) => ({
+        Entries: [granted("GR-E2E-1", "E2E1", name), "{not json"].map((body, index) => ({
           Id: String(index),
           MessageBody: body,
         })),
@@ -102,8 +105,8 @@ describe("loadHandlers", () => {
       queueUrl: resources.ingestQueueUrl,
       batchSize: 10,
       maxConcurrency: 2,
-      timeoutSeconds: 1, // the queue's visibility timeout here: Lambda allows no longer
-      handler: (event) => handlers.ingest(event, 1),
+      timeoutSeconds: 5, // the queue's visibility timeout here: Lambda allows no longer
+      handler: (event) => handlers.ingest(event, 5),
     });
     const relay = new StreamEventSource({
       streamArn: resources.streamArn,
@@ -131,7 +134,7 @@ describe("loadHandlers", () => {
       kind: "payout",
       city: "jinan",
       program: "hte-first-award",
-      beneficiary: { kind: "enterprise", id: usccFor("E2E1") },
+      beneficiary: { kind: "enterprise", id: usccFor("E2E1"), name },
       period: 2024,
       amount: "300000.00",
     });
