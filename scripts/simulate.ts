@@ -1,6 +1,6 @@
 /**
  * npm run simulate -- --city <id> --events <in.ndjson> --out <payouts.ndjson> [--rejects <r.ndjson>]
- *   [--dead-letters <d.ndjson>] [--now <ISO instant, for reproducible files>]
+ *   [--dead-letters <d.ndjson>] [--refused <lines.ndjson>] [--now <ISO instant, for reproducible files>]
  * Replays a stream in order through the decision core with in-memory state: the what-if tool for a
  * policy change, and the reference the DynamoDB ledger and the local stack are tested against.
  */
@@ -8,11 +8,11 @@ import { readCity } from "../shared/policy/files";
 import { simulate } from "../shared/simulate/simulate";
 import { formatSummary, summarise } from "../shared/simulate/summary";
 import { streamArgs } from "./lib/args";
-import { readLines, writeNdjson } from "./lib/ndjson";
+import { readStream, writeNdjson } from "./lib/ndjson";
 
 const args = streamArgs(process.argv.slice(2));
 const city = readCity(args.city);
-const lines = readLines(args.events);
+const lines = readStream(args.events);
 const clock = args.now ? () => args.now as string : () => new Date().toISOString();
 
 const started = performance.now();
@@ -22,14 +22,16 @@ const seconds = (performance.now() - started) / 1000;
 writeNdjson(args.out, result.messages);
 writeNdjson(args.rejects, result.rejections);
 writeNdjson(args["dead-letters"], result.deadLetters);
+writeNdjson(args.refused, result.refused);
 
-const events = lines.filter((l) => l.trim() !== "").length;
+const events = lines.length;
 console.log(
   `${city.file.name} (${city.city})${city.file.illustrative ? " — illustrative parameters" : ""}: ${args.events}`,
 );
-console.log(formatSummary(summarise(result.messages, result.rejections, result.deadLetters)));
+console.log(formatSummary(summarise(result.messages, result.rejections, result.deadLetters, result.refused)));
 console.log(
   `\n${events} events (${result.outcomes.applied} applied, ${result.outcomes.duplicate} duplicates, ` +
-    `${result.outcomes.rejected} rejected, ${result.outcomes.deadLetter} dead letters) in ${seconds.toFixed(2)} s ` +
+    `${result.outcomes.rejected} rejected, ${result.outcomes.deadLetter} dead letters, ` +
+    `${result.outcomes.refused} refused by the queue) in ${seconds.toFixed(2)} s ` +
     `= ${Math.round(events / seconds)} events/s → ${args.out}`,
 );

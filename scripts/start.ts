@@ -1,6 +1,6 @@
 /**
  * npm start [-- --city <id> --events <in.ndjson> --out <payouts.ndjson> [--rejects <r.ndjson>]
- *   [--dead-letters <d.ndjson>] [--visibility <seconds>] [--serve]]
+ *   [--dead-letters <d.ndjson>] [--refused <lines.ndjson>] [--visibility <seconds>] [--serve]]
  * A city's stack on this machine, end to end: DynamoDB Local and the SQS emulator; the table and queues
  * made from the city's synthesised CloudFormation template; the unchanged Lambda handlers driven as
  * Lambda's event sources drive them. With no arguments, the Jinan sample.
@@ -13,7 +13,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { readCity } from "../shared/policy/files";
 import { formatSummary, summarise } from "../shared/simulate/summary";
 import { streamArgs } from "./lib/args";
-import { readLines, writeNdjson } from "./lib/ndjson";
+import { readStream, writeNdjson } from "./lib/ndjson";
 import { Progress } from "./lib/progress";
 import { localClientConfig, startEngines } from "./local/engines";
 import { createFromTemplate, synthesizeCityTemplate } from "./local/from-template";
@@ -28,7 +28,7 @@ const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 const city = readCity(args.city);
-const lines = readLines(args.events).filter((l) => l.trim() !== "");
+const lines = readStream(args.events);
 /** Locally a waiting fact whose original never comes should be dead-lettered in seconds, not minutes. */
 const visibility = Number(args.visibility ?? 2);
 
@@ -66,7 +66,7 @@ try {
   });
 
   const progress = new Progress(lines.length, stack, elapsed);
-  await stack.publish(lines, (sent) => progress.published(sent));
+  const refused = await stack.publish(lines, (sent) => progress.published(sent));
   const ticking = setInterval(() => progress.draw(), 200);
   await stack.quiet(300_000);
   clearInterval(ticking);
@@ -75,11 +75,14 @@ try {
   writeNdjson(args.out, collected.messages);
   writeNdjson(args.rejects, collected.rejections);
   writeNdjson(args["dead-letters"], collected.deadLetters);
+  writeNdjson(args.refused, refused);
 
   const seconds = (performance.now() - started) / 1000;
   const { ingest } = fromTemplate.settings;
   console.log(`${city.file.name} (${city.city}) on the local stack: ${args.events}`);
-  console.log(formatSummary(summarise(collected.messages, collected.rejections, collected.deadLetters)));
+  console.log(
+    formatSummary(summarise(collected.messages, collected.rejections, collected.deadLetters, refused)),
+  );
   console.log(
     `\n${lines.length} events in ${seconds.toFixed(1)} s end to end = ${Math.round(lines.length / seconds)} events/s ` +
       `→ ${args.out}\nlocal settings from the template: batch ${ingest.batchSize}, ${ingest.maxConcurrency} workers, ` +

@@ -1,6 +1,9 @@
 import { parseArgs } from "node:util";
 
-/** The options `simulate` and `start` share: `--city`, `--events`, `--out`, `--rejects`, `--dead-letters`. */
+/**
+ * The options `simulate` and `start` share: `--city`, `--events`, `--out`, `--rejects`, `--dead-letters`,
+ * `--refused` (lines the queue would not carry), `--now`.
+ */
 export function streamArgs(argv: string[], extra: Record<string, { type: "string" | "boolean" }> = {}) {
   const { values } = parseArgs({
     args: argv,
@@ -10,6 +13,7 @@ export function streamArgs(argv: string[], extra: Record<string, { type: "string
       out: { type: "string", default: "out/payouts.ndjson" },
       rejects: { type: "string" },
       "dead-letters": { type: "string" },
+      refused: { type: "string" },
       now: { type: "string" },
       ...extra,
     },
@@ -21,6 +25,7 @@ export function streamArgs(argv: string[], extra: Record<string, { type: "string
     out: string;
     rejects?: string;
     "dead-letters"?: string;
+    refused?: string;
     now?: string;
     [flag: string]: string | boolean | undefined;
   };

@@ -1,8 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { decodeStream, type StreamLine } from "../../shared/simulate/lines";
 
-export function readLines(file: string): string[] {
-  return readFileSync(file, "utf8").split("\n");
+/** A stream file's lines, each decoded strictly; a line no registry could have sent is marked refused. */
+export function readStream(file: string): StreamLine[] {
+  return decodeStream(readFileSync(file));
 }
 
 export function writeNdjson(file: string | undefined, records: readonly unknown[]): void {

@@ -10,6 +10,7 @@ import type { PayoutMessage, ReleaseMessage } from "../../shared/decisions/payou
 import { decideLoading } from "../../shared/decisions/run";
 import { DynamoLedger } from "../../shared/ledger/dynamo-ledger";
 import type { CityPolicy } from "../../shared/policy/city";
+import { type RefusedLine, type StreamLine, sqsRefusal, streamOf } from "../../shared/simulate/lines";
 import type { DeadLetter, RejectionRecord } from "../../shared/simulate/records";
 import { drainQueue, waitUntilQuiet } from "./drain";
 import { localClientConfig } from "./engines";
@@ -119,18 +120,41 @@ export class LocalStack {
     return new LocalStack(options, resources, sqs, dynamodb, ingest, relay);
   }
 
-  /** Sends the lines to the ingest queue in order, ten per request, as registries would. */
-  async publish(lines: readonly string[], onProgress?: (sent: number) => void): Promise<void> {
-    const bodies = lines.filter((line) => line.trim() !== "");
-    for (let i = 0; i < bodies.length; i += 10) {
-      const entries = bodies.slice(i, i + 10).map((body, n) => ({ Id: String(n), MessageBody: body }));
+  /**
+   * Sends the lines to the ingest queue in order, ten per request, as registries would. A line the queue
+   * refuses (or that is not UTF-8, which no SendMessage can carry) is skipped and returned, as a
+   * registry's failed SendMessage would fail for that one message.
+   */
+  async publish(
+    lines: readonly (string | StreamLine)[],
+    onProgress?: (sent: number) => void,
+  ): Promise<RefusedLine[]> {
+    const stream = [...streamOf(lines)];
+    const refused: RefusedLine[] = [];
+    const sendable: { line: number; text: string }[] = [];
+    for (const item of stream) {
+      // Held back only what cannot be sent at all (bytes that are not text); the queue judges the rest.
+      if (item.text !== undefined) sendable.push({ line: item.line, text: item.text });
+      else if (item.refused) refused.push(item.refused);
+    }
+    for (let i = 0; i < sendable.length; i += 10) {
+      const chunk = sendable.slice(i, i + 10);
+      const entries = chunk.map((item, n) => ({ Id: String(n), MessageBody: item.text }));
       const { Failed = [] } = await this.sqs.send(
         new SendMessageBatchCommand({ QueueUrl: this.resources.ingestQueueUrl, Entries: entries }),
       );
-      if (Failed.length)
-        throw new Error(`ingest queue refused ${Failed.length} message(s): ${Failed[0]?.Message}`);
-      onProgress?.(Math.min(i + 10, bodies.length));
+      for (const failure of Failed) {
+        const item = chunk[Number(failure.Id)];
+        if (!item) throw new Error(`ingest queue refused an entry it was not sent: ${failure.Id}`);
+        const refusal = sqsRefusal(item.text);
+        refused.push({
+          line: item.line,
+          ...(refusal ?? { reason: "invalid-characters", detail: failure.Message ?? String(failure.Code) }),
+        });
+      }
+      onProgress?.(Math.min(i + 10, sendable.length));
     }
+    return refused.sort((a, b) => a.line - b.line);
   }
 
   /** Until nothing moves: both sources idle and the ingest queue empty (waiting facts retried or dead). */

@@ -2,6 +2,7 @@ import { type AnyMessage, parseMessage, type Rejection } from "../contract";
 import type { Decision, Item } from "../decisions/items";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
 import type { CityPolicy } from "../policy/city";
+import { type RefusedLine, type StreamLine, streamOf } from "./lines";
 import { MemoryLedger } from "./memory-ledger";
 import type { DeadLetter, RejectionRecord } from "./records";
 
@@ -9,7 +10,9 @@ export interface SimulationResult {
   messages: (PayoutMessage | ReleaseMessage)[];
   rejections: RejectionRecord[];
   deadLetters: DeadLetter[];
-  outcomes: Record<"applied" | "duplicate" | "rejected" | "deadLetter", number>;
+  /** Lines the queue would not have carried: they never reached the contract. */
+  refused: RefusedLine[];
+  outcomes: Record<"applied" | "duplicate" | "rejected" | "deadLetter" | "refused", number>;
   /** The ledger's final state, for checks on units (caps, signs) and for the stored-ledger comparison. */
   items: ReadonlyMap<string, Item>;
 }
@@ -20,7 +23,7 @@ export interface SimulationResult {
  * fact it waits for is written; one still parked at the end is a dead letter.
  */
 export function simulate(
-  lines: Iterable<string>,
+  lines: Iterable<string | StreamLine>,
   city: CityPolicy,
   clock: () => string,
   onOutcome?: (outcome: Decision | { outcome: "rejected"; rejection: Rejection }) => void,
@@ -29,7 +32,8 @@ export function simulate(
   const context = { city: city.city, districtIds: city.districtIds };
   const parked = new Map<string, { message: AnyMessage; detail: string }[]>();
   const rejections: RejectionRecord[] = [];
-  const outcomes = { applied: 0, duplicate: 0, rejected: 0, deadLetter: 0 };
+  const refused: RefusedLine[] = [];
+  const outcomes = { applied: 0, duplicate: 0, rejected: 0, deadLetter: 0, refused: 0 };
 
   const apply = (first: AnyMessage) => {
     const queue = [first];
@@ -57,9 +61,13 @@ export function simulate(
     }
   };
 
-  for (const line of lines) {
-    if (line.trim() === "") continue;
-    const parsed = parseMessage(line, context);
+  for (const line of streamOf(lines)) {
+    if (line.refused) {
+      refused.push(line.refused);
+      outcomes.refused++;
+      continue;
+    }
+    const parsed = parseMessage(line.text, context);
     if (parsed.ok) apply(parsed.message);
     else {
       onOutcome?.({ outcome: "rejected", rejection: parsed.rejection });
@@ -74,5 +82,5 @@ export function simulate(
     why: detail,
   }));
   outcomes.deadLetter = deadLetters.length;
-  return { messages: ledger.outbox, rejections, deadLetters, outcomes, items: ledger.items };
+  return { messages: ledger.outbox, rejections, deadLetters, refused, outcomes, items: ledger.items };
 }

@@ -1,5 +1,6 @@
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
 import { fenToYuan } from "../money";
+import type { RefusedLine } from "./lines";
 import type { DeadLetter, RejectionRecord } from "./records";
 
 export interface ProgramTotals {
@@ -13,6 +14,7 @@ export interface Summary {
   programs: Map<string, ProgramTotals>;
   rejections: Map<string, number>;
   deadLetters: number;
+  refused: number;
   releases: number;
 }
 
@@ -21,6 +23,7 @@ export function summarise(
   messages: readonly (PayoutMessage | ReleaseMessage)[],
   rejections: readonly RejectionRecord[],
   deadLetters: readonly DeadLetter[],
+  refused: readonly RefusedLine[] = [],
 ): Summary {
   const programs = new Map<string, ProgramTotals>();
   let releases = 0;
@@ -42,6 +45,7 @@ export function summarise(
     programs: new Map([...programs].sort(([a], [b]) => a.localeCompare(b))),
     rejections: new Map([...byReason].sort(([a], [b]) => a.localeCompare(b))),
     deadLetters: deadLetters.length,
+    refused: refused.length,
     releases,
   };
 }
@@ -62,6 +66,7 @@ export function formatSummary(summary: Summary): string {
   ]);
   const rejected = [...summary.rejections].map(([reason, n]) => `${reason} ${n}`).join(", ") || "none";
   lines.push("", `rejections: ${rejected}`, `dead letters: ${summary.deadLetters}`);
+  if (summary.refused) lines.push(`refused by the queue (never sent): ${summary.refused}`);
   if (summary.releases) lines.push(`releases: ${summary.releases}`);
   return lines.join("\n");
 }

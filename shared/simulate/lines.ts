@@ -1,0 +1,90 @@
+/**
+ * A stream file as registries would send it, one SQS message per line. A line SQS could not carry never
+ * reaches the contract (so it gets no rejection record): the registry's SendMessage would have failed for
+ * that one message. `simulate` and `npm start` refuse the same lines for the same reasons.
+ */
+
+/** SendMessage's character rule: #x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD | #x10000–#x10FFFF. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: tab, LF and CR are exactly what SQS allows.
+const NOT_SQS_CHARACTER = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+/** SQS's largest message body, in UTF-8 bytes (1 MiB). */
+export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
+
+/** A line the queue would not take: its 1-based line number in the file and why. */
+export interface RefusedLine {
+  line: number;
+  reason: "invalid-utf8" | "invalid-characters" | "too-large";
+  detail: string;
+}
+
+/** Why SQS would refuse this message body, or `undefined` if it would carry it. */
+export function sqsRefusal(body: string): Omit<RefusedLine, "line"> | undefined {
+  const at = NOT_SQS_CHARACTER.exec(body);
+  if (at) {
+    const code = (at[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
+    return {
+      reason: "invalid-characters",
+      detail: `U+${code} at UTF-16 offset ${at.index} is not a character SQS accepts`,
+    };
+  }
+  const bytes = new TextEncoder().encode(body).byteLength;
+  if (bytes > SQS_MAX_MESSAGE_BYTES) {
+    return { reason: "too-large", detail: `${bytes} bytes is more than SQS's ${SQS_MAX_MESSAGE_BYTES}` };
+  }
+  return undefined;
+}
+
+/**
+ * One line of a stream file: its text (absent only when the bytes are not UTF-8), and why no registry
+ * could have sent it, if none could.
+ */
+export type StreamLine =
+  | { line: number; text: string; refused?: undefined }
+  | { line: number; text?: string; refused: RefusedLine };
+
+const fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * Splits a file's bytes into lines and decodes each strictly: invalid UTF-8 (a stray `FF FE`, an overlong
+ * `C0 AF`) is refused rather than turned into U+FFFD, and a line SQS would not carry is refused too.
+ * Blank lines are skipped (they are not messages).
+ */
+export function decodeStream(bytes: Uint8Array): StreamLine[] {
+  const out: StreamLine[] = [];
+  let start = 0;
+  for (let line = 1; start <= bytes.length; line++) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    const chunk = bytes.subarray(start, end);
+    start = end + 1;
+    let text: string;
+    try {
+      text = fatal.decode(chunk);
+    } catch {
+      out.push({ line, refused: { line, reason: "invalid-utf8", detail: "is not valid UTF-8" } });
+      continue;
+    }
+    if (text.trim() === "") continue;
+    const refusal = sqsRefusal(text);
+    out.push(refusal ? { line, text, refused: { line, ...refusal } } : { line, text });
+  }
+  return out;
+}
+
+/**
+ * Lines given as strings (tests, generated streams) or already decoded: numbered by position, with
+ * SQS's rule applied to the strings.
+ */
+export function* streamOf(lines: Iterable<string | StreamLine>): Generator<StreamLine> {
+  let line = 0;
+  for (const item of lines) {
+    line++;
+    if (typeof item !== "string") {
+      yield item;
+      continue;
+    }
+    if (item.trim() === "") continue;
+    const refusal = sqsRefusal(item);
+    yield refusal ? { line, text: item, refused: { line, ...refusal } } : { line, text: item };
+  }
+}
