@@ -257,3 +257,45 @@ describe("properties of a conflict-free stream (fast-check)", () => {
     );
   });
 });
+
+describe("a waiting fact whose (source, id) another accepted message claims (fast-check)", () => {
+  // The revocation's certificate never comes; a voucher is accepted under the same (source, id).
+  const waiting: ScenarioEvent = {
+    type: "hte.certification.revoked",
+    id: "m1",
+    data: { certificateNo: "GR-NEVER", revokedOn: "2024-06-01", reason: "撤销" },
+  };
+  const claimant: ScenarioEvent = {
+    type: "voucher.redeemed",
+    id: "m1",
+    data: {
+      voucherId: "V1",
+      holder: { ref: "E1", kind: "sme" },
+      voucherType: "testing",
+      eligibleSpend: "120000",
+      redeemedOn: "2024-05-10",
+    },
+  };
+  const deliveries = fc
+    .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))
+    .chain(([w, c]) =>
+      fc.shuffledSubarray([...Array(w).fill(waiting), ...Array(c).fill(claimant)], { minLength: w + c }),
+    );
+
+  test("every delivery order, with redelivery, dead-letters it and pays the claimant once", () => {
+    fc.assert(
+      fc.property(deliveries, (events) => {
+        const lines = events.map((e) => toLine(e, events.indexOf(e), "jinan"));
+        const result = simulate(lines, city, () => "2026-06-01T00:00:00.000Z");
+        expect(result.rejections).toEqual([]);
+        expect(result.deadLetters.map((d) => [d.type, d.id])).toEqual(
+          events.filter((e) => e === waiting).map(() => ["hte.certification.revoked", "m1"]),
+        );
+        expect((result.messages as PayoutMessage[]).map((m) => [m.program, m.amount])).toEqual([
+          ["innovation-voucher", "60000.00"],
+        ]);
+      }),
+      { seed: SEED + 2, numRuns: RUNS },
+    );
+  });
+});

@@ -42,22 +42,24 @@ export function decide(message: AnyMessage, snapshot: Snapshot, context: DecideC
   const missing = first.filter((key) => !snapshot.has(key));
   if (missing.length) return { needs: missing };
 
-  // 1. The message itself: delivered before? Then nothing to do, or a conflicting duplicate.
+  // 1. The message itself: delivered before? Then nothing to do.
   const receipt = snapshot.get(receiptKey) as ReceiptItem | null;
-  if (receipt) {
-    if (receipt.bodyHash === message.bodyHash) return { decision: { outcome: "duplicate", message: ref } };
-    return reject(
-      ref,
-      "conflicting-duplicate",
-      `id: (${message.source}, ${message.id}) was already accepted with a different body`,
-    );
-  }
-  // 2. What it depends on: absent → it waits for redelivery (queues do not keep order).
+  if (receipt?.bodyHash === message.bodyHash) return { decision: { outcome: "duplicate", message: ref } };
+  // 2. What it depends on: absent → it waits for redelivery (queues do not keep order). A waiting fact
+  //    takes part in no deduplication until it applies (events.md), so this comes before the id check:
+  //    whichever message claims its (source, id) meanwhile, the outcome does not depend on the order.
   for (const requirement of requirements) {
     if (!snapshot.get(factKey(requirement))) {
       const detail = `waits for ${requirement.type} ${requirement.naturalKey}`;
       return { decision: { outcome: "waiting", message: ref, waitingFor: factKey(requirement), detail } };
     }
+  }
+  if (receipt) {
+    return reject(
+      ref,
+      "conflicting-duplicate",
+      `id: (${message.source}, ${message.id}) was already accepted with a different body`,
+    );
   }
   // 3. Its natural key: new, a replay, superseded, a conflict, or a replacement of the standing fact.
   const own = snapshot.get(ownKey) as FactItem | null;
