@@ -30,7 +30,7 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 const city = readCity(args.city);
 const lines = readStream(args.events);
 /** Locally a waiting fact whose original never comes should be dead-lettered in seconds, not minutes. */
-const visibility = Number(args.visibility ?? 2);
+const visibility = Number(args.visibility ?? 3);
 
 say(`starting DynamoDB Local and the SQS emulator…`);
 const engines = await startEngines();
@@ -87,7 +87,11 @@ try {
     `\n${lines.length} events in ${seconds.toFixed(1)} s end to end = ${Math.round(lines.length / seconds)} events/s ` +
       `→ ${args.out}\nlocal settings from the template: batch ${ingest.batchSize}, ${ingest.maxConcurrency} workers, ` +
       `receive limit ${ingest.receiveLimit}; visibility timeout shortened from ${productionVisibility} s to ` +
-      `${visibility} s so that waiting facts whose original never comes are dead-lettered in seconds`,
+      `${visibility} s so that waiting facts whose original never comes are dead-lettered in seconds, and the ` +
+      `function timeout from ${ingest.timeoutSeconds} s to ${Math.min(visibility, ingest.timeoutSeconds)} s with it (Lambda allows no longer)` +
+      (stack.ingest.counters.invocationErrors
+        ? `; ${stack.ingest.counters.invocationErrors} batch(es) outlived it and were delivered again`
+        : ""),
   );
   if (args.serve) {
     const r = stack.resources;

@@ -39,8 +39,11 @@ export function summarise(
     totals.netFen += BigInt(m.amountFen);
     programs.set(m.program, totals);
   }
+  // Rejections are published at least once (a batch delivered again publishes them again): count each
+  // rejected message once.
+  const distinct = new Map(rejections.map((r) => [JSON.stringify([r.source, r.id, r.reason, r.detail]), r]));
   const byReason = new Map<string, number>();
-  for (const r of rejections) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + 1);
+  for (const r of distinct.values()) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + 1);
   return {
     programs: new Map([...programs].sort(([a], [b]) => a.localeCompare(b))),
     rejections: new Map([...byReason].sort(([a], [b]) => a.localeCompare(b))),
