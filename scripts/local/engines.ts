@@ -20,7 +20,6 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { buildApp } from "fauxqs";
 
 const execFileAsync = promisify(execFile);
 
@@ -403,6 +402,23 @@ function isHttpError(error: unknown): boolean {
 // SQS (fauxqs, in-process)
 
 /**
+ * fauxqs, imported on first use. Its optional persistence loads node:sqlite, which Node 22 announces as
+ * experimental on every start; that one warning is not ours to act on, so it is dropped while loading.
+ */
+export async function loadFauxqs(): Promise<typeof import("fauxqs")> {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (/SQLite is an experimental feature/.test(String(warning))) return;
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return await import("fauxqs");
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
+/**
  * Starts the fauxqs emulator inside this process on 127.0.0.1 and resolves once it answers
  * ListQueues. In-process means ~tens of ms to start and nothing to orphan; the server is
  * closed by stop() (open long-polls are cut) and dies with the process anyway.
@@ -411,6 +427,7 @@ function isHttpError(error: unknown): boolean {
  */
 export async function startSqsEmulator(options: SqsEmulatorOptions = {}): Promise<Engine> {
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
+  const { buildApp } = await loadFauxqs();
   const app = buildApp({ logger: false, defaultRegion: LOCAL_REGION });
   const stop = once(async () => {
     await app.close();

@@ -32,8 +32,7 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from "aws-lambda";
-import { interceptLocalhostDns } from "fauxqs";
-import { LOCAL_REGION } from "./engines";
+import { LOCAL_REGION, loadFauxqs } from "./engines";
 import type { LocalResources } from "./resources";
 
 /** Powertools Logger levels (POWERTOOLS_LOG_LEVEL). */
@@ -143,7 +142,7 @@ async function load(env: LocalHandlerEnv, variables: Record<string, string>): Pr
   // Not every resolver maps *.localhost to loopback (RFC 6761 says it should; glibc without
   // systemd-resolved does not): fauxqs's own helper patches dns.lookup for those names only.
   if (new URL(variables.AWS_ENDPOINT_URL_SQS ?? "http://x").hostname.endsWith(".localhost") && !restoreDns) {
-    restoreDns = interceptLocalhostDns("localhost");
+    restoreDns = (await loadFauxqs()).interceptLocalhostDns("localhost");
   }
 
   // Installed before the modules load; Powertools looks it up on globalThis.awslambda.InvokeStore.
