@@ -30,8 +30,9 @@ import { FactWaitingError } from "../functions/ingest/errors";
 import { createRejectionPublisher } from "../functions/ingest/rejections";
 import { type AnyMessage, parseMessage } from "../shared/contract";
 import type { Decision, Item, Writes } from "../shared/decisions/items";
+import { type ItemKey, keyId } from "../shared/decisions/keys";
 import { decideLoading } from "../shared/decisions/run";
-import { decodeItem, encodeItem, encodePayout } from "../shared/ledger/codec";
+import { decodeItem, encodeItem, encodePayout, keyAttributes } from "../shared/ledger/codec";
 import type { CityPolicy } from "../shared/policy/city";
 import type { Delivery } from "./passes";
 
@@ -65,15 +66,13 @@ export class BaselineLedger {
   }
 
   /** Consistent reads; receipt keys are answered "absent" without a read (idempotency is Powertools'). */
-  async load(keys: readonly string[]): Promise<Map<string, Item>> {
+  async load(keys: readonly ItemKey[]): Promise<Map<string, Item>> {
     const found = new Map<string, Item>();
-    const wanted = keys.filter((key) => !key.startsWith("receipt#"));
+    const wanted = keys.filter((key) => key.sk !== "receipt");
     for (let i = 0; i < wanted.length; i += BATCH_GET_LIMIT) {
       let request: Record<string, { Keys: Av[]; ConsistentRead: true }> = {
         [this.table]: {
-          Keys: wanted
-            .slice(i, i + BATCH_GET_LIMIT)
-            .map((key) => ({ pk: { S: key }, sk: { S: key.slice(0, key.indexOf("#")) } })),
+          Keys: wanted.slice(i, i + BATCH_GET_LIMIT).map(keyAttributes),
           ConsistentRead: true,
         },
       };
@@ -81,7 +80,7 @@ export class BaselineLedger {
         const response = await this.client.send(new BatchGetItemCommand({ RequestItems: request }));
         for (const av of response.Responses?.[this.table] ?? []) {
           const item = decodeItem(av);
-          found.set(item.key, item);
+          found.set(keyId(item.key), item);
         }
         request = (response.UnprocessedKeys ?? {}) as typeof request;
       }
@@ -250,14 +249,14 @@ export function baselineDelivery(apply: BaselineApply) {
     } catch (error) {
       if (isIdempotencyValidationError(error)) return { outcome: "rejected" };
       if (error instanceof FactWaitingError && probe.decision?.outcome === "waiting") {
-        return { outcome: "waiting", waitingFor: probe.decision.waitingFor };
+        return { outcome: "waiting", waitingFor: keyId(probe.decision.waitingFor) };
       }
       throw error;
     }
     const decision = probe.decision;
     if (!decision) return { outcome: "duplicate" };
     if (decision.outcome === "applied") return { outcome: "applied", writes: decision.writes };
-    if (decision.outcome === "waiting") return { outcome: "waiting", waitingFor: decision.waitingFor };
+    if (decision.outcome === "waiting") return { outcome: "waiting", waitingFor: keyId(decision.waitingFor) };
     return { outcome: decision.outcome };
   };
 }

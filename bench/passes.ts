@@ -7,6 +7,7 @@
  */
 import { type AnyMessage, parseMessage } from "../shared/contract";
 import type { Writes } from "../shared/decisions/items";
+import { keyId } from "../shared/decisions/keys";
 import type { DynamoLedger } from "../shared/ledger/dynamo-ledger";
 import type { CityPolicy } from "../shared/policy/city";
 import { addUsage, type DynamoMeter, emptyUsage, type Usage, usageSince } from "./meter";
@@ -134,8 +135,8 @@ export async function capacityPass(options: {
         parked.set(key, [...(parked.get(key) ?? []), entry]);
       } else if (result.outcome === "applied" && result.writes) {
         for (const { item } of result.writes.facts) {
-          queue.push(...(parked.get(item.key) ?? []));
-          parked.delete(item.key);
+          queue.push(...(parked.get(keyId(item.key)) ?? []));
+          parked.delete(keyId(item.key));
         }
       }
     }
@@ -179,7 +180,7 @@ export function oursDelivery(ledger: DynamoLedger, clock: () => string) {
       case "applied":
         return { outcome: "applied", writes: decision.writes };
       case "waiting":
-        return { outcome: "waiting", waitingFor: decision.waitingFor };
+        return { outcome: "waiting", waitingFor: keyId(decision.waitingFor) };
       default:
         return { outcome: decision.outcome };
     }

@@ -9,10 +9,10 @@ import {
 } from "aws-cdk-lib/aws-dynamodb";
 import { Key } from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
-import { INDEXES } from "../shared/ledger/codec";
+import { LEDGER_TABLE } from "../shared/decisions/keys";
 
 /**
- * The city's KMS key and its ledger table (design: shared/ledger/codec.ts). Both are retained: the
+ * The city's KMS key and its ledger table (its key model: shared/decisions/keys.ts). Both are retained: the
  * table is the record of every subsidy decided, and a retained table is unreadable without its key.
  */
 export class Ledger extends Construct {
@@ -28,8 +28,8 @@ export class Ledger extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.table = new Table(this, "Table", {
-      partitionKey: { name: "pk", type: AttributeType.STRING },
-      sortKey: { name: "sk", type: AttributeType.STRING },
+      partitionKey: { name: LEDGER_TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: LEDGER_TABLE.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
@@ -40,7 +40,7 @@ export class Ledger extends Construct {
       encryptionKey: this.key,
     });
     // Finance's two reads: payouts of a period by status, and every payout of one beneficiary.
-    for (const index of Object.values(INDEXES)) {
+    for (const index of Object.values(LEDGER_TABLE.indexes)) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.pk, type: AttributeType.STRING },

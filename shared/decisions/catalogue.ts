@@ -1,25 +1,38 @@
 import type { AnyMessage, DataOf, FactType } from "../contract";
+import { fenToYuan } from "../money";
 
-/** A fact another one needs before it can apply; absent → the dependent waits (queues do not keep order). */
+/** A fact another one needs or reads; absent → a requirement waits (queues do not keep order). */
 export interface Requirement {
   type: FactType;
   naturalKey: string;
 }
 
+/** The standing data of a fact this one read, or `undefined` when none stands. */
+export type Standing = <T extends FactType>(type: T, naturalKey: string) => DataOf<T> | undefined;
+
 /**
- * Per fact type, from the event contract's "Natural keys, replays and corrections": the natural key,
- * whether a later `time` replaces the standing fact, what it needs first, and whether it removes its
- * original (a revocation stops the certificate counting everywhere it counted).
+ * What the core knows about each fact type, one entry per type (the event contract's "Natural keys,
+ * replays and corrections" and "Validation timing"): its natural key; whether a later `time` replaces the
+ * standing fact; what it needs first; the fact it takes out of every total (a revocation); the facts it is
+ * judged against when it applies, and how; the fact whose date dates it (everything about a loan by its
+ * filing). A type with `removes` or `datedBy` has no policy date of its own.
  */
-interface TypeRules<T extends FactType> {
+export interface TypeRules<T extends FactType> {
   naturalKey(data: DataOf<T>): string;
   replacing: boolean;
   requires?(data: DataOf<T>): Requirement[];
-  /** The fact this one takes out of every total it was in. */
   removes?(data: DataOf<T>): Requirement;
+  /** Facts read to judge this one that need not stand (a default is judged against the recovery). */
+  judgedAgainst?(data: DataOf<T>): Requirement[];
+  /** `<dotted path>: <what is wrong>` when it breaks a rule comparing it with standing facts. */
+  judge?(data: DataOf<T>, standing: Standing): string | undefined;
+  datedBy?(data: DataOf<T>): Requirement;
+  /** Fields the policy reads that the contract derives rather than sends. */
+  derived?(data: DataOf<T>): Record<string, unknown>;
 }
 
 const key = (...parts: readonly (string | number)[]) => parts.join("#");
+const filing = (loanId: string): Requirement => ({ type: "loan.filed", naturalKey: loanId });
 
 export const TYPE_RULES: { [T in FactType]: TypeRules<T> } = {
   "hte.certification.granted": { naturalKey: (d) => d.certificateNo, replacing: false },
@@ -38,18 +51,40 @@ export const TYPE_RULES: { [T in FactType]: TypeRules<T> } = {
   "loan.defaulted": {
     naturalKey: (d) => d.loanId,
     replacing: true,
-    requires: (d) => [{ type: "loan.filed", naturalKey: d.loanId }],
+    requires: (d) => [filing(d.loanId)],
+    judgedAgainst: (d) => [{ type: "loan.recovered", naturalKey: d.loanId }],
+    datedBy: (d) => filing(d.loanId),
+    judge(d, standing) {
+      const principal = standing("loan.filed", d.loanId)?.principal ?? 0n;
+      const npp = d.nonPerformingPrincipal;
+      if (npp > principal) {
+        return `data.nonPerformingPrincipal: ${fenToYuan(npp)} is more than the filed principal ${fenToYuan(principal)}`;
+      }
+      const recovered = standing("loan.recovered", d.loanId)?.recovered ?? 0n;
+      if (npp < recovered) {
+        return `data.nonPerformingPrincipal: ${fenToYuan(npp)} is less than the standing recovered principal ${fenToYuan(recovered)}`;
+      }
+      return undefined;
+    },
   },
   "loan.recovered": {
     naturalKey: (d) => d.loanId,
     replacing: true,
-    requires: (d) => [
-      { type: "loan.defaulted", naturalKey: d.loanId },
-      { type: "loan.filed", naturalKey: d.loanId },
-    ],
+    requires: (d) => [{ type: "loan.defaulted", naturalKey: d.loanId }, filing(d.loanId)],
+    datedBy: (d) => filing(d.loanId),
+    judge(d, standing) {
+      const npp = standing("loan.defaulted", d.loanId)?.nonPerformingPrincipal ?? 0n;
+      if (d.recovered <= npp) return undefined;
+      return `data.recovered: ${fenToYuan(d.recovered)} is more than the standing non-performing principal ${fenToYuan(npp)}`;
+    },
   },
   "innovation-center.accredited": { naturalKey: (d) => key(d.enterprise.uscc, d.level), replacing: false },
-  "product.first-purchase.recorded": { naturalKey: (d) => d.productId, replacing: false },
+  "product.first-purchase.recorded": {
+    naturalKey: (d) => d.productId,
+    replacing: false,
+    // §二(五)16: only a purchase on or before the product's filing expiry qualifies (`withinFiling`).
+    derived: (d) => ({ withinFiling: d.purchasedOn <= d.productFiledUntil }),
+  },
   "tech-contract.registered": { naturalKey: (d) => d.contractNo, replacing: false },
   "tech-contract.cancelled": {
     naturalKey: (d) => d.contractNo,
@@ -60,18 +95,12 @@ export const TYPE_RULES: { [T in FactType]: TypeRules<T> } = {
   "transfer-institution.accredited": { naturalKey: (d) => key(d.institution.id, d.level), replacing: false },
 };
 
-export function rulesOf<T extends FactType>(message: AnyMessage & { type: T }): TypeRules<T> {
-  return TYPE_RULES[message.type] as TypeRules<T>;
+/** The rules of a message's type, typed for its data. */
+export function rulesOf(message: AnyMessage): TypeRules<FactType> {
+  return TYPE_RULES[message.type] as unknown as TypeRules<FactType>;
 }
 
-/**
- * Fields the policy reads that the contract derives rather than sends: a first purchase qualifies only
- * on or before the product's filing expiry (§二(五)16), which a city file tests as `withinFiling`.
- */
-export function derivedFields(type: FactType, data: unknown): Record<string, unknown> {
-  if (type === "product.first-purchase.recorded") {
-    const d = data as DataOf<"product.first-purchase.recorded">;
-    return { withinFiling: d.purchasedOn <= d.productFiledUntil };
-  }
-  return {};
+/** The rules of a type, for data of that type known only as `unknown`. */
+export function rulesFor(type: FactType): TypeRules<FactType> {
+  return TYPE_RULES[type] as unknown as TypeRules<FactType>;
 }

@@ -3,11 +3,12 @@ import { TYPE_RULES } from "./catalogue";
 
 /**
  * The date (or year) that picks a fact's policy version and period: its contract fact date. Facts
- * that depend on another are dated by it instead — everything about a loan by its filing, a revocation
- * or cancellation by its original — so they have none of their own here.
+ * dated by another have none of their own here — everything about a loan by its filing (`datedBy`), a
+ * revocation or cancellation by its original (`removes`).
  */
 export function policyDateOf(type: FactType, data: unknown): string | number | undefined {
-  if (TYPE_RULES[type].requires) return undefined;
+  const rules = TYPE_RULES[type] as { removes?: unknown; datedBy?: unknown };
+  if (rules.removes || rules.datedBy) return undefined;
   return (data as Record<string, string | number>)[FACT_DATE_FIELDS[type].field];
 }
 

@@ -1,20 +1,11 @@
-import type { AnyMessage, DataOf } from "../contract";
-import { fenToYuan } from "../money";
+import type { AnyMessage, DataOf, FactType } from "../contract";
 import type { CityPolicy } from "../policy/city";
-import { type Requirement, TYPE_RULES } from "./catalogue";
+import { type Requirement, rulesOf, type Standing, TYPE_RULES } from "./catalogue";
 import { commitBudgets, payoutsOf } from "./differences";
-import type {
-  Decision,
-  FactItem,
-  Item,
-  MessageRef,
-  NoPayoutReason,
-  ReceiptItem,
-  Snapshot,
-  Writes,
-} from "./items";
-import { keys } from "./items";
-import { collectUnitChanges, dateChange, recompute, type StandingChange } from "./units";
+import type { Decision, FactItem, MessageRef, NoPayoutReason, ReceiptItem, Snapshot, Writes } from "./items";
+import { type ItemKey, keys } from "./keys";
+import { loaded, missing, present } from "./snapshot";
+import { collectUnitChanges, type Dating, dateChange, recompute, type StandingChange } from "./units";
 
 export interface DecideContext {
   city: CityPolicy;
@@ -23,7 +14,9 @@ export interface DecideContext {
 }
 
 /** Either the keys still to load, or the decision. A ledger loops: load what is needed, decide again. */
-export type Step = { needs: string[] } | { decision: Decision };
+export type Step = { needs: ItemKey[] } | { decision: Decision };
+
+const factKey = (requirement: Requirement) => keys.fact(requirement.type, requirement.naturalKey);
 
 /**
  * Decides one fact against the standing state it touches: recompute every unit it feeds from that
@@ -32,70 +25,89 @@ export type Step = { needs: string[] } | { decision: Decision };
  */
 export function decide(message: AnyMessage, snapshot: Snapshot, context: DecideContext): Step {
   const ref: MessageRef = { source: message.source, id: message.id, type: message.type };
-  const rules = TYPE_RULES[message.type] as RulesOf;
+  const rules = rulesOf(message);
   const naturalKey = rules.naturalKey(message.data);
-  const ownKey = keys.fact(message.type, naturalKey);
+  const own = keys.fact(message.type, naturalKey);
   const requirements = rules.requires?.(message.data) ?? [];
-  const judgedAgainst = readsToJudge(message);
+  const read = [...requirements, ...(rules.judgedAgainst?.(message.data) ?? [])];
   const receiptKey = keys.receipt(message.source, message.id);
-  const first = [receiptKey, ownKey, ...[...requirements, ...judgedAgainst].map(factKey)];
-  const missing = first.filter((key) => !snapshot.has(key));
-  if (missing.length) return { needs: missing };
+  const first = missing(snapshot, [receiptKey, own, ...read.map(factKey)]);
+  if (first.length) return { needs: first };
 
   // 1. The message itself: delivered before? Then nothing to do.
-  const receipt = snapshot.get(receiptKey) as ReceiptItem | null;
+  const receipt = loaded(snapshot, receiptKey, "receipt");
   if (receipt?.bodyHash === message.bodyHash) return { decision: { outcome: "duplicate", message: ref } };
   // 2. What it depends on: absent → it waits for redelivery (queues do not keep order). A waiting fact
   //    takes part in no deduplication until it applies (events.md), so this comes before the id check:
   //    whichever message claims its (source, id) meanwhile, the outcome does not depend on the order.
   for (const requirement of requirements) {
-    if (!snapshot.get(factKey(requirement))) {
+    if (!loaded(snapshot, factKey(requirement), "fact")) {
       const detail = `waits for ${requirement.type} ${requirement.naturalKey}`;
       return { decision: { outcome: "waiting", message: ref, waitingFor: factKey(requirement), detail } };
     }
   }
   if (receipt) {
-    return reject(
-      ref,
-      "conflicting-duplicate",
-      `id: (${message.source}, ${message.id}) was already accepted with a different body`,
-    );
+    const detail = `id: (${message.source}, ${message.id}) was already accepted with a different body`;
+    return reject(ref, "conflicting-duplicate", detail);
   }
   // 3. Its natural key: new, a replay, superseded, a conflict, or a replacement of the standing fact.
-  const own = snapshot.get(ownKey) as FactItem | null;
-  if (own) {
-    const order = rules.replacing ? message.time.localeCompare(own.time) : 0;
+  const standing = loaded(snapshot, own, "fact");
+  if (standing) {
+    const order = rules.replacing ? message.time.localeCompare(standing.time) : 0;
     if (order < 0) return { decision: accepted(ref, message, context, "superseded") };
-    if (order === 0 && own.dataHash === message.dataHash)
+    if (order === 0 && standing.dataHash === message.dataHash)
       return { decision: accepted(ref, message, context, "replay") };
     if (order === 0) {
-      const detail = `data: ${message.type} ${naturalKey} already stands (${own.source}, ${own.id}) with different data`;
+      const detail = `data: ${message.type} ${naturalKey} already stands (${standing.source}, ${standing.id}) with different data`;
       return reject(ref, "conflicting-duplicate", detail);
     }
   }
-  // 4. Rules that compare it with another fact, judged now that it applies.
-  const invalid = judgeAgainstStanding(message, snapshot);
+  // 4. Rules that compare it with another fact, judged now that it applies ("Validation timing").
+  const invalid = rules.judge?.(message.data, standingData(snapshot));
   if (invalid) return reject(ref, "invalid-data", invalid);
 
   // 5. Recompute every unit the change touches; pay the differences; commit against budgets.
-  const removed = rules.removes ? (snapshot.get(factKey(rules.removes(message.data))) as FactItem) : null;
+  return applyChange(message, snapshot, context, { ref, own, naturalKey, standing, read });
+}
+
+interface Judged {
+  ref: MessageRef;
+  own: ItemKey;
+  naturalKey: string;
+  standing: FactItem | null;
+  read: Requirement[];
+}
+
+function applyChange(message: AnyMessage, snapshot: Snapshot, context: DecideContext, judged: Judged): Step {
+  const rules = rulesOf(message);
+  const removes = rules.removes?.(message.data);
+  const removed = removes ? present(snapshot, factKey(removes), "fact") : null;
   const changes: StandingChange[] = removed
     ? [{ type: removed.type, data: removed.data, sign: -1n }]
     : [
         { type: message.type, data: message.data, sign: 1n },
-        ...(own ? [{ type: own.type, data: own.data, sign: -1n }] : []),
+        ...(judged.standing ? [{ type: judged.standing.type, data: judged.standing.data, sign: -1n }] : []),
       ];
-  const filing = filingOf(message, snapshot);
-  const dated = changes.map((change) => dateChange(change, filing, context.city));
+  const datedBy = rules.datedBy?.(message.data);
+  const dating: Dating | undefined = datedBy && {
+    type: datedBy.type,
+    data: present(snapshot, factKey(datedBy), "fact").data,
+  };
+  const dated = changes.map((change) => dateChange(change, dating, context.city));
   const unitChanges = collectUnitChanges(dated, context.city);
-  const unitMissing = [...unitChanges.keys()].filter((key) => !snapshot.has(key));
-  if (unitMissing.length) return { needs: unitMissing };
+  const unitsMissing = missing(
+    snapshot,
+    [...unitChanges.values()].map((u) => u.key),
+  );
+  if (unitsMissing.length) return { needs: unitsMissing };
   const units = recompute(unitChanges, snapshot);
   const payouts = payoutsOf(units);
-  const budgetKeys = new Set(payouts.flatMap((p) => (p.budgetYuan === undefined ? [] : [p.budgetKey])));
-  const budgetMissing = [...budgetKeys].filter((key) => !snapshot.has(key));
-  if (budgetMissing.length) return { needs: budgetMissing };
-  const { messages, budgets } = commitBudgets(payouts, snapshot, ref, context);
+  const budgetsMissing = missing(
+    snapshot,
+    payouts.flatMap((p) => (p.budgetFen === undefined ? [] : [p.budgetKey])),
+  );
+  if (budgetsMissing.length) return { needs: budgetsMissing };
+  const { messages, budgets } = commitBudgets(payouts, snapshot, judged.ref, context);
 
   // 6. The whole effect, as one transaction's worth of writes.
   const reason: NoPayoutReason | undefined = messages.length
@@ -103,45 +115,33 @@ export function decide(message: AnyMessage, snapshot: Snapshot, context: DecideC
     : dated[0]?.version
       ? "not-covered"
       : "no-policy";
-  const receiptWrite = receiptItem(
+  const receipt = receiptItem(
     message,
     context,
     messages.map((m) => m.payoutId),
   );
-  if (reason) receiptWrite.reason = reason;
+  if (reason) receipt.reason = reason;
+  const before = judged.standing?.version ?? null;
   const writes: Writes = {
-    receipt: receiptWrite,
+    receipt,
     facts: [
-      {
-        item: factItem(message, ownKey, naturalKey, (own?.version ?? 0) + 1),
-        expectedVersion: own?.version ?? null,
-      },
+      { item: factItem(message, judged.own, judged.naturalKey, (before ?? 0) + 1), expectedVersion: before },
     ],
     units: units
       .filter((u) => u.changed)
       .map((u) => ({ item: u.next, expectedVersion: u.before?.version ?? null })),
     budgets,
-    checks: checksOf([...requirements, ...judgedAgainst], snapshot),
+    checks: checksOf(judged.read, snapshot),
     payouts: messages,
   };
-  return { decision: { outcome: "applied", message: ref, ...(reason ? { reason } : {}), writes } };
+  return { decision: { outcome: "applied", message: judged.ref, ...(reason ? { reason } : {}), writes } };
 }
 
-/** Facts read only to judge this one (not required for it to apply): a default is judged against the standing recovery. */
-function readsToJudge(message: AnyMessage): Requirement[] {
-  return message.type === "loan.defaulted"
-    ? [{ type: "loan.recovered", naturalKey: message.data.loanId }]
-    : [];
+/** The standing data of the facts the step loaded, for the type's `judge`. */
+function standingData(snapshot: Snapshot): Standing {
+  return <T extends FactType>(type: T, naturalKey: string) =>
+    loaded(snapshot, keys.fact(type, naturalKey), "fact")?.data as DataOf<T> | undefined;
 }
-
-type RulesOf = {
-  naturalKey(data: unknown): string;
-  replacing: boolean;
-  requires?(data: unknown): Requirement[];
-  removes?(data: unknown): Requirement;
-};
-
-const factKey = (requirement: Requirement) => keys.fact(requirement.type, requirement.naturalKey);
 
 function reject(ref: MessageRef, reason: "conflicting-duplicate" | "invalid-data", detail: string): Step {
   return { decision: { outcome: "rejected", message: ref, rejection: { ...ref, reason, detail } } };
@@ -164,36 +164,6 @@ function accepted(
   };
 }
 
-/** Rules that compare a fact with another are judged when it applies (contract: "Validation timing"). */
-function judgeAgainstStanding(message: AnyMessage, snapshot: Snapshot): string | undefined {
-  if (message.type === "loan.defaulted") {
-    const filing = snapshot.get(keys.fact("loan.filed", message.data.loanId)) as FactItem;
-    const principal = (filing.data as DataOf<"loan.filed">).principal;
-    const npp = message.data.nonPerformingPrincipal;
-    if (npp > principal) {
-      return `data.nonPerformingPrincipal: ${fenToYuan(npp)} is more than the filed principal ${fenToYuan(principal)}`;
-    }
-    const recovery = snapshot.get(keys.fact("loan.recovered", message.data.loanId)) as FactItem | null;
-    const recovered = recovery ? (recovery.data as DataOf<"loan.recovered">).recovered : 0n;
-    if (npp < recovered) {
-      return `data.nonPerformingPrincipal: ${fenToYuan(npp)} is less than the standing recovered principal ${fenToYuan(recovered)}`;
-    }
-  }
-  if (message.type === "loan.recovered") {
-    const standing = snapshot.get(keys.fact("loan.defaulted", message.data.loanId)) as FactItem;
-    const npp = (standing.data as DataOf<"loan.defaulted">).nonPerformingPrincipal;
-    if (message.data.recovered > npp) {
-      return `data.recovered: ${fenToYuan(message.data.recovered)} is more than the standing non-performing principal ${fenToYuan(npp)}`;
-    }
-  }
-  return undefined;
-}
-
-function filingOf(message: AnyMessage, snapshot: Snapshot): unknown {
-  if (message.type !== "loan.defaulted" && message.type !== "loan.recovered") return undefined;
-  return (snapshot.get(keys.fact("loan.filed", message.data.loanId)) as FactItem).data;
-}
-
 function receiptItem(message: AnyMessage, context: DecideContext, payoutIds: string[]): ReceiptItem {
   return {
     entity: "receipt",
@@ -208,7 +178,7 @@ function receiptItem(message: AnyMessage, context: DecideContext, payoutIds: str
   };
 }
 
-function factItem(message: AnyMessage, key: string, naturalKey: string, version: number): FactItem {
+function factItem(message: AnyMessage, key: ItemKey, naturalKey: string, version: number): FactItem {
   return {
     entity: "fact",
     key,
@@ -227,8 +197,8 @@ function factItem(message: AnyMessage, key: string, naturalKey: string, version:
 function checksOf(read: readonly Requirement[], snapshot: Snapshot): Writes["checks"] {
   return read
     .filter((r) => TYPE_RULES[r.type].replacing)
-    .map((r) => {
-      const item = snapshot.get(factKey(r)) as Item | null;
-      return { key: factKey(r), expectedVersion: item && "version" in item ? item.version : null };
-    });
+    .map((r) => ({
+      key: factKey(r),
+      expectedVersion: loaded(snapshot, factKey(r), "fact")?.version ?? null,
+    }));
 }

@@ -1,14 +1,10 @@
 import { type Fen, fenToYuan } from "../money";
 import type { Program } from "../policy/kinds";
-import {
-  type BudgetItem,
-  keys,
-  type MessageRef,
-  type Snapshot,
-  type UnitItem,
-  type VersionedPut,
-} from "./items";
+import { nextBudget, openBudget } from "./budget";
+import type { BudgetItem, MessageRef, Snapshot, UnitItem, VersionedPut } from "./items";
+import { type ItemKey, keyId, keys } from "./keys";
 import { type PayoutMessage, payoutIdOf, payoutMessage } from "./payouts";
+import { loaded } from "./snapshot";
 import type { Recomputed } from "./units";
 
 /** From recomputed units to payout messages: the differences to pay, committed against budgets. */
@@ -19,8 +15,9 @@ export interface PendingPayout {
   period: number;
   deltaFen: Fen;
   explanation: string;
-  budgetYuan: Fen | undefined;
-  budgetKey: string;
+  /** The city file's allocation for the period, when the program has a budget for it. */
+  budgetFen: Fen | undefined;
+  budgetKey: ItemKey;
 }
 
 /**
@@ -51,7 +48,7 @@ export function payoutsOf(units: readonly Recomputed[]): PendingPayout[] {
         period,
         deltaFen,
         explanation,
-        budgetYuan: unit.program.budgetsYuan?.[String(period)],
+        budgetFen: unit.program.budgetsFen?.[String(period)],
         budgetKey: keys.budget(unit.next.policyVersion, unit.program.id, period),
       });
     }
@@ -73,9 +70,9 @@ export function commitBudgets(
   const budgets = new Map<string, VersionedPut<BudgetItem>>();
   const messages = pending.map((p) => {
     let status: PayoutMessage["status"] = "payable";
-    if (p.budgetYuan !== undefined) {
-      const put = budgets.get(p.budgetKey) ?? openBudget(snapshot.get(p.budgetKey) as BudgetItem | null, p);
-      budgets.set(p.budgetKey, put);
+    if (p.budgetFen !== undefined) {
+      const put = budgets.get(keyId(p.budgetKey)) ?? budgetToCommit(snapshot, p);
+      budgets.set(keyId(p.budgetKey), put);
       const budget = put.item;
       if (p.deltaFen > 0n && budget.committedFen + p.deltaFen > budget.allocatedFen) {
         status = "awaiting-budget";
@@ -102,20 +99,14 @@ export function commitBudgets(
   return { messages, budgets: [...budgets.values()] };
 }
 
-/** The budget as read, or opened from the city file's allocation the first time a period draws on it. */
-function openBudget(before: BudgetItem | null, p: PendingPayout): VersionedPut<BudgetItem> {
-  const item: BudgetItem = before
-    ? { ...before, version: before.version + 1 }
-    : {
-        entity: "budget",
-        key: p.budgetKey,
-        policyVersion: p.unit.policyVersion,
-        programId: p.program.id,
-        period: p.period,
-        allocatedFen: p.budgetYuan ?? 0n,
-        committedFen: 0n,
-        heldFen: 0n,
-        version: 1,
-      };
-  return { item, expectedVersion: before?.version ?? null };
+/** The budget a payout commits against, opened at the city file's allocation if it is new. */
+function budgetToCommit(snapshot: Snapshot, p: PendingPayout): VersionedPut<BudgetItem> {
+  const before = loaded(snapshot, p.budgetKey, "budget");
+  const budget = openBudget(before, {
+    policyVersion: p.unit.policyVersion,
+    programId: p.program.id,
+    period: p.period,
+    allocatedFen: p.budgetFen ?? 0n,
+  });
+  return nextBudget(budget, before !== null);
 }

@@ -1,6 +1,7 @@
 import type { FactType, Rejection } from "../contract";
 import type { Fen } from "../money";
 import type { Beneficiary } from "../policy/parties";
+import type { ItemKey } from "./keys";
 import type { PayoutMessage } from "./payouts";
 
 /**
@@ -12,7 +13,7 @@ export type Item = ReceiptItem | FactItem | UnitItem | BudgetItem;
 /** An accepted message `(source, id)`: the hash of its body, and what was decided for it. */
 export interface ReceiptItem {
   entity: "receipt";
-  key: string;
+  key: ItemKey;
   source: string;
   id: string;
   type: FactType;
@@ -28,7 +29,7 @@ export type NoPayoutReason = "no-policy" | "not-covered" | "replay" | "supersede
 /** The standing fact for a natural key; `data` is the parsed data (fen as bigint). */
 export interface FactItem {
   entity: "fact";
-  key: string;
+  key: ItemKey;
   type: FactType;
   naturalKey: string;
   source: string;
@@ -42,7 +43,7 @@ export interface FactItem {
 /** One unit of a program: its running totals and what has been paid for it, per period. */
 export interface UnitItem {
   entity: "unit";
-  key: string;
+  key: ItemKey;
   programId: string;
   policyVersion: string;
   unitKey: string;
@@ -58,7 +59,7 @@ export interface UnitItem {
 /** A program's budget for a period: what is allocated and what payable payouts have committed. */
 export interface BudgetItem {
   entity: "budget";
-  key: string;
+  key: ItemKey;
   policyVersion: string;
   programId: string;
   period: number;
@@ -68,6 +69,7 @@ export interface BudgetItem {
   version: number;
 }
 
+/** What a decision has loaded, by `keyId`: the item, or `null` for a key read and found absent. */
 export type Snapshot = ReadonlyMap<string, Item | null>;
 
 /** A write conditioned on the version that was read (`null`: the item must not exist yet). */
@@ -83,7 +85,7 @@ export interface Writes {
   units: VersionedPut<UnitItem>[];
   budgets: VersionedPut<BudgetItem>[];
   /** Items read to judge the fact that must not have changed when it commits. */
-  checks: { key: string; expectedVersion: number | null }[];
+  checks: { key: ItemKey; expectedVersion: number | null }[];
   payouts: PayoutMessage[];
 }
 
@@ -96,15 +98,5 @@ export interface MessageRef {
 export type Decision =
   | { outcome: "applied"; message: MessageRef; reason?: NoPayoutReason; writes: Writes }
   | { outcome: "duplicate"; message: MessageRef }
-  | { outcome: "waiting"; message: MessageRef; waitingFor: string; detail: string }
+  | { outcome: "waiting"; message: MessageRef; waitingFor: ItemKey; detail: string }
   | { outcome: "rejected"; message: MessageRef; rejection: Rejection };
-
-const enc = encodeURIComponent;
-export const keys = {
-  receipt: (source: string, id: string) => `receipt#${enc(source)}#${enc(id)}`,
-  fact: (type: FactType, naturalKey: string) => `fact#${type}#${enc(naturalKey)}`,
-  unit: (policyVersion: string, programId: string, unitKey: string) =>
-    `unit#${policyVersion}#${programId}#${enc(unitKey)}`,
-  budget: (policyVersion: string, programId: string, period: number) =>
-    `budget#${policyVersion}#${programId}#${period}`,
-};

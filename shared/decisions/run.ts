@@ -1,43 +1,55 @@
 import type { AnyMessage } from "../contract";
 import { type DecideContext, decide } from "./decide";
+import { DecisionRoundsExceededError } from "./errors";
 import type { Decision, Item } from "./items";
+import { type ItemKey, keyId } from "./keys";
 
 /** Rounds of loading: the receipt and facts, then the units they feed, then budgets. */
 const MAX_ROUNDS = 4;
 
 /**
- * Decides a message, loading what `decide` asks for until it can decide. The same loop serves the
- * in-memory ledger (synchronous reads) and DynamoDB (a BatchGetItem per round).
+ * The one loader loop: decide, load what it asks for, decide again. A generator, so the in-memory
+ * ledger drives it synchronously and DynamoDB with a consistent BatchGetItem per round.
  */
-export async function decideLoading(
+function* deciding(
   message: AnyMessage,
   context: DecideContext,
-  load: (keys: readonly string[]) => Promise<ReadonlyMap<string, Item>>,
-): Promise<Decision> {
+): Generator<ItemKey[], Decision, Map<string, Item>> {
   const snapshot = new Map<string, Item | null>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const step = decide(message, snapshot, context);
     if ("decision" in step) return step.decision;
-    const loaded = await load(step.needs);
-    for (const key of step.needs) snapshot.set(key, loaded.get(key) ?? null);
+    const found = yield step.needs;
+    for (const key of step.needs) snapshot.set(keyId(key), found.get(keyId(key)) ?? null);
   }
-  throw new Error(
+  throw new DecisionRoundsExceededError(
     `decide asked for more than ${MAX_ROUNDS} rounds of reads for ${message.type} ${message.id}`,
   );
 }
 
+/** Loaded items by `keyId`. */
+export type Load<R> = (keys: readonly ItemKey[]) => R;
+
 export function decideNow(
   message: AnyMessage,
   context: DecideContext,
-  get: (key: string) => Item | undefined,
+  load: Load<Map<string, Item>>,
 ): Decision {
-  const snapshot = new Map<string, Item | null>();
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const step = decide(message, snapshot, context);
-    if ("decision" in step) return step.decision;
-    for (const key of step.needs) snapshot.set(key, get(key) ?? null);
+  const steps = deciding(message, context);
+  for (let step = steps.next(); ; ) {
+    if (step.done) return step.value;
+    step = steps.next(load(step.value));
   }
-  throw new Error(
-    `decide asked for more than ${MAX_ROUNDS} rounds of reads for ${message.type} ${message.id}`,
-  );
+}
+
+export async function decideLoading(
+  message: AnyMessage,
+  context: DecideContext,
+  load: Load<Promise<Map<string, Item>>>,
+): Promise<Decision> {
+  const steps = deciding(message, context);
+  for (let step = steps.next(); ; ) {
+    if (step.done) return step.value;
+    step = steps.next(await load(step.value));
+  }
 }

@@ -2,9 +2,11 @@ import type { FactType } from "../contract";
 import type { Fen } from "../money";
 import type { CityPolicy, PolicyVersion } from "../policy/city";
 import { type Contribution, kindOf, type Program } from "../policy/kinds";
-import { derivedFields } from "./catalogue";
+import { rulesFor } from "./catalogue";
 import { periodOf, policyDateOf } from "./dates";
-import { keys, type Snapshot, type UnitItem } from "./items";
+import type { Snapshot, UnitItem } from "./items";
+import { type ItemKey, keyId, keys } from "./keys";
+import { loaded } from "./snapshot";
 
 /** How a fact moves the units it feeds: every contribution it makes, signed, summed per unit. */
 
@@ -17,23 +19,35 @@ export interface StandingChange {
 export interface DatedChange extends StandingChange {
   version: PolicyVersion | undefined;
   period: number;
+  /** The data of the fact that dates this one (a loan's filing), which its programs may read too. */
   filing: unknown;
 }
 
-export function dateChange(change: StandingChange, filing: unknown, city: CityPolicy): DatedChange {
-  const date = filing ? policyDateOf("loan.filed", filing) : policyDateOf(change.type, change.data);
+/** A fact that dates another, by its type and standing data. */
+export interface Dating {
+  type: FactType;
+  data: unknown;
+}
+
+export function dateChange(
+  change: StandingChange,
+  dating: Dating | undefined,
+  city: CityPolicy,
+): DatedChange {
+  const date = dating ? policyDateOf(dating.type, dating.data) : policyDateOf(change.type, change.data);
   if (date === undefined) throw new Error(`no policy date for ${change.type}`);
-  return { ...change, version: city.versionFor(date), period: periodOf(date), filing };
+  return { ...change, version: city.versionFor(date), period: periodOf(date), filing: dating?.data };
 }
 
 export interface UnitChange {
+  key: ItemKey;
   program: Program;
   version: PolicyVersion;
   contribution: Contribution;
   deltas: Map<string, bigint>;
 }
 
-/** Every unit the changes touch, with the signed sum of what they add to its counters. */
+/** Every unit the changes touch (by `keyId`), with the signed sum of what they add to its counters. */
 export function collectUnitChanges(
   changes: readonly DatedChange[],
   city: CityPolicy,
@@ -43,18 +57,24 @@ export function collectUnitChanges(
     if (!change.version) continue;
     const view = {
       type: change.type,
-      data: { ...(change.data as object), ...derivedFields(change.type, change.data) },
+      data: { ...(change.data as object), ...rulesFor(change.type).derived?.(change.data as never) },
       period: change.period,
       filing: change.filing,
     };
     for (const program of city.programsReading(change.version, change.type)) {
       for (const contribution of kindOf(program).contributions(program, view, city)) {
         const key = keys.unit(change.version.id, program.id, contribution.unitKey);
-        const unit = units.get(key) ?? { program, version: change.version, contribution, deltas: new Map() };
+        const unit = units.get(keyId(key)) ?? {
+          key,
+          program,
+          version: change.version,
+          contribution,
+          deltas: new Map(),
+        };
         for (const [name, value] of Object.entries(contribution.counters)) {
           unit.deltas.set(name, (unit.deltas.get(name) ?? 0n) + change.sign * value);
         }
-        units.set(key, unit);
+        units.set(keyId(key), unit);
       }
     }
   }
@@ -72,8 +92,9 @@ export interface Recomputed {
 }
 
 export function recompute(changes: Map<string, UnitChange>, snapshot: Snapshot): Recomputed[] {
-  return [...changes].map(([key, change]) => {
-    const before = snapshot.get(key) as UnitItem | null;
+  return [...changes.values()].map((change) => {
+    const { key } = change;
+    const before = loaded(snapshot, key, "unit");
     const counters = { ...(before?.counters ?? {}) };
     let changed = false;
     for (const [name, delta] of change.deltas) {

@@ -1,21 +1,25 @@
 import {
+  type AttributeValue,
   type DynamoDBClient,
   GetItemCommand,
   QueryCommand,
-  TransactionCanceledException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
-import { allocateBudget } from "../decisions/budget";
-import { type BudgetItem, keys } from "../decisions/items";
+import { allocateBudget, nextBudget, openBudget } from "../decisions/budget";
+import type { BudgetItem } from "../decisions/items";
+import { keys, LEDGER_TABLE, periodStatusKey } from "../decisions/keys";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
 import type { Fen } from "../money";
 import type { CityPolicy } from "../policy/city";
-import { decodeItem, encodeItem, encodeRelease, INDEXES } from "./codec";
-import { LedgerConflictError, LedgerUnavailableError } from "./errors";
+import { decodeItem, encodeRelease, keyAttributes } from "./codec";
+import { ledgerErrorOf } from "./errors";
+import { versionedPut } from "./transaction";
 
 /** Releases per transaction: each is two actions (the payout's status, the release item) besides the budget. */
 const RELEASES_PER_TRANSACTION = 49;
+
+type Request = { policyVersion: string; programId: string; period: number; addedFen: Fen; now: string };
 
 /**
  * The budget admin operation: add to a program's budget for a period, then release held payouts oldest
@@ -26,110 +30,97 @@ export async function allocate(
   client: DynamoDBClient,
   table: string,
   city: CityPolicy,
-  request: { policyVersion: string; programId: string; period: number; addedFen: Fen; now: string },
+  request: Request,
 ): Promise<{ budget: BudgetItem; releases: ReleaseMessage[] }> {
   const { policyVersion, programId, period } = request;
   const program = city.program(policyVersion, programId);
   if (!program) throw new RangeError(`${city.city} has no program ${programId} in ${policyVersion}`);
   const key = keys.budget(policyVersion, programId, period);
-  const stored = await client.send(
-    new GetItemCommand({
-      TableName: table,
-      Key: { pk: { S: key }, sk: { S: "budget" } },
-      ConsistentRead: true,
-    }),
+  const stored = await send("GetItem", () =>
+    client.send(new GetItemCommand({ TableName: table, Key: keyAttributes(key), ConsistentRead: true })),
   );
-  const before: BudgetItem = stored.Item
-    ? (decodeItem(stored.Item) as BudgetItem)
-    : {
-        entity: "budget",
-        key,
-        policyVersion,
-        programId,
-        period,
-        allocatedFen: program.budgetsYuan?.[String(period)] ?? 0n,
-        committedFen: 0n,
-        heldFen: 0n,
-        version: 0,
-      };
+  const before = stored.Item ? (decodeItem(stored.Item) as BudgetItem) : null;
+  const allocatedFen = program.budgetsFen?.[String(period)] ?? 0n;
+  const opened = openBudget(before, { policyVersion, programId, period, allocatedFen });
   const held = await heldOldestFirst(client, table, request);
-  const { budget, releases } = allocateBudget(before, request.addedFen, held, request.now);
-  const released = new Map(held.map((p) => [p.payoutId, p]));
+  const { budget, releases } = allocateBudget(opened, before !== null, request.addedFen, held, request.now);
+  const amounts = new Map(held.map((p) => [p.payoutId, BigInt(p.amountFen)]));
 
-  let current = before;
+  let current = opened;
+  let existed = before !== null;
   for (let i = 0; i === 0 || i < releases.length; i += RELEASES_PER_TRANSACTION) {
     const chunk = releases.slice(i, i + RELEASES_PER_TRANSACTION);
-    const movedFen = chunk.reduce((sum, r) => sum + BigInt(released.get(r.payoutId)?.amountFen ?? 0), 0n);
-    const next: BudgetItem = {
-      ...current,
-      allocatedFen: budget.item.allocatedFen,
-      committedFen: current.committedFen + movedFen,
-      heldFen: current.heldFen - movedFen,
-      version: current.version + 1,
-    };
-    await send(client, [
+    const movedFen = chunk.reduce((sum, r) => sum + (amounts.get(r.payoutId) ?? 0n), 0n);
+    const put = nextBudget(
       {
-        Put: {
-          TableName: table,
-          Item: encodeItem(next),
-          ...(stored.Item || i > 0
-            ? {
-                ConditionExpression: "#version = :version",
-                ExpressionAttributeNames: { "#version": "version" },
-                ExpressionAttributeValues: { ":version": { N: String(current.version) } },
-              }
-            : { ConditionExpression: "attribute_not_exists(pk)" }),
-        },
+        ...current,
+        allocatedFen: budget.item.allocatedFen,
+        committedFen: current.committedFen + movedFen,
+        heldFen: current.heldFen - movedFen,
       },
-      ...chunk.flatMap((release): TransactWriteItem[] => [
-        {
-          Update: {
-            TableName: table,
-            Key: { pk: { S: `payout#${release.payoutId}` }, sk: { S: "payout" } },
-            UpdateExpression: "SET #status = :payable, gsi1pk = :gsi1pk, releasedAt = :at",
-            ConditionExpression: "#status = :held",
-            ExpressionAttributeNames: { "#status": "status" },
-            ExpressionAttributeValues: {
-              ":payable": { S: "payable" },
-              ":held": { S: "awaiting-budget" },
-              ":gsi1pk": { S: `${period}#payable` },
-              ":at": { S: request.now },
-            },
-          },
-        },
-        {
-          Put: {
-            TableName: table,
-            Item: encodeRelease(release),
-            ConditionExpression: "attribute_not_exists(pk)",
-          },
-        },
-      ]),
+      existed,
+    );
+    await transact(client, [
+      versionedPut(table, put),
+      ...chunk.flatMap((r) => releaseActions(table, r, request)),
     ]);
-    current = next;
+    current = put.item;
+    existed = true;
   }
   return { budget: current, releases };
+}
+
+/** A held payout made payable (conditioned on still being held) and its release item, for the outbox. */
+function releaseActions(table: string, release: ReleaseMessage, request: Request): TransactWriteItem[] {
+  const { byPeriodStatus } = LEDGER_TABLE.indexes;
+  return [
+    {
+      Update: {
+        TableName: table,
+        Key: keyAttributes(keys.payout(release)),
+        UpdateExpression: `SET #status = :payable, ${byPeriodStatus.pk} = :gsi1pk, releasedAt = :at`,
+        ConditionExpression: "#status = :held",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":payable": { S: "payable" },
+          ":held": { S: "awaiting-budget" },
+          ":gsi1pk": { S: periodStatusKey(request.period, "payable") },
+          ":at": { S: request.now },
+        },
+      },
+    },
+    {
+      Put: {
+        TableName: table,
+        Item: encodeRelease(release),
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
+  ];
 }
 
 async function heldOldestFirst(
   client: DynamoDBClient,
   table: string,
-  request: { policyVersion: string; programId: string; period: number },
+  request: Request,
 ): Promise<PayoutMessage[]> {
+  const { byPeriodStatus } = LEDGER_TABLE.indexes;
   const held: PayoutMessage[] = [];
-  let start: Record<string, import("@aws-sdk/client-dynamodb").AttributeValue> | undefined;
+  let start: Record<string, AttributeValue> | undefined;
   do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: INDEXES.byPeriodStatus.name,
-        KeyConditionExpression: "gsi1pk = :pk AND begins_with(gsi1sk, :program)",
-        ExpressionAttributeValues: {
-          ":pk": { S: `${request.period}#awaiting-budget` },
-          ":program": { S: `${request.programId}#` },
-        },
-        ExclusiveStartKey: start,
-      }),
+    const page = await send("Query", () =>
+      client.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: byPeriodStatus.name,
+          KeyConditionExpression: `${byPeriodStatus.pk} = :pk AND begins_with(${byPeriodStatus.sk}, :program)`,
+          ExpressionAttributeValues: {
+            ":pk": { S: periodStatusKey(request.period, "awaiting-budget") },
+            ":program": { S: `${request.programId}#` },
+          },
+          ExclusiveStartKey: start,
+        }),
+      ),
     );
     for (const item of page.Items ?? []) {
       const message = JSON.parse(item.message?.S ?? "{}") as PayoutMessage;
@@ -140,16 +131,16 @@ async function heldOldestFirst(
   return held;
 }
 
-async function send(client: DynamoDBClient, items: TransactWriteItem[]): Promise<void> {
+async function transact(client: DynamoDBClient, items: TransactWriteItem[]): Promise<void> {
+  await send("TransactWriteItems", () =>
+    client.send(new TransactWriteItemsCommand({ TransactItems: items })),
+  );
+}
+
+async function send<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
-    await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    return await call();
   } catch (error) {
-    if (error instanceof TransactionCanceledException) {
-      const reasons = (error.CancellationReasons ?? []).map((r) => r.Code ?? "None");
-      throw new LedgerConflictError("the budget moved while allocating: run the allocation again", reasons, {
-        cause: error,
-      });
-    }
-    throw new LedgerUnavailableError(`DynamoDB: ${(error as Error).message}`, { cause: error });
+    throw ledgerErrorOf(error, `budget allocation: ${what}`);
   }
 }

@@ -1,24 +1,18 @@
 import {
+  type AttributeValue,
   BatchGetItemCommand,
-  type ConsumedCapacity,
   type DynamoDBClient,
-  TransactionCanceledException,
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { AnyMessage } from "../contract";
-import type { Decision, Item, Writes } from "../decisions/items";
+import type { Item, Writes } from "../decisions/items";
+import { type ItemKey, keyId } from "../decisions/keys";
+import type { ApplyResult, Ledger } from "../decisions/ledger";
 import { decideLoading } from "../decisions/run";
 import type { CityPolicy } from "../policy/city";
-import { decodeItem } from "./codec";
-import { LedgerConflictError, LedgerContentionError, LedgerUnavailableError } from "./errors";
+import { decodeItem, keyAttributes, storedKey } from "./codec";
+import { LedgerConflictError, LedgerContentionError, ledgerErrorOf } from "./errors";
 import { transactionFor } from "./transaction";
-
-export interface ApplyResult {
-  decision: Decision;
-  /** Transactions attempted: 1 unless a race was lost and the fact decided again. */
-  attempts: number;
-  capacity: { readUnits: number; writeUnits: number; transactions: number };
-}
 
 export interface LedgerOptions {
   /** Tries before giving up to the queue's redelivery; each lost race re-reads and recomputes. */
@@ -31,7 +25,7 @@ const BATCH_GET_LIMIT = 100;
  * The ledger on DynamoDB: decides each fact on consistent reads of exactly the items it touches and
  * writes the outcome in one transaction. A lost race (a version moved) re-reads and decides again.
  */
-export class DynamoLedger {
+export class DynamoLedger implements Ledger {
   private readonly maxAttempts: number;
 
   constructor(
@@ -44,16 +38,15 @@ export class DynamoLedger {
   }
 
   async apply(message: AnyMessage, now: () => string): Promise<ApplyResult> {
-    const capacity = { readUnits: 0, writeUnits: 0, transactions: 0 };
     let lastConflict: LedgerConflictError | undefined;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const decision = await decideLoading(message, { city: this.city, now: now() }, (keys) =>
-        this.load(keys, capacity),
+        this.load(keys),
       );
-      if (decision.outcome !== "applied") return { decision, attempts: attempt, capacity };
+      if (decision.outcome !== "applied") return { decision, attempts: attempt };
       try {
-        await this.commit(decision.writes, capacity);
-        return { decision, attempts: attempt, capacity };
+        await this.commit(decision.writes);
+        return { decision, attempts: attempt };
       } catch (error) {
         if (!(error instanceof LedgerConflictError)) throw error;
         lastConflict = error;
@@ -67,82 +60,39 @@ export class DynamoLedger {
     );
   }
 
-  /** Consistent reads of the keys a decision asks for, a BatchGetItem per 100 keys. */
-  async load(keys: readonly string[], capacity = { readUnits: 0 }): Promise<Map<string, Item>> {
+  /** Consistent reads of the keys a decision asks for, a BatchGetItem per 100 keys; found items by `keyId`. */
+  async load(keys: readonly ItemKey[]): Promise<Map<string, Item>> {
     const found = new Map<string, Item>();
     for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
-      let request: Record<
-        string,
-        { Keys: { pk: { S: string }; sk: { S: string } }[]; ConsistentRead: true }
-      > = {
-        [this.table]: {
-          Keys: keys
-            .slice(i, i + BATCH_GET_LIMIT)
-            .map((key) => ({ pk: { S: key }, sk: { S: entityOf(key) } })),
-          ConsistentRead: true,
-        },
+      type Request = Record<string, { Keys: Record<string, AttributeValue>[]; ConsistentRead: true }>;
+      let request: Request = {
+        [this.table]: { Keys: keys.slice(i, i + BATCH_GET_LIMIT).map(keyAttributes), ConsistentRead: true },
       };
       while (Object.keys(request).length) {
-        const response = await this.send(() =>
-          this.client.send(
-            new BatchGetItemCommand({ RequestItems: request, ReturnConsumedCapacity: "TOTAL" }),
-          ),
+        const response = await this.send("BatchGetItem", () =>
+          this.client.send(new BatchGetItemCommand({ RequestItems: request })),
         );
-        capacity.readUnits += sumCapacity(response.ConsumedCapacity);
-        for (const av of response.Responses?.[this.table] ?? []) {
-          const item = decodeItem(av);
-          found.set(item.key, item);
-        }
-        request = (response.UnprocessedKeys ?? {}) as typeof request;
+        for (const av of response.Responses?.[this.table] ?? [])
+          found.set(keyId(storedKey(av)), decodeItem(av));
+        request = (response.UnprocessedKeys ?? {}) as Request;
       }
     }
     return found;
   }
 
-  async commit(writes: Writes, capacity = { writeUnits: 0, transactions: 0 }): Promise<void> {
-    capacity.transactions++;
-    try {
-      const response = await this.client.send(
-        new TransactWriteItemsCommand(transactionFor(this.table, writes)),
-      );
-      capacity.writeUnits += sumCapacity(response.ConsumedCapacity);
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        const reasons = (error.CancellationReasons ?? []).map((r) => r.Code ?? "None");
-        const retryable = reasons.every((r) =>
-          ["None", "ConditionalCheckFailed", "TransactionConflict"].includes(r),
-        );
-        if (retryable)
-          throw new LedgerConflictError("the transaction lost a race", reasons, { cause: error });
-        throw new LedgerUnavailableError(`transaction cancelled: ${reasons.join(", ")}`, { cause: error });
-      }
-      throw unavailable(error);
-    }
+  async commit(writes: Writes): Promise<void> {
+    await this.send("TransactWriteItems", () =>
+      this.client.send(new TransactWriteItemsCommand(transactionFor(this.table, writes))),
+    );
   }
 
-  private async send<T>(call: () => Promise<T>): Promise<T> {
+  private async send<T>(what: string, call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
-      throw unavailable(error);
+      throw ledgerErrorOf(error, what);
     }
   }
-}
-
-/** The `sk` of a key: its entity, the key's first segment. */
-function entityOf(key: string): string {
-  return key.slice(0, key.indexOf("#"));
-}
-
-function unavailable(error: unknown): Error {
-  const name = (error as { name?: string })?.name ?? "Error";
-  return new LedgerUnavailableError(`DynamoDB: ${name}: ${(error as Error)?.message ?? String(error)}`, {
-    cause: error,
-  });
-}
-
-function sumCapacity(consumed: ConsumedCapacity[] | undefined): number {
-  return (consumed ?? []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
 }
 
 /** Jittered exponential backoff so racing workers spread out instead of colliding again. */

@@ -33,3 +33,31 @@ export class LedgerContentionError extends Error {
 export class LedgerCorruptItemError extends Error {
   override readonly name = "LedgerCorruptItemError";
 }
+
+/** Cancellation reasons a fresh read and a new decision can cure: a lost race, not a broken request. */
+const RETRYABLE = new Set(["None", "ConditionalCheckFailed", "TransactionConflict"]);
+
+/**
+ * The one translation of AWS errors into the ledger's: a transaction cancelled only by lost races is a
+ * LedgerConflictError (decide again); anything else is LedgerUnavailableError (the queue redelivers).
+ */
+export function ledgerErrorOf(error: unknown, what: string): LedgerConflictError | LedgerUnavailableError {
+  const name = (error as { name?: string })?.name ?? "Error";
+  if (name === "TransactionCanceledException") {
+    const reasons = ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map(
+      (r) => r.Code ?? "None",
+    );
+    if (reasons.every((r) => RETRYABLE.has(r))) {
+      return new LedgerConflictError(`${what}: the transaction lost a race`, reasons, { cause: error });
+    }
+    return new LedgerUnavailableError(`${what}: transaction cancelled: ${reasons.join(", ")}`, {
+      cause: error,
+    });
+  }
+  return new LedgerUnavailableError(
+    `${what}: DynamoDB: ${name}: ${(error as Error)?.message ?? String(error)}`,
+    {
+      cause: error,
+    },
+  );
+}

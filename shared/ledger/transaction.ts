@@ -1,27 +1,36 @@
 import type { TransactWriteItem, TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
 import type { Item, VersionedPut, Writes } from "../decisions/items";
-import { encodeItem, encodePayout } from "./codec";
+import { type ItemKey, LEDGER_TABLE } from "../decisions/keys";
+import { encodeItem, encodePayout, keyAttributes } from "./codec";
 
 /** DynamoDB's limit of actions in one transaction; the largest fact uses far fewer (see README). */
 export const MAX_TRANSACTION_ITEMS = 100;
 
-const ABSENT = "attribute_not_exists(pk)";
-
-function condition(expectedVersion: number | null) {
+/**
+ * The one version condition: the item must still be at the version read, or — `null` — must not exist
+ * yet. Every conditional write of the ledger (facts, units, budgets, checks, allocations) uses it.
+ */
+export function versionCondition(expectedVersion: number | null) {
   return expectedVersion === null
-    ? { ConditionExpression: ABSENT }
+    ? { ConditionExpression: `attribute_not_exists(${LEDGER_TABLE.partitionKey})` }
     : {
         ConditionExpression: "#version = :version",
-        ExpressionAttributeNames: { "#version": "version" },
+        ExpressionAttributeNames: { "#version": LEDGER_TABLE.version },
         ExpressionAttributeValues: { ":version": { N: String(expectedVersion) } },
       };
 }
 
-function put(
+export function versionedPut(
   table: string,
   { item, expectedVersion }: VersionedPut<Item & { version: number }>,
 ): TransactWriteItem {
-  return { Put: { TableName: table, Item: encodeItem(item), ...condition(expectedVersion) } };
+  return { Put: { TableName: table, Item: encodeItem(item), ...versionCondition(expectedVersion) } };
+}
+
+function check(table: string, key: ItemKey, expectedVersion: number | null): TransactWriteItem {
+  return {
+    ConditionCheck: { TableName: table, Key: keyAttributes(key), ...versionCondition(expectedVersion) },
+  };
 }
 
 /**
@@ -30,23 +39,16 @@ function put(
  * what it read, and the payout items — the outbox. All commit, or nothing does.
  */
 export function transactionFor(table: string, writes: Writes): TransactWriteItemsCommandInput {
+  const absent = versionCondition(null);
   const items: TransactWriteItem[] = [
-    { Put: { TableName: table, Item: encodeItem(writes.receipt), ConditionExpression: ABSENT } },
-    ...writes.facts.map((w) => put(table, w)),
-    ...writes.units.map((w) => put(table, w)),
-    ...writes.budgets.map((w) => put(table, w)),
-    ...writes.checks.map(
-      (check): TransactWriteItem => ({
-        ConditionCheck: {
-          TableName: table,
-          Key: { pk: { S: check.key }, sk: { S: "fact" } },
-          ...condition(check.expectedVersion),
-        },
-      }),
-    ),
+    { Put: { TableName: table, Item: encodeItem(writes.receipt), ...absent } },
+    ...writes.facts.map((w) => versionedPut(table, w)),
+    ...writes.units.map((w) => versionedPut(table, w)),
+    ...writes.budgets.map((w) => versionedPut(table, w)),
+    ...writes.checks.map((c) => check(table, c.key, c.expectedVersion)),
     ...writes.payouts.map(
       (payout): TransactWriteItem => ({
-        Put: { TableName: table, Item: encodePayout(payout), ConditionExpression: ABSENT },
+        Put: { TableName: table, Item: encodePayout(payout), ...absent },
       }),
     ),
   ];

@@ -131,7 +131,7 @@ function crossCheck(city: CityFile): string[] {
           );
         }
       }
-      for (const year of Object.keys(program.budgetsYuan ?? {})) {
+      for (const year of Object.keys(program.budgetsFen ?? {})) {
         if (Number(year) < from || Number(year) > to) {
           problems.push(`${where}.budgetsYuan.${year}: outside the version's years ${from}–${to}`);
         }

@@ -33,3 +33,19 @@ export const programBase = {
   /** Per-period budget in yuan; a program without one is unlimited. */
   budgetsYuan: z.record(z.string().regex(/^\d{4}$/, "budget periods are years"), yuanAmount).optional(),
 };
+
+type FenNamed<T> = { [K in keyof T as K extends `${infer B}Yuan` ? `${B}Fen` : K]: T[K] };
+
+/**
+ * City files spell amounts as yuan strings under names ending in `Yuan` (`amountYuan: "300000"`); parsed,
+ * they hold fen, so they are renamed to end in `Fen` (`amountFen: 30000000n`). Errors still name the
+ * field as written in the file.
+ */
+export function fenNamed<S extends z.ZodObject>(schema: S) {
+  return schema.transform(
+    (parsed) =>
+      Object.fromEntries(
+        Object.entries(parsed).map(([name, value]) => [name.replace(/Yuan$/, "Fen"), value]),
+      ) as FenNamed<z.output<S>>,
+  );
+}

@@ -1,5 +1,6 @@
 import { type AnyMessage, parseMessage, type Rejection } from "../contract";
 import type { Decision, Item } from "../decisions/items";
+import { keyId } from "../decisions/keys";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
 import type { CityPolicy } from "../policy/city";
 import { type RefusedLine, type StreamLine, streamOf } from "./lines";
@@ -38,13 +39,11 @@ export function simulate(
   const apply = (first: AnyMessage) => {
     const queue = [first];
     for (let message = queue.shift(); message; message = queue.shift()) {
-      const decision = ledger.apply(message, clock());
+      const decision = ledger.applyNow(message, clock());
       onOutcome?.(decision);
       if (decision.outcome === "waiting") {
-        parked.set(decision.waitingFor, [
-          ...(parked.get(decision.waitingFor) ?? []),
-          { message, detail: decision.detail },
-        ]);
+        const waitingFor = keyId(decision.waitingFor);
+        parked.set(waitingFor, [...(parked.get(waitingFor) ?? []), { message, detail: decision.detail }]);
       } else if (decision.outcome === "rejected") {
         outcomes.rejected++;
         rejections.push({ ...decision.rejection, receivedAt: clock() });
@@ -52,9 +51,9 @@ export function simulate(
         outcomes[decision.outcome]++;
         if (decision.outcome !== "applied") continue;
         for (const { item } of decision.writes.facts) {
-          const waiting = parked.get(item.key);
+          const waiting = parked.get(keyId(item.key));
           if (!waiting) continue;
-          parked.delete(item.key);
+          parked.delete(keyId(item.key));
           queue.push(...waiting.map((w) => w.message));
         }
       }

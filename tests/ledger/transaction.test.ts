@@ -14,7 +14,7 @@ function applyAll(ledger: MemoryLedger, events: Parameters<typeof toLine>[0][]):
   return events.map((event, i) => {
     const parsed = parseMessage(toLine(event, i, "jinan"), context);
     if (!parsed.ok) throw new Error(parsed.rejection.detail);
-    return ledger.apply(parsed.message, NOW);
+    return ledger.applyNow(parsed.message, NOW);
   });
 }
 
@@ -42,8 +42,8 @@ describe("the transaction a fact produces (built, not sent)", () => {
     const { TransactItems = [] } = transactionFor("ledger-jinan", decision.writes);
     const summary = TransactItems.map((t) => {
       const op = t.Put ?? t.ConditionCheck;
-      const key = t.Put ? t.Put.Item?.pk?.S : t.ConditionCheck?.Key?.pk?.S;
-      return [t.Put ? "Put" : "ConditionCheck", key?.split("#")[0], op?.ConditionExpression];
+      const entity = t.Put ? t.Put.Item?.entity?.S : t.ConditionCheck?.Key?.sk?.S;
+      return [t.Put ? "Put" : "ConditionCheck", entity, op?.ConditionExpression];
     });
     expect(summary).toEqual([
       ["Put", "receipt", "attribute_not_exists(pk)"],
@@ -54,6 +54,12 @@ describe("the transaction a fact produces (built, not sent)", () => {
       ["Put", "payout", "attribute_not_exists(pk)"],
       ["Put", "payout", "attribute_not_exists(pk)"],
       ["Put", "payout", "attribute_not_exists(pk)"],
+    ]);
+    // Payouts live in their period's partition, where reconciliation reads them.
+    expect(TransactItems.slice(5).map((t) => t.Put?.Item?.pk?.S)).toEqual([
+      "ledger#2024#carrier-hte-bonus",
+      "ledger#2024#hte-first-award",
+      "ledger#2024#hte-district-bonus",
     ]);
     // The district unit existed (the target made it): its write is conditioned on the version read.
     expect(TransactItems[4]?.Put?.ExpressionAttributeValues).toEqual({ ":version": { N: "1" } });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { fenToYuan, minFen } from "../../money";
 import { matchesWhen, valueAt } from "../fields";
 import { resolveParty } from "../parties";
-import { programBase, trigger, yuanAmount } from "../values";
+import { fenNamed, programBase, trigger, yuanAmount } from "../values";
 import { type Counters, counter, type ProgramKind, singlePeriod, unitKeyOf } from "./kind";
 
 /** The fact type that sets a unit's target; one standing target per (district, year) — it replaces. */
@@ -13,14 +13,16 @@ const TARGET_TYPE = "district.target.set" as const;
  * 50,000 × max(0, N − T), cap 500,000). No target set for the period → 0: the table pays on a target.
  * Counters: `counted` (N), `targets` (standing target facts, 0 or 1) and `target` (T).
  */
-export const countAboveTargetSchema = z.strictObject({
-  ...programBase,
-  kind: z.literal("count-above-target"),
-  trigger,
-  beneficiary: z.string(),
-  perCountYuan: yuanAmount,
-  capYuan: yuanAmount.optional(),
-});
+export const countAboveTargetSchema = fenNamed(
+  z.strictObject({
+    ...programBase,
+    kind: z.literal("count-above-target"),
+    trigger,
+    beneficiary: z.string(),
+    perCountYuan: yuanAmount,
+    capYuan: yuanAmount.optional(),
+  }),
+);
 export type CountAboveTarget = z.output<typeof countAboveTargetSchema>;
 
 export const countAboveTarget: ProgramKind<CountAboveTarget> = {
@@ -50,10 +52,10 @@ export const countAboveTarget: ProgramKind<CountAboveTarget> = {
     }
     const t = counter(unit.counters, "target");
     const above = n > t ? n - t : 0n;
-    const raw = program.perCountYuan * above;
-    const amountFen = program.capYuan === undefined ? raw : minFen(raw, program.capYuan);
-    const cap = program.capYuan === undefined ? "" : ` (cap ${fenToYuan(program.capYuan)})`;
-    const formula = `${fenToYuan(program.perCountYuan)} × max(0, N ${n} − T ${t}) = ${fenToYuan(raw)}${cap}`;
+    const raw = program.perCountFen * above;
+    const amountFen = program.capFen === undefined ? raw : minFen(raw, program.capFen);
+    const cap = program.capFen === undefined ? "" : ` (cap ${fenToYuan(program.capFen)})`;
+    const formula = `${fenToYuan(program.perCountFen)} × max(0, N ${n} − T ${t}) = ${fenToYuan(raw)}${cap}`;
     return { byPeriod: singlePeriod(unit.period, amountFen), formula };
   },
 };

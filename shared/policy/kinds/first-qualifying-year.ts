@@ -2,7 +2,7 @@ import { z } from "zod";
 import { fenToYuan } from "../../money";
 import { matchesWhen } from "../fields";
 import { resolveParty } from "../parties";
-import { programBase, trigger, yuanAmount } from "../values";
+import { fenNamed, programBase, trigger, yuanAmount } from "../values";
 import type { ProgramKind } from "./kind";
 import { unitKeyOf } from "./kind";
 
@@ -12,13 +12,15 @@ import { unitKeyOf } from "./kind";
  * A year outside the version's window belongs to no unit of it, so it neither pays nor uses the award up.
  * Counters: standing qualifying facts per year (`year:<y>`); a re-rating moves the award by itself.
  */
-export const firstQualifyingYearSchema = z.strictObject({
-  ...programBase,
-  kind: z.literal("first-qualifying-year"),
-  trigger,
-  beneficiary: z.string(),
-  amountYuan: yuanAmount,
-});
+export const firstQualifyingYearSchema = fenNamed(
+  z.strictObject({
+    ...programBase,
+    kind: z.literal("first-qualifying-year"),
+    trigger,
+    beneficiary: z.string(),
+    amountYuan: yuanAmount,
+  }),
+);
 export type FirstQualifyingYear = z.output<typeof firstQualifyingYearSchema>;
 
 export const firstQualifyingYear: ProgramKind<FirstQualifyingYear> = {
@@ -45,7 +47,7 @@ export const firstQualifyingYear: ProgramKind<FirstQualifyingYear> = {
       .sort((a, b) => a - b);
     const first = years[0];
     if (first === undefined) return { byPeriod: new Map(), formula: "no qualifying year = 0.00" };
-    const formula = `once, in the earliest qualifying year ${first} (of ${years.join(", ")}): ${fenToYuan(program.amountYuan)}`;
-    return { byPeriod: new Map([[first, program.amountYuan]]), formula };
+    const formula = `once, in the earliest qualifying year ${first} (of ${years.join(", ")}): ${fenToYuan(program.amountFen)}`;
+    return { byPeriod: new Map([[first, program.amountFen]]), formula };
   },
 };

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { fenToYuan } from "../../money";
 import { matchesWhen, select } from "../fields";
 import { resolveParty } from "../parties";
-import { programBase, selectable, trigger, yuanAmount } from "../values";
+import { fenNamed, programBase, selectable, trigger, yuanAmount } from "../values";
 import { type ProgramKind, singlePeriod, unitKeyOf } from "./kind";
 
 /**
@@ -10,13 +10,15 @@ import { type ProgramKind, singlePeriod, unitKeyOf } from "./kind";
  * (`hte-first-award`: scale above 300,000 / below 200,000). Unit: beneficiary and period.
  * Counters: how many standing facts at each amount (`n@<fen>`), so the sum is checkable by hand.
  */
-export const fixedAwardSchema = z.strictObject({
-  ...programBase,
-  kind: z.literal("fixed-award"),
-  trigger,
-  beneficiary: z.string(),
-  amountYuan: selectable(yuanAmount),
-});
+export const fixedAwardSchema = fenNamed(
+  z.strictObject({
+    ...programBase,
+    kind: z.literal("fixed-award"),
+    trigger,
+    beneficiary: z.string(),
+    amountYuan: selectable(yuanAmount),
+  }),
+);
 export type FixedAward = z.output<typeof fixedAwardSchema>;
 
 export const fixedAward: ProgramKind<FixedAward> = {
@@ -26,7 +28,7 @@ export const fixedAward: ProgramKind<FixedAward> = {
   contributions(program, fact, parties) {
     if (fact.type !== program.trigger.type || !matchesWhen(fact.data, program.trigger.when)) return [];
     const beneficiary = resolveParty(fact.type, program.beneficiary, fact.data, parties);
-    const amount = select(fact.data, program.amountYuan);
+    const amount = select(fact.data, program.amountFen);
     if (!beneficiary || amount === undefined) return [];
     return [
       {

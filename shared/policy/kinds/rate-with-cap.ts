@@ -3,7 +3,7 @@ import { type Fen, fenToYuan, floorDiv, minFen } from "../../money";
 import { fenAt, matchesWhen, select, valueAt } from "../fields";
 import type { PartyContext } from "../parties";
 import { resolveParty } from "../parties";
-import { basisPoints, programBase, selectable, trigger, yuanAmount } from "../values";
+import { basisPoints, fenNamed, programBase, selectable, trigger, yuanAmount } from "../values";
 import {
   type Contribution,
   type Counters,
@@ -18,18 +18,20 @@ import {
 /** A rate and the money field of the fact it applies to (`rd-subsidy`: ic → 5% of superDeduction). */
 export const rateOn = z.strictObject({ basisPoints, base: z.string().min(1) });
 
-export const rateWithCapSchema = z.strictObject({
-  ...programBase,
-  kind: z.literal("rate-with-cap"),
-  trigger,
-  beneficiary: z.string(),
-  /** Fields of the fact that split a beneficiary's period into finer units (vouchers: `voucherType`). */
-  unitBy: z.array(z.string()).default([]),
-  rate: selectable(rateOn),
-  capYuan: selectable(yuanAmount).optional(),
-});
+export const rateWithCapSchema = fenNamed(
+  z.strictObject({
+    ...programBase,
+    kind: z.literal("rate-with-cap"),
+    trigger,
+    beneficiary: z.string(),
+    /** Fields of the fact that split a beneficiary's period into finer units (vouchers: `voucherType`). */
+    unitBy: z.array(z.string()).default([]),
+    rate: selectable(rateOn),
+    capYuan: selectable(yuanAmount).optional(),
+  }),
+);
 export type RateWithCap = z.output<typeof rateWithCapSchema>;
-type RateProgram = Pick<RateWithCap, "trigger" | "beneficiary" | "unitBy" | "rate" | "capYuan">;
+type RateProgram = Pick<RateWithCap, "trigger" | "beneficiary" | "unitBy" | "rate" | "capFen">;
 
 /**
  * What a fact adds to its unit: the base and `base × rate` (fen × basis points). Summing the scaled
@@ -44,8 +46,8 @@ export function rateContributions(
   const beneficiary = resolveParty(fact.type, program.beneficiary, fact.data, parties);
   const rate = select(fact.data, program.rate);
   const base = rate && fenAt(fact.data, rate.value.base);
-  const cap = program.capYuan === undefined ? undefined : select(fact.data, program.capYuan);
-  if (!beneficiary || !rate || base === undefined || (program.capYuan !== undefined && !cap)) return [];
+  const cap = program.capFen === undefined ? undefined : select(fact.data, program.capFen);
+  if (!beneficiary || !rate || base === undefined || (program.capFen !== undefined && !cap)) return [];
   const split = program.unitBy.map((path) => String(valueAt(fact.data, path)));
   const label = program.unitBy.map((path, i) => `${path} ${split[i]}`).join(", ");
   return [

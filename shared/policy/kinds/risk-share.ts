@@ -2,7 +2,7 @@ import { z } from "zod";
 import { fenToYuan, floorDiv } from "../../money";
 import { fenAt, valueAt } from "../fields";
 import { resolveParty } from "../parties";
-import { basisPoints, programBase } from "../values";
+import { basisPoints, fenNamed, programBase } from "../values";
 import { type Counters, counter, type ProgramKind, percent, singlePeriod, unitKeyOf } from "./kind";
 
 /**
@@ -11,13 +11,15 @@ import { type Counters, counter, type ProgramKind, percent, singlePeriod, unitKe
  * also picks the policy version. The standing default and recovery replace, so the counters hold
  * exactly the current cumulative figures.
  */
-export const riskShareSchema = z.strictObject({
-  ...programBase,
-  kind: z.literal("risk-share"),
-  /** The party of the filing that is compensated. */
-  beneficiary: z.string(),
-  rateBasisPoints: basisPoints,
-});
+export const riskShareSchema = fenNamed(
+  z.strictObject({
+    ...programBase,
+    kind: z.literal("risk-share"),
+    /** The party of the filing that is compensated. */
+    beneficiary: z.string(),
+    rateBasisPoints: basisPoints,
+  }),
+);
 export type RiskShare = z.output<typeof riskShareSchema>;
 
 export const riskShare: ProgramKind<RiskShare> = {

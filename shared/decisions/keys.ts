@@ -1,0 +1,109 @@
+/**
+ * The ledger's key model, declared once for writes and queries (as electrodb declares an entity): every
+ * item kind's partition and sort key, the index keys finance reads by, and the table definition the CDK
+ * construct declares and the local stack reads back from the synthesised template. Nothing else builds a
+ * key string, and no code recovers a key by parsing another: items carry their key.
+ *
+ *   item      pk                                    sk                 indexes
+ *   receipt   receipt#<source>#<id>                 receipt            —
+ *   fact      fact#<type>#<natural key>             fact               —
+ *   unit      unit#<version>#<program>#<unit key>   unit               —
+ *   budget    budget#<version>#<program>#<period>   budget             —
+ *   payout    ledger#<period>#<program>             payout#<payoutId>  byPeriodStatus, byBeneficiary
+ *   release   ledger#<period>#<program>             release#<releaseId>
+ *
+ * A period's money for one program shares one partition (`ledger#<period>#<program>`), so one strongly
+ * consistent query reads all of it — what reconciliation needs, and no index could give.
+ */
+import type { FactType } from "../contract";
+import type { Beneficiary } from "../policy/parties";
+
+/** Where an item lives: its partition and sort key. */
+export interface ItemKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** A key as one string, for maps of loaded items (never parsed back: items carry their key). */
+export function keyId(key: ItemKey): string {
+  return `${key.pk}\u0000${key.sk}`;
+}
+
+const enc = encodeURIComponent;
+
+/** The partition holding one program's money for one period. */
+export function ledgerPartition(period: number, program: string): string {
+  return `ledger#${period}#${program}`;
+}
+
+export const keys = {
+  receipt: (source: string, id: string): ItemKey => ({
+    pk: `receipt#${enc(source)}#${enc(id)}`,
+    sk: "receipt",
+  }),
+  fact: (type: FactType, naturalKey: string): ItemKey => ({
+    pk: `fact#${type}#${enc(naturalKey)}`,
+    sk: "fact",
+  }),
+  unit: (policyVersion: string, programId: string, unitKey: string): ItemKey => ({
+    pk: `unit#${policyVersion}#${programId}#${enc(unitKey)}`,
+    sk: "unit",
+  }),
+  budget: (policyVersion: string, programId: string, period: number): ItemKey => ({
+    pk: `budget#${policyVersion}#${programId}#${period}`,
+    sk: "budget",
+  }),
+  payout: (p: { period: number; program: string; payoutId: string }): ItemKey => ({
+    pk: ledgerPartition(p.period, p.program),
+    sk: `payout#${p.payoutId}`,
+  }),
+  release: (r: { period: number; program: string; releaseId: string }): ItemKey => ({
+    pk: ledgerPartition(r.period, r.program),
+    sk: `release#${r.releaseId}`,
+  }),
+};
+
+/** The table: key attributes, the version attribute conditions test, and finance's two indexes. */
+export const LEDGER_TABLE = {
+  partitionKey: "pk",
+  sortKey: "sk",
+  version: "version",
+  /** New images of every write: the relay reads outbox inserts from it. */
+  stream: "NEW_IMAGE",
+  indexes: {
+    /** Payouts of a period by budget status, then program and time: what budget release reads. */
+    byPeriodStatus: { name: "byPeriodStatus", pk: "gsi1pk", sk: "gsi1sk" },
+    /** Everything of one beneficiary, by period and program: a beneficiary's history. */
+    byBeneficiary: { name: "byBeneficiary", pk: "gsi2pk", sk: "gsi2sk" },
+  },
+} as const;
+
+export type IndexName = keyof typeof LEDGER_TABLE.indexes;
+
+/** The index keys of a payout item (status moves: a held payout released becomes payable). */
+export function payoutIndexKeys(p: {
+  period: number;
+  status: string;
+  program: string;
+  computedAt: string;
+  payoutId: string;
+  beneficiary: Beneficiary;
+}): Record<string, string> {
+  const { byPeriodStatus, byBeneficiary } = LEDGER_TABLE.indexes;
+  return {
+    [byPeriodStatus.pk]: periodStatusKey(p.period, p.status),
+    [byPeriodStatus.sk]: `${p.program}#${p.computedAt}#${p.payoutId}`,
+    [byBeneficiary.pk]: beneficiaryKey(p.beneficiary),
+    [byBeneficiary.sk]: `${p.period}#${p.program}#${p.computedAt}#${p.payoutId}`,
+  };
+}
+
+/** byPeriodStatus partition: a period's payouts in one budget status. */
+export function periodStatusKey(period: number, status: string): string {
+  return `${period}#${status}`;
+}
+
+/** byBeneficiary partition: one beneficiary. */
+export function beneficiaryKey(b: Pick<Beneficiary, "kind" | "id">): string {
+  return `${b.kind}#${b.id}`;
+}
