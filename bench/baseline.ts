@@ -32,6 +32,7 @@ import { type AnyMessage, parseMessage } from "../shared/contract";
 import type { Decision, Item, Writes } from "../shared/decisions/items";
 import { type ItemKey, keyId } from "../shared/decisions/keys";
 import { decideLoading } from "../shared/decisions/run";
+import { isCollection } from "../shared/decisions/snapshot";
 import { decodeItem, encodeItem, encodePayout, keyAttributes } from "../shared/ledger/codec";
 import type { CityPolicy } from "../shared/policy/city";
 import type { Delivery } from "./passes";
@@ -62,7 +63,10 @@ export class BaselineLedger {
   ) {}
 
   decide(message: AnyMessage, now: string): Promise<Decision> {
-    return decideLoading(message, { city: this.city, now }, (keys) => this.load(keys));
+    return decideLoading(message, { city: this.city, now }, async (needs) => ({
+      items: await this.load(needs.filter((n): n is ItemKey => !isCollection(n))),
+      collections: new Map(),
+    }));
   }
 
   /** Consistent reads; receipt keys are answered "absent" without a read (idempotency is Powertools'). */
@@ -90,12 +94,7 @@ export class BaselineLedger {
 
   /** The fact, units, budgets and payouts, unconditionally: one PutItem, or BatchWriteItems of 25. */
   async write(writes: Writes): Promise<void> {
-    const items: Av[] = [
-      ...writes.facts.map((w) => encodeItem(w.item)),
-      ...writes.units.map((w) => encodeItem(w.item)),
-      ...writes.budgets.map((w) => encodeItem(w.item)),
-      ...writes.payouts.map(encodePayout),
-    ];
+    const items: Av[] = [...writes.puts.map((w) => encodeItem(w.item)), ...writes.payouts.map(encodePayout)];
     if (items.length === 0) return;
     if (items.length === 1) {
       await this.client.send(new PutItemCommand({ TableName: this.table, Item: items[0] }));

@@ -134,7 +134,7 @@ export async function capacityPass(options: {
         const key = result.waitingFor ?? "?";
         parked.set(key, [...(parked.get(key) ?? []), entry]);
       } else if (result.outcome === "applied" && result.writes) {
-        for (const { item } of result.writes.facts) {
+        for (const { item } of result.writes.puts) {
           queue.push(...(parked.get(keyId(item.key)) ?? []));
           parked.delete(keyId(item.key));
         }

@@ -4,7 +4,7 @@ import { type Requirement, rulesOf, type Standing, TYPE_RULES } from "./catalogu
 import { commitBudgets, payoutsOf } from "./differences";
 import type { Decision, FactItem, MessageRef, NoPayoutReason, ReceiptItem, Snapshot, Writes } from "./items";
 import { type ItemKey, keys } from "./keys";
-import { loaded, missing, present } from "./snapshot";
+import { loaded, missing, type Need, present } from "./snapshot";
 import { collectUnitChanges, type Dating, dateChange, recompute, type StandingChange } from "./units";
 
 export interface DecideContext {
@@ -13,8 +13,8 @@ export interface DecideContext {
   now: string;
 }
 
-/** Either the keys still to load, or the decision. A ledger loops: load what is needed, decide again. */
-export type Step = { needs: ItemKey[] } | { decision: Decision };
+/** Either what is still to load, or the decision. A ledger loops: load what is needed, decide again. */
+export type Step = { needs: Need[] } | { decision: Decision };
 
 const factKey = (requirement: Requirement) => keys.fact(requirement.type, requirement.naturalKey);
 
@@ -124,16 +124,18 @@ function applyChange(message: AnyMessage, snapshot: Snapshot, context: DecideCon
   const before = judged.standing?.version ?? null;
   const writes: Writes = {
     receipt,
-    facts: [
+    puts: [
       { item: factItem(message, judged.own, judged.naturalKey, (before ?? 0) + 1), expectedVersion: before },
+      ...units
+        .filter((u) => u.changed)
+        .map((u) => ({ item: u.next, expectedVersion: u.before?.version ?? null })),
+      ...budgets,
     ],
-    units: units
-      .filter((u) => u.changed)
-      .map((u) => ({ item: u.next, expectedVersion: u.before?.version ?? null })),
-    budgets,
     checks: checksOf(judged.read, snapshot),
     payouts: messages,
+    outbox: [],
   };
+
   return { decision: { outcome: "applied", message: judged.ref, ...(reason ? { reason } : {}), writes } };
 }
 
@@ -160,7 +162,7 @@ function accepted(
     outcome: "applied",
     message: ref,
     reason,
-    writes: { receipt, facts: [], units: [], budgets: [], checks: [], payouts: [] },
+    writes: { receipt, puts: [], checks: [], payouts: [], outbox: [] },
   };
 }
 

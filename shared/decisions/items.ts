@@ -2,13 +2,19 @@ import type { FactType, Rejection } from "../contract";
 import type { Fen } from "../money";
 import type { Beneficiary } from "../policy/parties";
 import type { ItemKey } from "./keys";
+import type { LifecycleItem } from "./lifecycle/items";
+import type { OutboxItem } from "./lifecycle/messages";
 import type { PayoutMessage } from "./payouts";
 
 /**
  * The ledger's state, as items addressed by key: everything one fact touches can be loaded with a few
- * key reads and written back in one transaction (version conditions on what it read).
+ * key reads (and, for a batch, one query of its lines) and written back in one transaction (version
+ * conditions on what it read).
  */
-export type Item = ReceiptItem | FactItem | UnitItem | BudgetItem;
+export type Item = ReceiptItem | FactItem | UnitItem | BudgetItem | LifecycleItem | OutboxItem;
+
+/** Items written with a version, conditioned on the version read. */
+export type VersionedItem = Exclude<Item, ReceiptItem | OutboxItem>;
 
 /** An accepted message `(source, id)`: the hash of its body, and what was decided for it. */
 export interface ReceiptItem {
@@ -66,11 +72,16 @@ export interface BudgetItem {
   allocatedFen: Fen;
   committedFen: Fen;
   heldFen: Fen;
+  /** Payouts held awaiting budget, oldest first, with the line each opened. */
+  held?: { payoutId: string; fen: Fen; line?: ItemKey }[];
   version: number;
 }
 
-/** What a decision has loaded, by `keyId`: the item, or `null` for a key read and found absent. */
-export type Snapshot = ReadonlyMap<string, Item | null>;
+/**
+ * What a decision has loaded, by `keyId`: the item, or `null` for a key read and found absent; and by
+ * `collectionId`, the keys of the items a query of that collection found (each loaded too).
+ */
+export type Snapshot = ReadonlyMap<string, Item | null | readonly ItemKey[]>;
 
 /** A write conditioned on the version that was read (`null`: the item must not exist yet). */
 export interface VersionedPut<I extends Item> {
@@ -81,12 +92,14 @@ export interface VersionedPut<I extends Item> {
 /** The whole effect of one fact: written in one transaction, or not at all. */
 export interface Writes {
   receipt: ReceiptItem;
-  facts: VersionedPut<FactItem>[];
-  units: VersionedPut<UnitItem>[];
-  budgets: VersionedPut<BudgetItem>[];
+  /** Every state item the fact changes — facts, units, budgets, lines, batches… — each conditioned. */
+  puts: VersionedPut<VersionedItem>[];
   /** Items read to judge the fact that must not have changed when it commits. */
   checks: { key: ItemKey; expectedVersion: number | null }[];
+  /** Entitlement changes: the payouts contract's outbox. */
   payouts: PayoutMessage[];
+  /** The lifecycle's outbound messages, in lists the relay sends one by one. */
+  outbox: OutboxItem[];
 }
 
 export interface MessageRef {

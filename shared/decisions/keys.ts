@@ -11,6 +11,14 @@
  *   budget    budget#<version>#<program>#<period>   budget             —
  *   payout    ledger#<period>#<program>             payout#<payoutId>  byPeriodStatus, byBeneficiary
  *   release   ledger#<period>#<program>             release#<releaseId>
+ *   series    ledger#<period>#<program>             series             (which batch is open)
+ *   batch     ledger#<period>#<program>             batch#<seq>
+ *   line      ledger#<period>#<program>             line#<seq>#<hash>  byBeneficiary
+ *   receivable ledger#<period>#<program>            receivable#<kind>#<id>
+ *   outbox    ledger#<period>#<program>             outbox#<kind>#<id> (lists, notices, instructions)
+ *   beneficiary beneficiary#<kind>#<id>             beneficiary        —
+ *   clock     clock                                 clock              (the ledger's date)
+ *   agenda    agenda                                agenda             (what the clock must look at)
  *
  * A period's money for one program shares one partition (`ledger#<period>#<program>`), so one strongly
  * consistent query reads all of it — what reconciliation needs, and no index could give.
@@ -61,7 +69,56 @@ export const keys = {
     pk: ledgerPartition(r.period, r.program),
     sk: `release#${r.releaseId}`,
   }),
+  clock: (): ItemKey => ({ pk: "clock", sk: "clock" }),
+  agenda: (): ItemKey => ({ pk: "agenda", sk: "agenda" }),
+  series: (period: number, program: string): ItemKey => ({
+    pk: ledgerPartition(period, program),
+    sk: "series",
+  }),
+  batch: (period: number, program: string, seq: number): ItemKey => ({
+    pk: ledgerPartition(period, program),
+    sk: `batch#${String(seq).padStart(4, "0")}`,
+  }),
+  line: (l: { period: number; program: string; seq: number; hash: string }): ItemKey => ({
+    pk: ledgerPartition(l.period, l.program),
+    sk: `line#${String(l.seq).padStart(4, "0")}#${l.hash}`,
+  }),
+  receivable: (period: number, program: string, b: Pick<Beneficiary, "kind" | "id">): ItemKey => ({
+    pk: ledgerPartition(period, program),
+    sk: `receivable#${b.kind}#${enc(b.id)}`,
+  }),
+  outbox: (period: number, program: string, kind: string, id: string): ItemKey => ({
+    pk: ledgerPartition(period, program),
+    sk: `outbox#${kind}#${enc(id)}`,
+  }),
+  beneficiary: (b: Pick<Beneficiary, "kind" | "id">): ItemKey => ({
+    pk: `beneficiary#${b.kind}#${enc(b.id)}`,
+    sk: "beneficiary",
+  }),
 };
+
+/** A set of items read together by one consistent query: a partition, or its sort keys under a prefix. */
+export interface ItemCollection {
+  readonly pk: string;
+  readonly skPrefix: string;
+}
+
+export const collections = {
+  /** A batch's lines. */
+  batchLines: (period: number, program: string, seq: number): ItemCollection => ({
+    pk: ledgerPartition(period, program),
+    skPrefix: `line#${String(seq).padStart(4, "0")}#`,
+  }),
+  /** Everything of one program's period: what reconciliation reads. */
+  period: (period: number, program: string): ItemCollection => ({
+    pk: ledgerPartition(period, program),
+    skPrefix: "",
+  }),
+};
+
+export function collectionId(collection: ItemCollection): string {
+  return `${collection.pk}\u0000${collection.skPrefix}*`;
+}
 
 /** The table: key attributes, the version attribute conditions test, and finance's two indexes. */
 export const LEDGER_TABLE = {

@@ -3,38 +3,45 @@ import { type DecideContext, decide } from "./decide";
 import { DecisionRoundsExceededError } from "./errors";
 import type { Decision, Item } from "./items";
 import { type ItemKey, keyId } from "./keys";
+import { isCollection, type Need, needId } from "./snapshot";
 
-/** Rounds of loading: the receipt and facts, then the units they feed, then budgets. */
-const MAX_ROUNDS = 4;
+/** Rounds of loading: at most this many; a fact's steps need fewer. */
+const MAX_ROUNDS = 8;
+
+/** What a ledger answers for a round of needs: the items found, by `keyId`, and each collection's keys. */
+export interface Loaded {
+  items: Map<string, Item>;
+  collections: Map<string, ItemKey[]>;
+}
 
 /**
  * The one loader loop: decide, load what it asks for, decide again. A generator, so the in-memory
- * ledger drives it synchronously and DynamoDB with a consistent BatchGetItem per round.
+ * ledger drives it synchronously and DynamoDB with a consistent BatchGetItem (and Query) per round.
  */
-function* deciding(
-  message: AnyMessage,
-  context: DecideContext,
-): Generator<ItemKey[], Decision, Map<string, Item>> {
-  const snapshot = new Map<string, Item | null>();
+function* deciding(message: AnyMessage, context: DecideContext): Generator<Need[], Decision, Loaded> {
+  const snapshot = new Map<string, Item | null | readonly ItemKey[]>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const step = decide(message, snapshot, context);
     if ("decision" in step) return step.decision;
     const found = yield step.needs;
-    for (const key of step.needs) snapshot.set(keyId(key), found.get(keyId(key)) ?? null);
+    for (const need of step.needs) {
+      if (!isCollection(need)) {
+        snapshot.set(keyId(need), found.items.get(keyId(need)) ?? null);
+        continue;
+      }
+      const members = found.collections.get(needId(need)) ?? [];
+      for (const key of members) snapshot.set(keyId(key), found.items.get(keyId(key)) ?? null);
+      snapshot.set(needId(need), members);
+    }
   }
   throw new DecisionRoundsExceededError(
     `decide asked for more than ${MAX_ROUNDS} rounds of reads for ${message.type} ${message.id}`,
   );
 }
 
-/** Loaded items by `keyId`. */
-export type Load<R> = (keys: readonly ItemKey[]) => R;
+export type Load<R> = (needs: readonly Need[]) => R;
 
-export function decideNow(
-  message: AnyMessage,
-  context: DecideContext,
-  load: Load<Map<string, Item>>,
-): Decision {
+export function decideNow(message: AnyMessage, context: DecideContext, load: Load<Loaded>): Decision {
   const steps = deciding(message, context);
   for (let step = steps.next(); ; ) {
     if (step.done) return step.value;
@@ -45,7 +52,7 @@ export function decideNow(
 export async function decideLoading(
   message: AnyMessage,
   context: DecideContext,
-  load: Load<Promise<Map<string, Item>>>,
+  load: Load<Promise<Loaded>>,
 ): Promise<Decision> {
   const steps = deciding(message, context);
   for (let step = steps.next(); ; ) {

@@ -1,17 +1,23 @@
 import { SnapshotMissingError } from "./errors";
 import type { Item, Snapshot } from "./items";
-import { type ItemKey, keyId } from "./keys";
+import { collectionId, type ItemCollection, type ItemKey, keyId } from "./keys";
 
-/** Whether the snapshot holds an answer (the item, or its absence) for the key. */
-export function hasLoaded(snapshot: Snapshot, key: ItemKey): boolean {
-  return snapshot.has(keyId(key));
+/** What a step asks the ledger for: items by key, or every item of a collection. */
+export type Need = ItemKey | ItemCollection;
+
+export function isCollection(need: Need): need is ItemCollection {
+  return "skPrefix" in need;
 }
 
-/** The keys of `wanted` the snapshot has no answer for yet. */
-export function missing(snapshot: Snapshot, wanted: readonly ItemKey[]): ItemKey[] {
+export function needId(need: Need): string {
+  return isCollection(need) ? collectionId(need) : keyId(need);
+}
+
+/** The needs of `wanted` the snapshot has no answer for yet (each once). */
+export function missing(snapshot: Snapshot, wanted: readonly Need[]): Need[] {
   const seen = new Set<string>();
-  return wanted.filter((key) => {
-    const id = keyId(key);
+  return wanted.filter((need) => {
+    const id = needId(need);
     if (snapshot.has(id) || seen.has(id)) return false;
     seen.add(id);
     return true;
@@ -27,8 +33,10 @@ export function loaded<E extends Item["entity"]>(
   const id = keyId(key);
   if (!snapshot.has(id)) throw new SnapshotMissingError(`${key.pk} ${key.sk} was read before it was loaded`);
   const item = snapshot.get(id) ?? null;
-  if (item && item.entity !== entity) {
-    throw new SnapshotMissingError(`${key.pk} ${key.sk} holds a ${item.entity}, not a ${entity}`);
+  if (Array.isArray(item))
+    throw new SnapshotMissingError(`${key.pk} ${key.sk} names a collection, not an item`);
+  if (item && (item as Item).entity !== entity) {
+    throw new SnapshotMissingError(`${key.pk} ${key.sk} holds a ${(item as Item).entity}, not a ${entity}`);
   }
   return item as Extract<Item, { entity: E }> | null;
 }
@@ -42,4 +50,19 @@ export function present<E extends Item["entity"]>(
   const item = loaded(snapshot, key, entity);
   if (!item) throw new SnapshotMissingError(`${key.pk} ${key.sk} was expected to stand, but is absent`);
   return item;
+}
+
+/** The items of a collection the step asked for, of one entity, in sort-key order. */
+export function membersOf<E extends Item["entity"]>(
+  snapshot: Snapshot,
+  collection: ItemCollection,
+  entity: E,
+): Extract<Item, { entity: E }>[] {
+  const members = snapshot.get(collectionId(collection));
+  if (!Array.isArray(members)) {
+    throw new SnapshotMissingError(`${collection.pk} ${collection.skPrefix}* was read before it was loaded`);
+  }
+  return (members as readonly ItemKey[])
+    .map((key) => snapshot.get(keyId(key)) as Item)
+    .filter((item): item is Extract<Item, { entity: E }> => item?.entity === entity);
 }

@@ -2,13 +2,15 @@ import {
   type AttributeValue,
   BatchGetItemCommand,
   type DynamoDBClient,
+  QueryCommand,
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { AnyMessage } from "../contract";
 import type { Item, Writes } from "../decisions/items";
-import { type ItemKey, keyId } from "../decisions/keys";
+import { type ItemCollection, type ItemKey, keyId, LEDGER_TABLE } from "../decisions/keys";
 import type { ApplyResult, Ledger } from "../decisions/ledger";
-import { decideLoading } from "../decisions/run";
+import { decideLoading, type Loaded } from "../decisions/run";
+import { isCollection, type Need, needId } from "../decisions/snapshot";
 import type { CityPolicy } from "../policy/city";
 import { decodeItem, keyAttributes, storedKey } from "./codec";
 import { LedgerConflictError, LedgerContentionError, ledgerErrorOf } from "./errors";
@@ -60,8 +62,49 @@ export class DynamoLedger implements Ledger {
     );
   }
 
-  /** Consistent reads of the keys a decision asks for, a BatchGetItem per 100 keys; found items by `keyId`. */
-  async load(keys: readonly ItemKey[]): Promise<Map<string, Item>> {
+  /** What a decision asks for: keys by consistent BatchGetItem, collections by consistent Query. */
+  async load(needs: readonly Need[]): Promise<Loaded> {
+    const keys = needs.filter((need): need is ItemKey => !isCollection(need));
+    const loaded: Loaded = { items: await this.getItems(keys), collections: new Map() };
+    for (const collection of needs.filter(isCollection)) {
+      const members = await this.query(collection);
+      for (const item of members) loaded.items.set(keyId(item.key), item);
+      loaded.collections.set(
+        needId(collection),
+        members.map((item) => item.key),
+      );
+    }
+    return loaded;
+  }
+
+  /** Every item of a collection, in sort-key order: a strongly consistent base-table Query, paged. */
+  async query(collection: ItemCollection): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const prefix = collection.skPrefix ? ` AND begins_with(${LEDGER_TABLE.sortKey}, :prefix)` : "";
+      const page = await this.send("Query", () =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: `${LEDGER_TABLE.partitionKey} = :pk${prefix}`,
+            ExpressionAttributeValues: {
+              ":pk": { S: collection.pk },
+              ...(collection.skPrefix ? { ":prefix": { S: collection.skPrefix } } : {}),
+            },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      for (const av of page.Items ?? []) if (av.body?.S) items.push(decodeItem(av));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /** Consistent reads of keys, a BatchGetItem per 100 keys; found items by `keyId`. */
+  private async getItems(keys: readonly ItemKey[]): Promise<Map<string, Item>> {
     const found = new Map<string, Item>();
     for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
       type Request = Record<string, { Keys: Record<string, AttributeValue>[]; ConsistentRead: true }>;

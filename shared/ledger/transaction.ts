@@ -1,5 +1,5 @@
 import type { TransactWriteItem, TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
-import type { Item, VersionedPut, Writes } from "../decisions/items";
+import type { VersionedItem, VersionedPut, Writes } from "../decisions/items";
 import { type ItemKey, LEDGER_TABLE } from "../decisions/keys";
 import { encodeItem, encodePayout, keyAttributes } from "./codec";
 
@@ -22,7 +22,7 @@ export function versionCondition(expectedVersion: number | null) {
 
 export function versionedPut(
   table: string,
-  { item, expectedVersion }: VersionedPut<Item & { version: number }>,
+  { item, expectedVersion }: VersionedPut<VersionedItem>,
 ): TransactWriteItem {
   return { Put: { TableName: table, Item: encodeItem(item), ...versionCondition(expectedVersion) } };
 }
@@ -35,16 +35,15 @@ function check(table: string, key: ItemKey, expectedVersion: number | null): Tra
 
 /**
  * The one transaction a fact produces, as a value (built, not sent): the receipt (conditional on
- * absence), the fact and every unit and budget it changes (conditional on the version read), checks on
- * what it read, and the payout items — the outbox. All commit, or nothing does.
+ * absence), every state item it changes — fact, units, budgets, lines, batches — conditional on the
+ * version read, checks on what it read, and the outbox: payout items and the lifecycle's message lists.
+ * All commit, or nothing does.
  */
 export function transactionFor(table: string, writes: Writes): TransactWriteItemsCommandInput {
   const absent = versionCondition(null);
   const items: TransactWriteItem[] = [
     { Put: { TableName: table, Item: encodeItem(writes.receipt), ...absent } },
-    ...writes.facts.map((w) => versionedPut(table, w)),
-    ...writes.units.map((w) => versionedPut(table, w)),
-    ...writes.budgets.map((w) => versionedPut(table, w)),
+    ...writes.puts.map((w) => versionedPut(table, w)),
     ...writes.checks.map((c) => check(table, c.key, c.expectedVersion)),
     ...writes.payouts.map(
       (payout): TransactWriteItem => ({

@@ -3,6 +3,7 @@ import { FACT_TYPES, type FactType } from "../contract";
 import { CityConfigError } from "./errors";
 import { kindOf, type Program, programSchema } from "./kinds";
 import { PARTY_ROLES, type PartyContext } from "./parties";
+import { type PaymentRules, paymentRules, paymentsSchema } from "./payments";
 import { isoDate } from "./values";
 
 const principal = z
@@ -51,6 +52,8 @@ export const citySchema = z.strictObject({
   note: z.string().optional(),
   districts: z.array(z.strictObject({ id: z.string().min(1), name: z.string().min(1) })).min(1),
   operations: operationsSchema,
+  /** How entitlements become money: notice, confirmation, credit, netting (payments.md). */
+  payments: paymentsSchema,
   policyVersions: z.array(versionSchema).min(1),
 });
 export type CityFile = z.output<typeof citySchema>;
@@ -65,6 +68,8 @@ export interface CityPolicy extends PartyContext {
   versionFor(dateOrYear: string | number): PolicyVersion | undefined;
   programsReading(version: PolicyVersion, type: FactType): readonly Program[];
   program(versionId: string, programId: string): Program | undefined;
+  /** The payment lifecycle's rules and working-day calendar. */
+  readonly payments: PaymentRules;
 }
 
 /** Validates a parsed city file; a broken one fails naming the file, the program and the field. */
@@ -163,5 +168,6 @@ function toPolicy(file: CityFile): CityPolicy {
     programsReading: (version, type) => readers.get(version.id)?.get(type) ?? [],
     program: (versionId, programId) =>
       file.policyVersions.find((v) => v.id === versionId)?.programs.find((p) => p.id === programId),
+    payments: paymentRules(file.payments),
   };
 }

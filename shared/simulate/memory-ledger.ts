@@ -1,22 +1,28 @@
 import type { AnyMessage } from "../contract";
 import { allocateBudget, openBudget } from "../decisions/budget";
-import type { Decision, Item, VersionedPut, Writes } from "../decisions/items";
-import { type ItemKey, keyId, keys } from "../decisions/keys";
+import type { Decision, Item, VersionedItem, VersionedPut, Writes } from "../decisions/items";
+import { type ItemCollection, type ItemKey, keyId, keys } from "../decisions/keys";
 import type { ApplyResult, Ledger } from "../decisions/ledger";
+import type { OutboxItem } from "../decisions/lifecycle/messages";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
-import { decideNow } from "../decisions/run";
+import { decideNow, type Loaded } from "../decisions/run";
+import { isCollection, type Need, needId } from "../decisions/snapshot";
 import type { Fen } from "../money";
 import type { CityPolicy } from "../policy/city";
 
 /**
- * The ledger in memory: the same decisions as the DynamoDB ledger, committed to a Map. It is what
+ * The ledger in memory: the same decisions as the DynamoDB ledger, committed to maps. It is what
  * `simulate` replays a stream through, and the reference the stored ledger is tested against.
  */
 export class MemoryLedger implements Ledger {
   /** Every item, by `keyId`. */
   readonly items = new Map<string, Item>();
+  /** The same items by partition, then sort key: what a collection query reads. */
+  private readonly partitions = new Map<string, Map<string, Item>>();
   /** The outbox: every payout and release, in commit order. */
   readonly outbox: (PayoutMessage | ReleaseMessage)[] = [];
+  /** The lifecycle's outbox items, in commit order. */
+  readonly lifecycleOutbox: OutboxItem[] = [];
   /** Payouts held awaiting budget, oldest first, by the budget's `keyId`. */
   private readonly held = new Map<string, PayoutMessage[]>();
 
@@ -28,13 +34,23 @@ export class MemoryLedger implements Ledger {
 
   /** `apply`, synchronously: what `simulate` replays with. */
   applyNow(message: AnyMessage, now: string): Decision {
-    const decision = decideNow(message, { city: this.city, now }, (wanted) => this.read(wanted));
+    const decision = decideNow(message, { city: this.city, now }, (needs) => this.read(needs));
     if (decision.outcome === "applied") this.commit(decision.writes);
     return decision;
   }
 
   get(key: ItemKey): Item | undefined {
     return this.items.get(keyId(key));
+  }
+
+  /** The items of a collection in sort-key order. */
+  query(collection: ItemCollection): Item[] {
+    const partition = this.partitions.get(collection.pk);
+    if (!partition) return [];
+    return [...partition.entries()]
+      .filter(([sk]) => sk.startsWith(collection.skPrefix))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, item]) => item);
   }
 
   /** Adds budget to a program's period and releases held payouts that now fit, oldest first. */
@@ -45,28 +61,44 @@ export class MemoryLedger implements Ledger {
     const budget = openBudget(before, { policyVersion, programId, period, allocatedFen });
     const held = this.held.get(keyId(key)) ?? [];
     const { budget: put, releases } = allocateBudget(budget, before !== null, addedFen, held, now);
-    this.put(put);
+    this.store(put.item);
     this.held.set(keyId(key), held.slice(releases.length));
     this.outbox.push(...releases);
     return releases;
   }
 
-  private read(wanted: readonly ItemKey[]): Map<string, Item> {
-    const found = new Map<string, Item>();
-    for (const key of wanted) {
-      const item = this.items.get(keyId(key));
-      if (item) found.set(keyId(key), item);
+  private read(needs: readonly Need[]): Loaded {
+    const loaded: Loaded = { items: new Map(), collections: new Map() };
+    for (const need of needs) {
+      if (isCollection(need)) {
+        const members = this.query(need);
+        for (const item of members) loaded.items.set(keyId(item.key), item);
+        loaded.collections.set(
+          needId(need),
+          members.map((item) => item.key),
+        );
+        continue;
+      }
+      const item = this.items.get(keyId(need));
+      if (item) loaded.items.set(keyId(need), item);
     }
-    return found;
+    return loaded;
   }
 
   private commit(writes: Writes): void {
     if (this.items.has(keyId(writes.receipt.key))) throw new Error(`receipt ${writes.receipt.key.pk} exists`);
     for (const check of writes.checks) this.expectVersion(check.key, check.expectedVersion);
-    const puts = [...writes.facts, ...writes.units, ...writes.budgets];
-    for (const put of puts) this.expectVersion(put.item.key, put.expectedVersion);
-    this.items.set(keyId(writes.receipt.key), writes.receipt);
-    for (const put of puts) this.put(put);
+    for (const put of writes.puts) this.expectVersion(put.item.key, put.expectedVersion);
+    for (const item of writes.outbox) {
+      if (this.items.has(keyId(item.key))) throw new Error(`outbox ${item.key.pk} ${item.key.sk} exists`);
+    }
+    this.store(writes.receipt);
+    for (const put of writes.puts) this.put(put);
+    for (const item of writes.outbox) {
+      this.store(item);
+      this.lifecycleOutbox.push(item);
+      for (const message of item.messages) if (message.kind === "release") this.outbox.push(message);
+    }
     for (const payout of writes.payouts) {
       this.outbox.push(payout);
       if (payout.status === "awaiting-budget") {
@@ -76,8 +108,15 @@ export class MemoryLedger implements Ledger {
     }
   }
 
-  private put(put: VersionedPut<Item & { version: number }>): void {
-    this.items.set(keyId(put.item.key), put.item);
+  private put(put: VersionedPut<VersionedItem>): void {
+    this.store(put.item);
+  }
+
+  private store(item: Item): void {
+    this.items.set(keyId(item.key), item);
+    let partition = this.partitions.get(item.key.pk);
+    if (!partition) this.partitions.set(item.key.pk, (partition = new Map()));
+    partition.set(item.key.sk, item);
   }
 
   private expectVersion(key: ItemKey, expected: number | null): void {

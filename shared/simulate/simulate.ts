@@ -50,7 +50,9 @@ export function simulate(
       } else {
         outcomes[decision.outcome]++;
         if (decision.outcome !== "applied") continue;
-        for (const { item } of decision.writes.facts) {
+        // A waiting fact waits for an item (its original fact, a batch, the first clock day): retry it
+        // as soon as that item is written.
+        for (const { item } of decision.writes.puts) {
           const waiting = parked.get(keyId(item.key));
           if (!waiting) continue;
           parked.delete(keyId(item.key));
