@@ -1,7 +1,25 @@
 /** The inbound event contract (shared/contract/events.md): types, parsing, hashing and JSON Schema. */
 export { canonicalJson } from "./canonical";
-export { FACT_TYPES, type FactType, isFactType } from "./fact-types";
+export {
+  ENTITLEMENT_TYPES,
+  type EntitlementType,
+  FACT_TYPES,
+  type FactType,
+  isFactType,
+  isLifecycleType,
+  LIFECYCLE_TYPES,
+  type LifecycleType,
+} from "./fact-types";
 export { type CityDistricts, cityJsonSchemaFiles, dataJsonSchema, envelopeJsonSchema } from "./json-schema";
+export {
+  type BatchRef,
+  buildLifecycleSchemas,
+  type LineRefId,
+  parseBatchId,
+  parseInstructionId,
+  parseLineId,
+  STAFF_ROLES,
+} from "./lifecycle";
 export type { AnyMessage, ContractContext, FactDate, Message, ParseResult } from "./message";
 export { factDateOf, parseMessage } from "./parse";
 export { REJECTION_PRECEDENCE, type Rejection, type RejectionReason } from "./rejection";

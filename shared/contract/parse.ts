@@ -78,17 +78,22 @@ function judge(json: unknown, context: ContractContext): ParseResult {
   return { ok: true, message };
 }
 
-/** The date (or year) that dates the fact. */
-export function factDateOf(message: AnyMessage): FactDate {
-  const { kind, field } = FACT_DATE_FIELDS[message.type];
-  const value = (message.data as Record<string, unknown>)[field];
-  return kind === "date" ? { kind, date: value as string } : { kind, year: value as number };
+/** The date (or year) that dates the fact; a staff act has none (the ledger's clock dates it). */
+export function factDateOf(message: AnyMessage): FactDate | undefined {
+  const spec = FACT_DATE_FIELDS[message.type];
+  if (spec.kind === "none") return undefined;
+  const value = (message.data as Record<string, unknown>)[spec.field];
+  return spec.kind === "date"
+    ? { kind: "date", date: value as string }
+    : { kind: "year", year: value as number };
 }
 
 /** A fact dated after D + 1 day (a year: after D's year + 1), D being the China date of `time`. */
 function futureProblem(message: AnyMessage): Problem | undefined {
-  const path = `data.${FACT_DATE_FIELDS[message.type].field}`;
   const fact = factDateOf(message);
+  const spec = FACT_DATE_FIELDS[message.type];
+  if (!fact || spec.kind === "none") return undefined;
+  const path = `data.${spec.field}`;
   const today = parseDate(message.chinaDate) ?? 0;
   if (fact.kind === "date") {
     const latest = formatDays(today + 1);

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { FactType } from "./fact-types";
+import { buildLifecycleSchemas, LIFECYCLE_DATE_FIELDS } from "./lifecycle";
 import {
   amount,
   amountOrZero,
@@ -161,6 +162,7 @@ export function buildDataSchemas(districtIds: readonly string[]) {
       DATA,
     ),
     "tech-contract.cancelled": strict({ contractNo: identifier(64), cancelledOn: date }, DATA),
+    ...buildLifecycleSchemas(),
     "transfer-institution.accredited": requiredWhen(
       strict(
         {
@@ -214,6 +216,7 @@ export const FACT_DATE_FIELDS = {
   "tech-contract.registered": { kind: "date", field: "registeredOn" },
   "tech-contract.cancelled": { kind: "date", field: "cancelledOn" },
   "transfer-institution.accredited": { kind: "date", field: "accreditedOn" },
+  ...LIFECYCLE_DATE_FIELDS,
 } as const satisfies {
-  [K in FactType]: { kind: "date" | "year"; field: keyof DataOf<K> & string };
+  [K in FactType]: { kind: "date" | "year"; field: keyof DataOf<K> & string } | { kind: "none" };
 };

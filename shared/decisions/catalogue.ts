@@ -93,6 +93,39 @@ export const TYPE_RULES: { [T in FactType]: TypeRules<T> } = {
     removes: (d) => ({ type: "tech-contract.registered", naturalKey: d.contractNo }),
   },
   "transfer-institution.accredited": { naturalKey: (d) => key(d.institution.id, d.level), replacing: false },
+
+  // The payment lifecycle (payments.md § Publishers and new fact types). What a lifecycle fact acts on
+  // — a batch, a line, an instruction, a receivable — it waits for in shared/decisions/lifecycle.
+  "clock.day": { naturalKey: (d) => d.date, replacing: false },
+  "batch.closed": { naturalKey: (d) => d.batchId, replacing: false },
+  "batch.approved": { naturalKey: (d) => d.batchId, replacing: false },
+  "budget.allocated": { naturalKey: (d) => d.allocationId, replacing: false },
+  "hold.released": {
+    naturalKey: (d) => d.objectionId,
+    replacing: false,
+    requires: (d) => [{ type: "objection.resolved", naturalKey: d.objectionId }],
+  },
+  "objection.filed": { naturalKey: (d) => d.objectionId, replacing: false },
+  "objection.resolved": {
+    naturalKey: (d) => d.objectionId,
+    replacing: false,
+    requires: (d) => [{ type: "objection.filed", naturalKey: d.objectionId }],
+  },
+  "credit.restricted": { naturalKey: (d) => key(d.list, d.uscc, d.from), replacing: false },
+  "credit.cleared": {
+    naturalKey: (d) => key(d.list, d.uscc, d.from),
+    replacing: false,
+    requires: (d) => [{ type: "credit.restricted", naturalKey: key(d.list, d.uscc, d.from) }],
+  },
+  "payee.confirmed": { naturalKey: (d) => key(d.beneficiary.kind, d.beneficiary.id), replacing: true },
+  "payee.revoked": {
+    naturalKey: (d) => key(d.beneficiary.kind, d.beneficiary.id, d.revokedOn),
+    replacing: false,
+  },
+  "payee.declined": { naturalKey: (d) => d.lineId, replacing: false },
+  "disbursement.paid": { naturalKey: (d) => d.instructionId, replacing: false },
+  "disbursement.failed": { naturalKey: (d) => d.instructionId, replacing: false },
+  "recovery.received": { naturalKey: (d) => d.reference, replacing: false },
 };
 
 /** The rules of a message's type, typed for its data. */

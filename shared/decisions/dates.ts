@@ -8,8 +8,9 @@ import { TYPE_RULES } from "./catalogue";
  */
 export function policyDateOf(type: FactType, data: unknown): string | number | undefined {
   const rules = TYPE_RULES[type] as { removes?: unknown; datedBy?: unknown };
-  if (rules.removes || rules.datedBy) return undefined;
-  return (data as Record<string, string | number>)[FACT_DATE_FIELDS[type].field];
+  const spec = FACT_DATE_FIELDS[type];
+  if (rules.removes || rules.datedBy || spec.kind === "none") return undefined;
+  return (data as Record<string, string | number>)[spec.field];
 }
 
 /** The period: the calendar year of the policy date. */

@@ -1,11 +1,25 @@
-import type { AnyMessage, DataOf, FactType } from "../contract";
+import {
+  type AnyMessage,
+  type DataOf,
+  type FactType,
+  isLifecycleType,
+  type LifecycleType,
+} from "../contract";
 import type { CityPolicy } from "../policy/city";
-import { type Requirement, rulesOf, type Standing, TYPE_RULES } from "./catalogue";
+import { districtOf } from "../policy/districts";
+import { rulesOf, type Standing } from "./catalogue";
 import { commitBudgets, payoutsOf } from "./differences";
-import type { Decision, FactItem, MessageRef, NoPayoutReason, ReceiptItem, Snapshot, Writes } from "./items";
-import { type ItemKey, keys } from "./keys";
+import type { Decision, MessageRef, NoPayoutReason, Snapshot, Writes } from "./items";
+import { keyId, keys } from "./keys";
+import { decideLifecycle } from "./lifecycle/decide";
+import { applyPayouts, payoutLineNeeds } from "./lifecycle/lines";
+import { outboxOf } from "./lifecycle/outcome";
+import { settle } from "./lifecycle/settle";
+import { WorkingSet } from "./lifecycle/working-set";
+import type { PayoutMessage } from "./payouts";
 import { loaded, missing, type Need, present } from "./snapshot";
 import { collectUnitChanges, type Dating, dateChange, recompute, type StandingChange } from "./units";
+import { accepted, checksOf, factItem, factKey, type Judged, receiptItem, reject, waiting } from "./writes";
 
 export interface DecideContext {
   city: CityPolicy;
@@ -15,8 +29,6 @@ export interface DecideContext {
 
 /** Either what is still to load, or the decision. A ledger loops: load what is needed, decide again. */
 export type Step = { needs: Need[] } | { decision: Decision };
-
-const factKey = (requirement: Requirement) => keys.fact(requirement.type, requirement.naturalKey);
 
 /**
  * Decides one fact against the standing state it touches: recompute every unit it feeds from that
@@ -42,8 +54,7 @@ export function decide(message: AnyMessage, snapshot: Snapshot, context: DecideC
   //    whichever message claims its (source, id) meanwhile, the outcome does not depend on the order.
   for (const requirement of requirements) {
     if (!loaded(snapshot, factKey(requirement), "fact")) {
-      const detail = `waits for ${requirement.type} ${requirement.naturalKey}`;
-      return { decision: { outcome: "waiting", message: ref, waitingFor: factKey(requirement), detail } };
+      return waiting(ref, factKey(requirement), `waits for ${requirement.type} ${requirement.naturalKey}`);
     }
   }
   if (receipt) {
@@ -54,9 +65,8 @@ export function decide(message: AnyMessage, snapshot: Snapshot, context: DecideC
   const standing = loaded(snapshot, own, "fact");
   if (standing) {
     const order = rules.replacing ? message.time.localeCompare(standing.time) : 0;
-    if (order < 0) return { decision: accepted(ref, message, context, "superseded") };
-    if (order === 0 && standing.dataHash === message.dataHash)
-      return { decision: accepted(ref, message, context, "replay") };
+    if (order < 0) return accepted(message, context, "superseded");
+    if (order === 0 && standing.dataHash === message.dataHash) return accepted(message, context, "replay");
     if (order === 0) {
       const detail = `data: ${message.type} ${naturalKey} already stands (${standing.source}, ${standing.id}) with different data`;
       return reject(ref, "conflicting-duplicate", detail);
@@ -66,16 +76,13 @@ export function decide(message: AnyMessage, snapshot: Snapshot, context: DecideC
   const invalid = rules.judge?.(message.data, standingData(snapshot));
   if (invalid) return reject(ref, "invalid-data", invalid);
 
-  // 5. Recompute every unit the change touches; pay the differences; commit against budgets.
-  return applyChange(message, snapshot, context, { ref, own, naturalKey, standing, read });
-}
-
-interface Judged {
-  ref: MessageRef;
-  own: ItemKey;
-  naturalKey: string;
-  standing: FactItem | null;
-  read: Requirement[];
+  // 5. A lifecycle fact acts on lines, batches and beneficiaries (shared/decisions/lifecycle); an
+  //    entitlement fact recomputes every unit it touches and pays the differences.
+  const judged: Judged = { ref, own, naturalKey, standing, read };
+  if (isLifecycleType(message.type)) {
+    return decideLifecycle(message as AnyMessage & { type: LifecycleType }, snapshot, context, judged);
+  }
+  return applyChange(message, snapshot, context, judged);
 }
 
 function applyChange(message: AnyMessage, snapshot: Snapshot, context: DecideContext, judged: Judged): Step {
@@ -108,8 +115,17 @@ function applyChange(message: AnyMessage, snapshot: Snapshot, context: DecideCon
   );
   if (budgetsMissing.length) return { needs: budgetsMissing };
   const { messages, budgets } = commitBudgets(payouts, snapshot, judged.ref, context);
+  // Each change of what is owed moves money on its way: lines open, reduce, or debts arise.
+  const linesMissing = payoutLineNeeds(snapshot, messages, context.city);
+  if (linesMissing.length) return { needs: linesMissing };
 
   // 6. The whole effect, as one transaction's worth of writes.
+  const ws = new WorkingSet(snapshot);
+  ws.write(factItem(message, judged));
+  for (const unit of units) if (unit.changed) ws.write(unit.next);
+  for (const budget of budgets) ws.write(budget.item);
+  const touched = applyPayouts(ws, messages, context.city, districtsOf(message, messages));
+  const settled = settle(ws, touched, context.city);
   const reason: NoPayoutReason | undefined = messages.length
     ? undefined
     : dated[0]?.version
@@ -121,86 +137,23 @@ function applyChange(message: AnyMessage, snapshot: Snapshot, context: DecideCon
     messages.map((m) => m.payoutId),
   );
   if (reason) receipt.reason = reason;
-  const before = judged.standing?.version ?? null;
   const writes: Writes = {
     receipt,
-    puts: [
-      { item: factItem(message, judged.own, judged.naturalKey, (before ?? 0) + 1), expectedVersion: before },
-      ...units
-        .filter((u) => u.changed)
-        .map((u) => ({ item: u.next, expectedVersion: u.before?.version ?? null })),
-      ...budgets,
-    ],
+    puts: ws.puts(),
     checks: checksOf(judged.read, snapshot),
     payouts: messages,
-    outbox: [],
+    outbox: outboxOf([...settled.notices, ...settled.instructions], keyId(receipt.key)),
   };
-
   return { decision: { outcome: "applied", message: judged.ref, ...(reason ? { reason } : {}), writes } };
+}
+
+/** Each payout's district, by the one rule (shared/policy/districts.ts). */
+function districtsOf(message: AnyMessage, payouts: readonly PayoutMessage[]): Map<string, string | null> {
+  return new Map(payouts.map((p) => [p.payoutId, districtOf(message.data, p.beneficiary)]));
 }
 
 /** The standing data of the facts the step loaded, for the type's `judge`. */
 function standingData(snapshot: Snapshot): Standing {
   return <T extends FactType>(type: T, naturalKey: string) =>
     loaded(snapshot, keys.fact(type, naturalKey), "fact")?.data as DataOf<T> | undefined;
-}
-
-function reject(ref: MessageRef, reason: "conflicting-duplicate" | "invalid-data", detail: string): Step {
-  return { decision: { outcome: "rejected", message: ref, rejection: { ...ref, reason, detail } } };
-}
-
-/** Accepted without changing any total: the receipt alone, so a redelivery is known without a write. */
-function accepted(
-  ref: MessageRef,
-  message: AnyMessage,
-  context: DecideContext,
-  reason: NoPayoutReason,
-): Decision {
-  const receipt = receiptItem(message, context, []);
-  receipt.reason = reason;
-  return {
-    outcome: "applied",
-    message: ref,
-    reason,
-    writes: { receipt, puts: [], checks: [], payouts: [], outbox: [] },
-  };
-}
-
-function receiptItem(message: AnyMessage, context: DecideContext, payoutIds: string[]): ReceiptItem {
-  return {
-    entity: "receipt",
-    key: keys.receipt(message.source, message.id),
-    source: message.source,
-    id: message.id,
-    type: message.type,
-    bodyHash: message.bodyHash,
-    outcome: "applied",
-    payoutIds,
-    decidedAt: context.now,
-  };
-}
-
-function factItem(message: AnyMessage, key: ItemKey, naturalKey: string, version: number): FactItem {
-  return {
-    entity: "fact",
-    key,
-    type: message.type,
-    naturalKey,
-    source: message.source,
-    id: message.id,
-    time: message.time,
-    dataHash: message.dataHash,
-    data: message.data,
-    version,
-  };
-}
-
-/** Read facts that a replacement could change under us must still be as read when this commits. */
-function checksOf(read: readonly Requirement[], snapshot: Snapshot): Writes["checks"] {
-  return read
-    .filter((r) => TYPE_RULES[r.type].replacing)
-    .map((r) => ({
-      key: factKey(r),
-      expectedVersion: loaded(snapshot, factKey(r), "fact")?.version ?? null,
-    }));
 }

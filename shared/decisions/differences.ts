@@ -70,6 +70,7 @@ export function commitBudgets(
   const budgets = new Map<string, VersionedPut<BudgetItem>>();
   const messages = pending.map((p) => {
     let status: PayoutMessage["status"] = "payable";
+    const payoutId = payoutIdOf(context.city.city, ref, p.program.id, p.unit.beneficiary, p.period);
     if (p.budgetFen !== undefined) {
       const put = budgets.get(keyId(p.budgetKey)) ?? budgetToCommit(snapshot, p);
       budgets.set(keyId(p.budgetKey), put);
@@ -77,12 +78,17 @@ export function commitBudgets(
       if (p.deltaFen > 0n && budget.committedFen + p.deltaFen > budget.allocatedFen) {
         status = "awaiting-budget";
         budget.heldFen += p.deltaFen;
+        // Oldest first: the order a later allocation releases them in.
+        budget.held = [
+          ...(budget.held ?? []),
+          { payoutId, fen: p.deltaFen, beneficiary: p.unit.beneficiary },
+        ];
       } else {
         budget.committedFen += p.deltaFen;
       }
     }
     return payoutMessage({
-      payoutId: payoutIdOf(context.city.city, ref, p.program.id, p.unit.beneficiary, p.period),
+      payoutId,
       city: context.city.city,
       program: p.program.id,
       clause: p.program.clause,

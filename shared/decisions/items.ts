@@ -73,7 +73,7 @@ export interface BudgetItem {
   committedFen: Fen;
   heldFen: Fen;
   /** Payouts held awaiting budget, oldest first, with the line each opened. */
-  held?: { payoutId: string; fen: Fen; line?: ItemKey }[];
+  held?: { payoutId: string; fen: Fen; beneficiary: Beneficiary; line?: ItemKey }[];
   version: number;
 }
 

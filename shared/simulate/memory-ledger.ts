@@ -1,7 +1,7 @@
 import type { AnyMessage } from "../contract";
 import { allocateBudget, openBudget } from "../decisions/budget";
 import type { Decision, Item, VersionedItem, VersionedPut, Writes } from "../decisions/items";
-import { type ItemCollection, type ItemKey, keyId, keys } from "../decisions/keys";
+import { type ItemCollection, type ItemKey, keyId, keys, ledgerPartition } from "../decisions/keys";
 import type { ApplyResult, Ledger } from "../decisions/ledger";
 import type { OutboxItem } from "../decisions/lifecycle/messages";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
@@ -23,6 +23,8 @@ export class MemoryLedger implements Ledger {
   readonly outbox: (PayoutMessage | ReleaseMessage)[] = [];
   /** The lifecycle's outbox items, in commit order. */
   readonly lifecycleOutbox: OutboxItem[] = [];
+  /** Payout items by partition: what reconciliation reads as the entitlement side. */
+  private readonly payouts = new Map<string, PayoutMessage[]>();
   /** Payouts held awaiting budget, oldest first, by the budget's `keyId`. */
   private readonly held = new Map<string, PayoutMessage[]>();
 
@@ -51,6 +53,12 @@ export class MemoryLedger implements Ledger {
       .filter(([sk]) => sk.startsWith(collection.skPrefix))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, item]) => item);
+  }
+
+  /** A program-period partition as a stored ledger holds it: its items and its payout items. */
+  partition(period: number, program: string): (Item | PayoutMessage)[] {
+    const pk = ledgerPartition(period, program);
+    return [...this.query({ pk, skPrefix: "" }), ...(this.payouts.get(pk) ?? [])];
   }
 
   /** Adds budget to a program's period and releases held payouts that now fit, oldest first. */
@@ -101,9 +109,15 @@ export class MemoryLedger implements Ledger {
     }
     for (const payout of writes.payouts) {
       this.outbox.push(payout);
+      const partition = keys.payout(payout).pk;
+      let payouts = this.payouts.get(partition);
+      if (!payouts) this.payouts.set(partition, (payouts = []));
+      payouts.push(payout);
       if (payout.status === "awaiting-budget") {
         const budget = keyId(keys.budget(payout.policyVersion, payout.program, payout.period));
-        this.held.set(budget, [...(this.held.get(budget) ?? []), payout]);
+        let held = this.held.get(budget);
+        if (!held) this.held.set(budget, (held = []));
+        held.push(payout);
       }
     }
   }

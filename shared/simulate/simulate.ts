@@ -1,6 +1,7 @@
 import { type AnyMessage, parseMessage, type Rejection } from "../contract";
 import type { Decision, Item } from "../decisions/items";
 import { keyId } from "../decisions/keys";
+import type { OutboxItem } from "../decisions/lifecycle/messages";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
 import type { CityPolicy } from "../policy/city";
 import { type RefusedLine, type StreamLine, streamOf } from "./lines";
@@ -16,72 +17,113 @@ export interface SimulationResult {
   outcomes: Record<"applied" | "duplicate" | "rejected" | "deadLetter" | "refused", number>;
   /** The ledger's final state, for checks on units (caps, signs) and for the stored-ledger comparison. */
   items: ReadonlyMap<string, Item>;
+  /** The lifecycle's outbound message lists, in commit order. */
+  lifecycle: readonly OutboxItem[];
+  ledger: MemoryLedger;
 }
 
-/**
- * Replays a stream in order through the decision core with in-memory state. A waiting fact (a
- * revocation before its certificate) is parked, as SQS would redeliver it, and retried as soon as the
- * fact it waits for is written; one still parked at the end is a dead letter.
- */
-export function simulate(
-  lines: Iterable<string | StreamLine>,
-  city: CityPolicy,
-  clock: () => string,
-  onOutcome?: (outcome: Decision | { outcome: "rejected"; rejection: Rejection }) => void,
-): SimulationResult {
-  const ledger = new MemoryLedger(city);
-  const context = { city: city.city, districtIds: city.districtIds };
-  const parked = new Map<string, { message: AnyMessage; detail: string }[]>();
-  const rejections: RejectionRecord[] = [];
-  const refused: RefusedLine[] = [];
-  const outcomes = { applied: 0, duplicate: 0, rejected: 0, deadLetter: 0, refused: 0 };
+export type Outcome = Decision | { outcome: "rejected"; rejection: Rejection };
 
-  const apply = (first: AnyMessage) => {
+/**
+ * A stream replayed in order through the decision core with in-memory state, one line at a time. A
+ * waiting fact (a revocation before its certificate) is parked, as SQS would redeliver it, and retried as
+ * soon as the item it waits for is written; one still parked at the end is a dead letter.
+ */
+export class Replay {
+  readonly ledger: MemoryLedger;
+  readonly rejections: RejectionRecord[] = [];
+  readonly refused: RefusedLine[] = [];
+  readonly outcomes = { applied: 0, duplicate: 0, rejected: 0, deadLetter: 0, refused: 0 };
+  readonly #parked = new Map<string, { message: AnyMessage; detail: string }[]>();
+  readonly #context: { city: string; districtIds: ReadonlySet<string> };
+
+  constructor(
+    readonly city: CityPolicy,
+    private readonly clock: () => string,
+    private readonly onOutcome?: (outcome: Outcome) => void,
+  ) {
+    this.ledger = new MemoryLedger(city);
+    this.#context = { city: city.city, districtIds: city.districtIds };
+  }
+
+  push(line: StreamLine): void {
+    if (line.refused) {
+      this.refused.push(line.refused);
+      this.outcomes.refused++;
+      return;
+    }
+    const parsed = parseMessage(line.text, this.#context);
+    if (parsed.ok) return this.apply(parsed.message);
+    this.onOutcome?.({ outcome: "rejected", rejection: parsed.rejection });
+    this.reject(parsed.rejection);
+  }
+
+  private apply(first: AnyMessage): void {
     const queue = [first];
     for (let message = queue.shift(); message; message = queue.shift()) {
-      const decision = ledger.applyNow(message, clock());
-      onOutcome?.(decision);
+      const decision = this.ledger.applyNow(message, this.clock());
+      this.onOutcome?.(decision);
       if (decision.outcome === "waiting") {
         const waitingFor = keyId(decision.waitingFor);
-        parked.set(waitingFor, [...(parked.get(waitingFor) ?? []), { message, detail: decision.detail }]);
-      } else if (decision.outcome === "rejected") {
-        outcomes.rejected++;
-        rejections.push({ ...decision.rejection, receivedAt: clock() });
-      } else {
-        outcomes[decision.outcome]++;
+        this.#parked.set(waitingFor, [
+          ...(this.#parked.get(waitingFor) ?? []),
+          { message, detail: decision.detail },
+        ]);
+      } else if (decision.outcome === "rejected") this.reject(decision.rejection);
+      else {
+        this.outcomes[decision.outcome]++;
         if (decision.outcome !== "applied") continue;
         // A waiting fact waits for an item (its original fact, a batch, the first clock day): retry it
         // as soon as that item is written.
         for (const { item } of decision.writes.puts) {
-          const waiting = parked.get(keyId(item.key));
+          const waiting = this.#parked.get(keyId(item.key));
           if (!waiting) continue;
-          parked.delete(keyId(item.key));
+          this.#parked.delete(keyId(item.key));
           queue.push(...waiting.map((w) => w.message));
         }
       }
     }
-  };
-
-  for (const line of streamOf(lines)) {
-    if (line.refused) {
-      refused.push(line.refused);
-      outcomes.refused++;
-      continue;
-    }
-    const parsed = parseMessage(line.text, context);
-    if (parsed.ok) apply(parsed.message);
-    else {
-      onOutcome?.({ outcome: "rejected", rejection: parsed.rejection });
-      outcomes.rejected++;
-      rejections.push({ ...parsed.rejection, receivedAt: clock() });
-    }
   }
-  const deadLetters = [...parked.values()].flat().map(({ message, detail }) => ({
-    source: message.source,
-    id: message.id,
-    type: message.type,
-    why: detail,
-  }));
-  outcomes.deadLetter = deadLetters.length;
-  return { messages: ledger.outbox, rejections, deadLetters, refused, outcomes, items: ledger.items };
+
+  private reject(rejection: Rejection): void {
+    this.outcomes.rejected++;
+    this.rejections.push({ ...rejection, receivedAt: this.clock() });
+  }
+
+  /** What is still parked: the dead letters, if the stream ended here. */
+  deadLetters(): DeadLetter[] {
+    return [...this.#parked.values()].flat().map(({ message, detail }) => ({
+      source: message.source,
+      id: message.id,
+      type: message.type,
+      why: detail,
+    }));
+  }
+
+  result(): SimulationResult {
+    const deadLetters = this.deadLetters();
+    this.outcomes.deadLetter = deadLetters.length;
+    return {
+      messages: this.ledger.outbox,
+      rejections: this.rejections,
+      deadLetters,
+      refused: this.refused,
+      outcomes: this.outcomes,
+      items: this.ledger.items,
+      lifecycle: this.ledger.lifecycleOutbox,
+      ledger: this.ledger,
+    };
+  }
+}
+
+/** Replays a whole stream (see Replay). */
+export function simulate(
+  lines: Iterable<string | StreamLine>,
+  city: CityPolicy,
+  clock: () => string,
+  onOutcome?: (outcome: Outcome) => void,
+): SimulationResult {
+  const replay = new Replay(city, clock, onOutcome);
+  for (const line of streamOf(lines)) replay.push(line);
+  return replay.result();
 }

@@ -30,6 +30,8 @@ export const TIME = "2024-11-20T09:30:00+08:00";
 const enterpriseA = { uscc: USCC_A, name: "济南星河科技有限公司" };
 const enterpriseB = { uscc: USCC_B, name: "山东泉城智能装备有限公司" };
 const carrier = { id: "qilu-software-incubator", name: "齐鲁软件园孵化器" };
+const preparer = { id: "wangmin", name: "王敏", roles: ["preparer"] };
+const approver = { id: "zhangqiang", name: "张强", roles: ["approver"] };
 
 /** One valid `data` per type, shaped like the contract's examples. */
 export const VALID: { [K in FactType]: Record<string, unknown> } = {
@@ -99,6 +101,60 @@ export const VALID: { [K in FactType]: Record<string, unknown> } = {
     level: "national",
     rating: "excellent",
     accreditedOn: "2024-10-10",
+  },
+  // The payment lifecycle (payments.md).
+  "clock.day": { date: "2024-11-20" },
+  "batch.closed": { batchId: "hte-first-award-2024-1", actor: preparer },
+  "batch.approved": { batchId: "hte-first-award-2024-1", actor: approver },
+  "budget.allocated": {
+    allocationId: "ALLOC-2024-001",
+    policyVersion: "jinan-2023",
+    program: "hte-first-award",
+    period: 2024,
+    addYuan: "1000000",
+    actor: approver,
+  },
+  "hold.released": { objectionId: "OBJ-2024-0001", actor: approver },
+  "objection.filed": {
+    objectionId: "OBJ-2024-0001",
+    lineId: "hte-first-award.2024.1.5f0c2a9e",
+    objector: { name: "李明" },
+    filedOn: "2024-11-19",
+    grounds: "该企业未在本区实际经营",
+  },
+  "objection.resolved": {
+    objectionId: "OBJ-2024-0001",
+    outcome: "dismissed",
+    resolvedOn: "2024-11-20",
+    note: "经核查，该企业在本区实际经营",
+  },
+  "credit.restricted": { list: "dishonest-debtor", uscc: USCC_A, from: "2024-11-01", reason: "失信被执行人" },
+  "credit.cleared": { list: "dishonest-debtor", uscc: USCC_A, from: "2024-11-01", clearedOn: "2024-11-20" },
+  "payee.confirmed": {
+    beneficiary: { kind: "enterprise", id: USCC_A },
+    accountRef: "ACCT-7F3A",
+    confirmedOn: "2024-11-20",
+  },
+  "payee.revoked": { beneficiary: { kind: "enterprise", id: USCC_A }, revokedOn: "2024-11-20" },
+  "payee.declined": { lineId: "hte-first-award.2024.1.5f0c2a9e", declinedOn: "2024-11-20" },
+  "disbursement.paid": {
+    instructionId: "hte-first-award.2024.1.5f0c2a9e.1",
+    reference: "TSY-1120-0031",
+    paidOn: "2024-11-20",
+    amountYuan: "300000",
+  },
+  "disbursement.failed": {
+    instructionId: "hte-first-award.2024.1.5f0c2a9e.1",
+    failedOn: "2024-11-20",
+    reason: "账户已销户",
+  },
+  "recovery.received": {
+    beneficiary: { kind: "enterprise", id: USCC_A },
+    program: "hte-first-award",
+    period: 2024,
+    amountYuan: "300000",
+    receivedOn: "2024-11-20",
+    reference: "TSY-REC-1120-0007",
   },
 };
 

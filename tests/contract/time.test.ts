@@ -109,12 +109,14 @@ describe("future-date: a fact date after D + 1, D the China date of time", () =>
     );
   });
 
-  const far: { [K in FactType]: unknown } = Object.fromEntries(
-    FACT_TYPES.map((type) => [type, FACT_DATE_FIELDS[type].kind === "year" ? 2030 : "2030-01-01"]),
-  ) as { [K in FactType]: unknown };
-  test.each(FACT_TYPES)("%s is checked on its fact date", (type) => {
-    const field = FACT_DATE_FIELDS[type].field;
-    expectRejected(rawWith(type, field, far[type]), "future-date", `data.${field}: ${far[type]} is after`);
+  const dated = FACT_TYPES.flatMap((type) => {
+    const spec = FACT_DATE_FIELDS[type];
+    return spec.kind === "none"
+      ? []
+      : [{ type, field: spec.field, far: spec.kind === "year" ? 2030 : "2030-01-01" }];
+  });
+  test.each(dated)("$type is checked on its fact date", ({ type, field, far }) => {
+    expectRejected(rawWith(type, field, far), "future-date", `data.${field}: ${far} is after`);
   });
 
   test("productFiledUntil is never checked against time", () => {

@@ -134,6 +134,21 @@ describe("factDateOf: the date or year that dates each type", () => {
     "tech-contract.registered": { kind: "date", date: "2024-04-02" },
     "tech-contract.cancelled": { kind: "date", date: "2024-11-01" },
     "transfer-institution.accredited": { kind: "date", date: "2024-10-10" },
+    "clock.day": { kind: "date", date: "2024-11-20" },
+    "batch.closed": undefined, // staff acts are dated by the ledger's clock
+    "batch.approved": undefined,
+    "budget.allocated": undefined,
+    "hold.released": undefined,
+    "objection.filed": { kind: "date", date: "2024-11-19" },
+    "objection.resolved": { kind: "date", date: "2024-11-20" },
+    "credit.restricted": { kind: "date", date: "2024-11-01" },
+    "credit.cleared": { kind: "date", date: "2024-11-20" },
+    "payee.confirmed": { kind: "date", date: "2024-11-20" },
+    "payee.revoked": { kind: "date", date: "2024-11-20" },
+    "payee.declined": { kind: "date", date: "2024-11-20" },
+    "disbursement.paid": { kind: "date", date: "2024-11-20" },
+    "disbursement.failed": { kind: "date", date: "2024-11-20" },
+    "recovery.received": { kind: "date", date: "2024-11-20" },
   };
   test.each(FACT_TYPES)("%s", (type) => {
     expect(factDateOf(accepted(raw(type)))).toEqual(expected[type]);

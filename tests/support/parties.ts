@@ -9,6 +9,14 @@ export function usccFor(alias: string): string {
   return first17 + usccCheckCharacter(first17);
 }
 
+/** Staff by role, for lifecycle scenarios: the workbench's authenticated identities. */
+export const ACTORS: Record<string, { id: string; name: string; roles: string[] }> = {
+  preparer: { id: "wangmin", name: "王敏", roles: ["preparer"] },
+  approver: { id: "zhangqiang", name: "张强", roles: ["approver"] },
+  "preparer-approver": { id: "wangmin", name: "王敏", roles: ["preparer", "approver"] },
+  viewer: { id: "liuyang", name: "刘洋", roles: ["viewer"] },
+};
+
 const ENTERPRISE_ROLES = new Set(["enterprise", "developer", "buyer", "seller", "borrower"]);
 const ORGANISATION_ROLES = new Set(["incubator", "carrier", "bank", "intermediary", "institution"]);
 
@@ -26,7 +34,12 @@ export function expandParties(data: Record<string, unknown>): Record<string, unk
     if (ENTERPRISE_ROLES.has(key) && ref)
       out[key] = { uscc: usccFor(ref), name: `${ref} 科技有限公司`, ...rest };
     else if (ORGANISATION_ROLES.has(key) && ref) out[key] = { id: ref, name: `${ref} 机构`, ...rest };
-    else if (key === "holder" && ref) {
+    else if (key === "actor" && typeof value === "string") out[key] = ACTORS[value] ?? value;
+    else if (key === "uscc" && typeof value === "string" && /^E\d+$/.test(value)) out[key] = usccFor(value);
+    else if (key === "beneficiary" && ref) {
+      const kind = (rest as { kind?: string }).kind ?? "enterprise";
+      out[key] = { kind, id: kind === "enterprise" ? usccFor(ref) : ref };
+    } else if (key === "holder" && ref) {
       const kind = (rest as { kind?: string }).kind;
       out[key] = { id: kind === "sme" ? usccFor(ref) : ref, name: `${ref} 团队`, ...rest };
     } else out[key] = value;

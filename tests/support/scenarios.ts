@@ -38,6 +38,17 @@ export function loadScenarios(dir: string): ScenarioFile[] {
 }
 
 const DATE_FIELDS = [
+  "date",
+  "filedOn",
+  "resolvedOn",
+  "clearedOn",
+  "from",
+  "confirmedOn",
+  "revokedOn",
+  "declinedOn",
+  "paidOn",
+  "failedOn",
+  "receivedOn",
   "issuedOn",
   "revokedOn",
   "accreditedOn",

@@ -32,6 +32,8 @@ export interface SeriesItem {
   period: number;
   openSeq: number;
   openCount: number;
+  /** Lines ever opened in the series: each line's ordinal. */
+  opened: number;
   version: number;
 }
 
@@ -61,9 +63,8 @@ export interface BatchItem {
   lineCount: number;
   approvedOn?: string;
   approvedBy?: Actor;
-  /** The day notices went to the lines that reached the confirmation gate at approval. */
-  noticesOn?: string;
-  /** Latches, by line hash: each attempt recorded once, never undone. */
+  /** Latches, by line hash, each recorded once and never undone: notices sent, instructions, lapses. */
+  notices: Record<string, { sentOn: string; deadline: string }>;
   instructions: Record<string, Instruction>;
   lapsed: Record<string, string>;
   version: number;
@@ -97,6 +98,8 @@ export interface LineItem {
   clause: string;
   period: number;
   seq: number;
+  /** Its place in its series: lines open in this order (newest first is highest). */
+  ordinal: number;
   beneficiary: Beneficiary;
   district: string | null;
   originalFen: Fen;
@@ -110,11 +113,10 @@ export interface LineItem {
   objections: Objection[];
   /** Withdrawn by an upheld objection (or opened while its unit was held). */
   withdrawnOn?: string;
-  /** Its amount moved to a new line when the hold lifted. */
+  /** Its amount moved to a new line when the hold lifted; the new line names where it came from. */
   requeuedAs?: string;
+  requeuedFrom?: string;
   declinedOn?: string;
-  /** A notice sent after the batch's approval (a dismissed objection, a cleared restriction). */
-  notice?: { sentOn: string; deadline: string };
   results: PaymentResult[];
   version: number;
 }
@@ -130,6 +132,7 @@ export interface LineRef {
   key: ItemKey;
   program: string;
   period: number;
+  seq: number;
 }
 
 /** What the lifecycle knows of one beneficiary: payee, credit, holds, open lines and debts. */
@@ -170,12 +173,15 @@ export interface ReceivableItem {
   version: number;
 }
 
-/** What the clock must look at: confirmation deadlines and open receivables. */
+/**
+ * What the clock must look at: batches whose confirmation deadlines pass, beneficiaries whose restriction
+ * ends on a later day, and open receivables (reported once overdue).
+ */
 export interface AgendaItem {
   entity: "agenda";
   key: ItemKey;
-  deadlines: { date: string; batch: ItemKey }[];
-  lineDeadlines: { date: string; line: ItemKey }[];
+  deadlines: { date: string; batch: ItemKey; period: number; program: string; seq: number }[];
+  clearances: { date: string; beneficiary: ItemKey }[];
   receivables: { key: ItemKey; since: string | null; reportedOn?: string }[];
   version: number;
 }

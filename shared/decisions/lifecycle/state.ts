@@ -79,7 +79,7 @@ export interface LineStatus {
 export function lineStatus(view: LineView): LineStatus {
   const { line, batch } = view;
   const latched = batch?.instructions[line.hash];
-  if (latched) return latchedStatus(line, latched);
+  if (latched) return latchedStatus(view, latched);
   if (line.amountFen === 0n) return { state: line.requeuedAs ? "requeued" : "reduced" };
   if (line.declinedOn) return { state: "waived" };
   if (batch?.lapsed[line.hash]) return { state: "lapsed" };
@@ -93,10 +93,19 @@ export function lineStatus(view: LineView): LineStatus {
   return afterApproval(view, approvedOn, today);
 }
 
-function latchedStatus(line: LineItem, instruction: Instruction): LineStatus {
+/**
+ * A latched line: instructed, paid, or failed — and a failed one is ready again (a new attempt) once a
+ * confirmation after the failure is on file and its other gates are still open.
+ */
+function latchedStatus(view: LineView, instruction: Instruction): LineStatus {
+  const { line, batch } = view;
   const result = line.results.find((r) => r.attempt === instruction.attempt);
-  const state: LineState = result?.paid ? "disbursed" : result?.failed ? "failed" : "instructed";
-  return { state, instruction };
+  if (result?.paid) return { state: "disbursed", instruction };
+  if (!result?.failed) return { state: "instructed", instruction };
+  if (line.amountFen === 0n) return { state: "reduced", instruction };
+  const approvedOn = batch?.approvedOn;
+  const retry = approvedOn ? afterApproval(view, approvedOn, view.today ?? approvedOn) : undefined;
+  return { ...(retry?.state === "ready" ? retry : { state: "failed" as const }), instruction };
 }
 
 function afterApproval(view: LineView, approvedOn: string, today: string): LineStatus {
@@ -114,7 +123,7 @@ function afterApproval(view: LineView, approvedOn: string, today: string): LineS
   if (view.budget?.held?.some((h) => h.payoutId === line.payoutId)) {
     return { state: "awaiting-budget", approvedOn, credit };
   }
-  const notice = noticeOf(view, approvedOn);
+  const notice = view.batch?.notices[line.hash];
   if (!confirmed(view))
     return { state: "awaiting-confirmation", approvedOn, credit, ...(notice ? { notice } : {}) };
   return { state: "ready", approvedOn, credit, ...(notice ? { notice } : {}) };
@@ -173,19 +182,16 @@ function approvalOf(line: LineItem, batch: BatchItem): string | undefined {
     .at(-1);
 }
 
-function noticeOf(view: LineView, approvedOn: string): { sentOn: string; deadline: string } | undefined {
-  if (view.line.notice) return view.line.notice;
-  const sentOn = view.batch?.noticesOn;
-  if (!sentOn || sentOn !== approvedOn) return undefined;
-  return { sentOn, deadline: view.rules.confirmationDeadline(sentOn) };
-}
-
-/** A confirmation on file that covers this line: after its last failed payment, and not revoked since. */
+/**
+ * A standing confirmation that covers this line: not revoked since, and given after the line's last
+ * failed payment (a failed line waits for a corrected confirmation).
+ */
 function confirmed(view: LineView): boolean {
   const { line, beneficiary, rules } = view;
   if (rules.settings.confirmationExemptKinds.includes(line.beneficiary.kind)) return true;
   const payee = beneficiary?.payee;
   if (!payee) return false;
+  if (beneficiary.payeeRevokedOn && beneficiary.payeeRevokedOn >= payee.confirmedOn) return false;
   const lastFailure = line.results
     .flatMap((r) => (r.failed ? [r.failed.failedOn] : []))
     .sort()
@@ -193,7 +199,10 @@ function confirmed(view: LineView): boolean {
   return !lastFailure || payee.confirmedOn > lastFailure;
 }
 
-/** Whether the silence rule pays a line at its deadline: the city says so and an account is on file. */
+/**
+ * Whether the silence rule pays a line at its deadline: the city says so and an account reference is on
+ * file — which, since a standing confirmation pays at once, means one whose consent was revoked.
+ */
 export function silenceConsents(view: LineView): boolean {
   return view.rules.settings.silenceIsConsent && view.beneficiary?.payee !== undefined;
 }

@@ -1,0 +1,167 @@
+import { z } from "zod";
+import { show } from "./describe";
+import {
+  amount,
+  checkedString,
+  date,
+  hinted,
+  identifier,
+  name,
+  oneOf,
+  organisationId,
+  reason,
+  strict,
+  usccDetail,
+  year,
+} from "./values";
+
+/**
+ * The payment lifecycle's fact types (docs/contract/payments.md § Publishers and new fact types): the
+ * clock, the bureau's staff, the publicity office, the credit registry, the beneficiary's portal and the
+ * treasury. Same envelope and value rules as every fact (events.md).
+ */
+
+/** `<program>-<period>-<seq>`: `innovation-voucher-2024-1`. */
+export const BATCH_ID = /^([a-z][a-z0-9-]{1,62})-([0-9]{4})-([1-9][0-9]{0,5})$/;
+/** `<program>.<period>.<batch seq>.<8 hex>`: `hte-first-award.2025.1.5f0c2a9e`. */
+export const LINE_ID = /^([a-z][a-z0-9-]{1,62})\.([0-9]{4})\.([1-9][0-9]{0,5})\.([0-9a-f]{8})$/;
+/** `<lineId>.<attempt>`. */
+export const INSTRUCTION_ID =
+  /^([a-z][a-z0-9-]{1,62}\.[0-9]{4}\.[1-9][0-9]{0,5}\.[0-9a-f]{8})\.([1-9][0-9]{0,3})$/;
+
+export interface BatchRef {
+  program: string;
+  period: number;
+  seq: number;
+}
+export interface LineRefId extends BatchRef {
+  hash: string;
+}
+
+export function parseBatchId(batchId: string): BatchRef | undefined {
+  const m = BATCH_ID.exec(batchId);
+  return m ? { program: m[1] as string, period: Number(m[2]), seq: Number(m[3]) } : undefined;
+}
+export function parseLineId(lineId: string): LineRefId | undefined {
+  const m = LINE_ID.exec(lineId);
+  return m
+    ? { program: m[1] as string, period: Number(m[2]), seq: Number(m[3]), hash: m[4] as string }
+    : undefined;
+}
+export function parseInstructionId(instructionId: string): { lineId: string; attempt: number } | undefined {
+  const m = INSTRUCTION_ID.exec(instructionId);
+  return m ? { lineId: m[1] as string, attempt: Number(m[2]) } : undefined;
+}
+
+function patterned(what: string, pattern: RegExp, example: string) {
+  return hinted(
+    checkedString(what, (value) =>
+      pattern.test(value)
+        ? undefined
+        : `must be ${what} like ${JSON.stringify(example)} (got ${show(value)})`,
+    ),
+    { pattern: pattern.source },
+  );
+}
+
+const batchId = patterned("a batch id", BATCH_ID, "innovation-voucher-2024-1");
+const lineId = patterned("a line id", LINE_ID, "hte-first-award.2025.1.5f0c2a9e");
+const instructionId = patterned("an instruction id", INSTRUCTION_ID, "hte-first-award.2025.1.5f0c2a9e.1");
+const programId = patterned("a program id", /^[a-z][a-z0-9-]{1,62}$/, "hte-first-award");
+const listId = patterned("a credit list id", /^[a-z][a-z0-9-]{1,40}$/, "dishonest-debtor");
+const token = identifier(128);
+
+export const STAFF_ROLES = ["viewer", "preparer", "approver", "auditor"] as const;
+
+/** The person the workbench authenticated; the API fills it from its authorizer, never from a form. */
+const actor = strict({
+  id: identifier(64),
+  name,
+  roles: z.array(oneOf(STAFF_ROLES)).min(1),
+});
+
+const BENEFICIARY_KINDS = ["enterprise", "team", "carrier", "district", "bank", "institution"] as const;
+
+/** A beneficiary by kind and id: an enterprise by its USCC, any other by its organisation or district id. */
+const beneficiary = strict({ kind: oneOf(BENEFICIARY_KINDS), id: z.string() }).superRefine((b, ctx) => {
+  const problem =
+    b.kind === "enterprise"
+      ? usccDetail(b.id)
+      : organisationId.safeParse(b.id).success
+        ? undefined
+        : `must be an organisation or district id (got ${show(b.id)})`;
+  if (problem) ctx.addIssue({ code: "custom", path: ["id"], message: problem });
+});
+
+const DATA = "a JSON object";
+
+export function buildLifecycleSchemas() {
+  return {
+    "clock.day": strict({ date }, DATA),
+    "batch.closed": strict({ batchId, actor }, DATA),
+    "batch.approved": strict({ batchId, actor }, DATA),
+    "budget.allocated": strict(
+      {
+        allocationId: token,
+        policyVersion: programId,
+        program: programId,
+        period: year,
+        addYuan: amount,
+        actor,
+      },
+      DATA,
+    ),
+    "hold.released": strict({ objectionId: token, actor }, DATA),
+    "objection.filed": strict(
+      { objectionId: token, lineId, objector: strict({ name }), filedOn: date, grounds: reason },
+      DATA,
+    ),
+    "objection.resolved": strict(
+      { objectionId: token, outcome: oneOf(["dismissed", "upheld"]), resolvedOn: date, note: reason },
+      DATA,
+    ),
+    "credit.restricted": strict(
+      { list: listId, uscc: checkedString("a USCC", usccDetail), from: date, reason },
+      DATA,
+    ),
+    "credit.cleared": strict(
+      { list: listId, uscc: checkedString("a USCC", usccDetail), from: date, clearedOn: date },
+      DATA,
+    ),
+    "payee.confirmed": strict({ beneficiary, accountRef: token, confirmedOn: date }, DATA),
+    "payee.revoked": strict({ beneficiary, revokedOn: date }, DATA),
+    "payee.declined": strict({ lineId, declinedOn: date }, DATA),
+    "disbursement.paid": strict({ instructionId, reference: token, paidOn: date, amountYuan: amount }, DATA),
+    "disbursement.failed": strict({ instructionId, failedOn: date, reason }, DATA),
+    "recovery.received": strict(
+      {
+        beneficiary,
+        program: programId,
+        period: year,
+        amountYuan: amount,
+        receivedOn: date,
+        reference: token,
+      },
+      DATA,
+    ),
+  } satisfies Record<string, z.ZodType>;
+}
+
+/** The date that dates each lifecycle fact (checked for future-date), or none: staff acts are dated by the clock. */
+export const LIFECYCLE_DATE_FIELDS = {
+  "clock.day": { kind: "date", field: "date" },
+  "batch.closed": { kind: "none" },
+  "batch.approved": { kind: "none" },
+  "budget.allocated": { kind: "none" },
+  "hold.released": { kind: "none" },
+  "objection.filed": { kind: "date", field: "filedOn" },
+  "objection.resolved": { kind: "date", field: "resolvedOn" },
+  "credit.restricted": { kind: "date", field: "from" },
+  "credit.cleared": { kind: "date", field: "clearedOn" },
+  "payee.confirmed": { kind: "date", field: "confirmedOn" },
+  "payee.revoked": { kind: "date", field: "revokedOn" },
+  "payee.declined": { kind: "date", field: "declinedOn" },
+  "disbursement.paid": { kind: "date", field: "paidOn" },
+  "disbursement.failed": { kind: "date", field: "failedOn" },
+  "recovery.received": { kind: "date", field: "receivedOn" },
+} as const;

@@ -1,0 +1,134 @@
+import { type DataOf, parseLineId } from "../../contract";
+import { type ItemKey, keys } from "../keys";
+import { loaded } from "../snapshot";
+import type { BatchItem, LineItem, Objection } from "./items";
+import { beneficiaryOf, liftHold, requeueLine, unitLines } from "./lines";
+import { effect, type LifecycleHandler, needing, type Outcome, todayOrWait } from "./outcome";
+import { settle } from "./settle";
+import { inWindow } from "./state";
+import { batchKeyOf, lineViewKeys, missingForLines } from "./view";
+import { WorkingSet } from "./working-set";
+
+/** The line a published list names, with its batch: loaded, waited for, or unknown. */
+function namedLine(
+  lineId: string,
+  snapshot: WorkingSet["snapshot"],
+): Outcome | { line: LineItem; batch: BatchItem; key: ItemKey } {
+  const ref = parseLineId(lineId) as NonNullable<ReturnType<typeof parseLineId>>;
+  const key = keys.line(ref);
+  const batchKey = batchKeyOf(ref);
+  const first = needing(snapshot, [key, batchKey, keys.clock()]);
+  if (first) return first;
+  const batch = loaded(snapshot, batchKey, "batch");
+  if (!batch)
+    return {
+      waiting: { key: batchKey, detail: `waits for the list of ${ref.program}-${ref.period}-${ref.seq}` },
+    };
+  const line = loaded(snapshot, key, "line");
+  if (!line) return { rejected: `data.lineId: ${lineId} is not a line of ${batch.batchId}` };
+  return { line, batch, key };
+}
+
+/** `objection.filed`: judged by its filing day against the line's notice window (payments.md § Objections). */
+export const objectionFiled: LifecycleHandler<"objection.filed"> = (message, snapshot) => {
+  const named = namedLine(message.data.lineId, snapshot);
+  if (!("line" in named)) return named;
+  const { line, batch } = named;
+  const d = message.data;
+  if (d.filedOn < batch.notice.start) {
+    return {
+      rejected: `data.filedOn: ${d.filedOn} is before the notice window of ${batch.batchId} opened (${batch.notice.start})`,
+    };
+  }
+  const objection: Objection = {
+    objectionId: d.objectionId,
+    objector: d.objector.name,
+    filedOn: d.filedOn,
+    grounds: d.grounds,
+    state: inWindow(d.filedOn, batch) ? "open" : "late",
+  };
+  const ws = new WorkingSet(snapshot);
+  ws.write({ ...line, objections: [...line.objections, objection] });
+  return effect(ws, undefined);
+};
+
+/** `objection.resolved`: dismissed → the line goes on; upheld → withdrawn, and its unit held. */
+export const objectionResolved: LifecycleHandler<"objection.resolved"> = (message, snapshot, context) => {
+  const filed = loaded(snapshot, keys.fact("objection.filed", message.data.objectionId), "fact");
+  const lineId = (filed?.data as DataOf<"objection.filed">).lineId;
+  const named = namedLine(lineId, snapshot);
+  if (!("line" in named)) return named;
+  const ws = new WorkingSet(snapshot);
+  const unit = (ws.read(keys.beneficiary(named.line.beneficiary), "beneficiary") ?? { openLines: [] })
+    .openLines;
+  const views = needing(snapshot, [
+    ...lineViewKeys(named.line, named.line.beneficiary, context.city),
+    ...unit.map((ref) => ref.key),
+  ]);
+  if (views) return views;
+  const more = needing(
+    snapshot,
+    missingForLines(
+      snapshot,
+      unitLines(ws, named.line.beneficiary, named.line.program, named.line.period),
+      context.city,
+    ),
+  );
+  if (more) return more;
+  const today = todayOrWait(ws);
+  if (typeof today !== "string") return today;
+  const { outcome, resolvedOn } = message.data;
+  const line = named.line;
+  const objections = line.objections.map((o) =>
+    o.objectionId !== message.data.objectionId
+      ? o
+      : { ...o, resolvedOn, state: o.state === "open" ? outcome : o.state },
+  );
+  const holds = outcome === "upheld" && objectionHolds(line, named.batch, message.data.objectionId);
+  ws.write({ ...line, objections, ...(holds ? { withdrawnOn: today } : {}) });
+  if (holds) holdUnit(ws, line);
+  return effect(ws, settle(ws, unitLines(ws, line.beneficiary, line.program, line.period), context.city));
+};
+
+/** An upheld objection that was in the window holds the unit (a late one is only recorded). */
+function objectionHolds(line: LineItem, batch: BatchItem, objectionId: string): boolean {
+  const objection = line.objections.find((o) => o.objectionId === objectionId);
+  return objection !== undefined && inWindow(objection.filedOn, batch);
+}
+
+function holdUnit(ws: WorkingSet, line: LineItem): void {
+  const beneficiary = beneficiaryOf(ws, line.beneficiary);
+  if (beneficiary.holds.some((h) => h.program === line.program && h.period === line.period)) return;
+  ws.write({ ...beneficiary, holds: [...beneficiary.holds, { program: line.program, period: line.period }] });
+}
+
+/** `hold.released`: the bureau releases a unit its upheld objection held; the withdrawn amount opens again. */
+export const holdReleased: LifecycleHandler<"hold.released"> = (message, snapshot, context) => {
+  const resolved = loaded(snapshot, keys.fact("objection.resolved", message.data.objectionId), "fact");
+  if ((resolved?.data as DataOf<"objection.resolved">).outcome !== "upheld") {
+    return {
+      rejected: `data.objectionId: ${message.data.objectionId} was dismissed; there is no hold to release`,
+    };
+  }
+  if (!message.data.actor.roles.includes("approver")) {
+    return { rejected: `data.actor.roles: ${message.data.actor.id} is not an approver` };
+  }
+  const filedKey = keys.fact("objection.filed", message.data.objectionId);
+  const first = needing(snapshot, [filedKey]);
+  if (first) return first;
+  const lineId = (loaded(snapshot, filedKey, "fact")?.data as DataOf<"objection.filed">).lineId;
+  const named = namedLine(lineId, snapshot);
+  if (!("line" in named)) return named;
+  const ws = new WorkingSet(snapshot);
+  const refs = (ws.read(keys.beneficiary(named.line.beneficiary), "beneficiary") ?? { openLines: [] })
+    .openLines;
+  const views = needing(snapshot, [
+    keys.series(named.line.period, named.line.program),
+    keys.agenda(),
+    ...refs.map((r) => r.key),
+  ]);
+  if (views) return views;
+  const withdrawn = liftHold(ws, named.line.beneficiary, named.line.program, named.line.period);
+  const touched = withdrawn.flatMap((line) => requeueLine(ws, line, context.city));
+  return effect(ws, settle(ws, touched, context.city));
+};

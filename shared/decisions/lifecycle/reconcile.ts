@@ -1,0 +1,139 @@
+import type { Fen } from "../../money";
+import type { CityPolicy } from "../../policy/city";
+import type { BudgetItem, Item } from "../items";
+import { type ItemKey, keyId, keys } from "../keys";
+import type { PayoutMessage } from "../payouts";
+import type { BatchItem, BeneficiaryItem, ClockItem, LineItem, ReceivableItem } from "./items";
+import { type LineState, lineStatus } from "./state";
+import { batchKeyOf, budgetKeyOf } from "./view";
+
+/**
+ * Reconciliation (payments.md § Reconciliation): for every unit — beneficiary, program, period — the
+ * entitlement side (Σ of its payout and clawback items) against the money side (its lines by state, its
+ * receivable, what was recovered and netted). Both sides come from one program-period partition, read
+ * by a strongly consistent query, plus the beneficiaries, budgets and clock the line states read.
+ *
+ *   entitlement = Σ lines by state + netted out − owed − recovered − netted in
+ */
+export type Bucket = LineState | "nettedOut" | "owed" | "recovered" | "nettedIn";
+
+export interface UnitBalance {
+  program: string;
+  period: number;
+  beneficiary: string;
+  entitlementFen: Fen;
+  buckets: Partial<Record<Bucket, Fen>>;
+  /** entitlement − money side: 0 when the unit balances. */
+  differenceFen: Fen;
+}
+
+/** The items a partition holds, as a stored ledger returns them for `ledger#<period>#<program>`. */
+export interface PartitionItems {
+  period: number;
+  program: string;
+  items: readonly (Item | PayoutMessage)[];
+}
+
+/** What the line states read beyond the partition: by `keyId`. */
+export type Lookup = (key: ItemKey) => Item | undefined;
+
+export function reconcilePartition(
+  partition: PartitionItems,
+  lookup: Lookup,
+  city: CityPolicy,
+): UnitBalance[] {
+  const units = new Map<string, UnitBalance>();
+  const unit = (beneficiary: { kind: string; id: string }) => {
+    const id = `${beneficiary.kind}:${beneficiary.id}`;
+    const found = units.get(id) ?? {
+      program: partition.program,
+      period: partition.period,
+      beneficiary: id,
+      entitlementFen: 0n,
+      buckets: {},
+      differenceFen: 0n,
+    };
+    units.set(id, found);
+    return found;
+  };
+  const add = (u: UnitBalance, bucket: Bucket, fen: Fen) => {
+    if (fen !== 0n) u.buckets[bucket] = (u.buckets[bucket] ?? 0n) + fen;
+  };
+  const today = (lookup(keys.clock()) as ClockItem | undefined)?.today ?? null;
+  for (const item of partition.items) {
+    if (isPayout(item)) {
+      unit(item.beneficiary).entitlementFen += BigInt(item.amountFen);
+    } else if (item.entity === "line") {
+      const u = unit(item.beneficiary);
+      add(u, stateOf(item, partition, lookup, today, city), item.amountFen);
+      add(
+        u,
+        "nettedOut",
+        item.netted.reduce((sum, n) => sum + n.fen, 0n),
+      );
+    } else if (item.entity === "receivable") {
+      const u = unit((item as ReceivableItem).beneficiary);
+      add(u, "owed", item.owedFen);
+      add(u, "recovered", item.recoveredFen);
+      add(u, "nettedIn", item.nettedInFen);
+    }
+  }
+  for (const u of units.values()) u.differenceFen = u.entitlementFen - moneySide(u.buckets);
+  return [...units.values()].sort((a, b) => a.beneficiary.localeCompare(b.beneficiary));
+}
+
+const SUBTRACTED: ReadonlySet<Bucket> = new Set(["owed", "recovered", "nettedIn"]);
+
+export function moneySide(buckets: Partial<Record<Bucket, Fen>>): Fen {
+  let total = 0n;
+  for (const [bucket, fen] of Object.entries(buckets) as [Bucket, Fen][]) {
+    total += SUBTRACTED.has(bucket) ? -fen : fen;
+  }
+  return total;
+}
+
+function isPayout(item: Item | PayoutMessage): item is PayoutMessage {
+  return "kind" in item && (item.kind === "payout" || item.kind === "clawback");
+}
+
+function stateOf(
+  line: LineItem,
+  partition: PartitionItems,
+  lookup: Lookup,
+  today: string | null,
+  city: CityPolicy,
+) {
+  const batchKey = batchKeyOf(line);
+  const batch =
+    (partition.items.find((i) => "entity" in i && i.entity === "batch" && keyId(i.key) === keyId(batchKey)) as
+      | BatchItem
+      | undefined) ?? null;
+  const beneficiary = (lookup(keys.beneficiary(line.beneficiary)) as BeneficiaryItem | undefined) ?? null;
+  const budgetKey = budgetKeyOf(line, city);
+  const budget = budgetKey ? ((lookup(budgetKey) as BudgetItem | undefined) ?? null) : null;
+  return lineStatus({ line, batch, beneficiary, budget, today, rules: city.payments }).state;
+}
+
+/** Every program-period partition the city's policy can have: its programs × the years in force. */
+export function partitionsOf(city: CityPolicy): { period: number; program: string }[] {
+  return city.file.policyVersions.flatMap((version) => {
+    const from = Number(version.inForce.from.slice(0, 4));
+    const to = Number(version.inForce.to.slice(0, 4));
+    return version.programs.flatMap((program) =>
+      Array.from({ length: to - from + 1 }, (_, i) => ({ period: from + i, program: program.id })),
+    );
+  });
+}
+
+/** The keys line states read outside their partition: beneficiaries, budgets, the clock. */
+export function lookupKeys(partition: PartitionItems, city: CityPolicy): ItemKey[] {
+  const wanted = new Map<string, ItemKey>([[keyId(keys.clock()), keys.clock()]]);
+  for (const item of partition.items) {
+    if (!("entity" in item) || item.entity !== "line") continue;
+    const b = keys.beneficiary(item.beneficiary);
+    wanted.set(keyId(b), b);
+    const budget = budgetKeyOf(item, city);
+    if (budget) wanted.set(keyId(budget), budget);
+  }
+  return [...wanted.values()];
+}

@@ -1,0 +1,133 @@
+import { parseInstructionId, parseLineId } from "../../contract";
+import { fenToYuan } from "../../money";
+import { keys } from "../keys";
+import { loaded } from "../snapshot";
+import type { LineItem, ReceivableItem } from "./items";
+import { settleReceivable } from "./lines";
+import { effect, type LifecycleHandler, needing, type Outcome } from "./outcome";
+import { settle } from "./settle";
+import { batchKeyOf, lineViewKeys, statusIn } from "./view";
+import { WorkingSet } from "./working-set";
+
+/** The line an instruction id names, once that attempt is latched on its batch. */
+function instructed(
+  instructionId: string,
+  snapshot: WorkingSet["snapshot"],
+  city: Parameters<typeof lineViewKeys>[2],
+): Outcome | { ws: WorkingSet; line: LineItem; amountFen: bigint } {
+  const { lineId, attempt } = parseInstructionId(instructionId) as NonNullable<
+    ReturnType<typeof parseInstructionId>
+  >;
+  const ref = parseLineId(lineId) as NonNullable<ReturnType<typeof parseLineId>>;
+  const key = keys.line(ref);
+  const first = needing(snapshot, [key, batchKeyOf(ref), keys.clock()]);
+  if (first) return first;
+  const batch = loaded(snapshot, batchKeyOf(ref), "batch");
+  const latched = batch?.instructions[ref.hash];
+  if (!batch || !latched || latched.attempt < attempt) {
+    return { waiting: { key: batchKeyOf(ref), detail: `waits for instruction ${instructionId}` } };
+  }
+  const line = loaded(snapshot, key, "line") as LineItem;
+  if (latched.attempt > attempt)
+    return { rejected: `data.instructionId: ${instructionId} was superseded by attempt ${latched.attempt}` };
+  const result = line.results.find((r) => r.attempt === attempt);
+  if (result)
+    return {
+      rejected: `data.instructionId: ${instructionId} was already reported ${result.paid ? "paid" : "failed"}`,
+    };
+  const views = needing(snapshot, [
+    ...lineViewKeys(line, line.beneficiary, city),
+    keys.receivable(line.period, line.program, line.beneficiary),
+    keys.agenda(),
+  ]);
+  if (views) return views;
+  return { ws: new WorkingSet(snapshot), line, amountFen: latched.amountFen };
+}
+
+/** `disbursement.paid`: the amount must be the instruction's, to the fen. */
+export const disbursementPaid: LifecycleHandler<"disbursement.paid"> = (message, snapshot, context) => {
+  const found = instructed(message.data.instructionId, snapshot, context.city);
+  if (!("ws" in found)) return found;
+  const { ws, line, amountFen } = found;
+  const { amountYuan, reference, paidOn } = message.data;
+  if (amountYuan !== amountFen) {
+    return {
+      rejected: `data.amountYuan: ${fenToYuan(amountYuan)} differs from the instruction's ${fenToYuan(amountFen)}`,
+    };
+  }
+  const attempt = Number(message.data.instructionId.split(".").at(-1));
+  ws.write({ ...line, results: [...line.results, { attempt, paid: { reference, paidOn, amountFen } }] });
+  return effect(ws, settle(ws, [line], context.city));
+};
+
+/**
+ * `disbursement.failed` (退票): the line waits for a corrected confirmation. A receivable of the unit is
+ * settled first against the money that never left (payments.md § Payment instructions).
+ */
+export const disbursementFailed: LifecycleHandler<"disbursement.failed"> = (message, snapshot, context) => {
+  const found = instructed(message.data.instructionId, snapshot, context.city);
+  if (!("ws" in found)) return found;
+  const { ws, line } = found;
+  const attempt = Number(message.data.instructionId.split(".").at(-1));
+  const { failedOn, reason } = message.data;
+  let failed: LineItem = { ...line, results: [...line.results, { attempt, failed: { failedOn, reason } }] };
+  const receivable = ws.read(
+    keys.receivable(line.period, line.program, line.beneficiary),
+    "receivable",
+  ) as ReceivableItem | null;
+  if (receivable && receivable.owedFen > 0n) {
+    const fen = receivable.owedFen < failed.amountFen ? receivable.owedFen : failed.amountFen;
+    failed = {
+      ...failed,
+      amountFen: failed.amountFen - fen,
+      reductions: [...failed.reductions, { byPayoutId: `receivable:${receivable.key.sk}`, fen }],
+    };
+    settleReceivable(
+      ws,
+      receivable,
+      fen,
+      `settled against failed ${message.data.instructionId}`,
+      "settledAgainstFailedFen",
+    );
+  }
+  ws.write(failed);
+  return effect(ws, settle(ws, [failed], context.city));
+};
+
+/** `recovery.received`: what a beneficiary paid back, no more than it owes. */
+export const recoveryReceived: LifecycleHandler<"recovery.received"> = (message, snapshot) => {
+  const { beneficiary, program, period, amountYuan, reference } = message.data;
+  const key = keys.receivable(period, program, beneficiary);
+  const first = needing(snapshot, [key, keys.beneficiary(beneficiary), keys.agenda(), keys.clock()]);
+  if (first) return first;
+  const ws = new WorkingSet(snapshot);
+  const receivable = ws.read(key, "receivable") as ReceivableItem | null;
+  if (!receivable) return { waiting: { key, detail: `waits for a receivable of ${program} ${period}` } };
+  if (amountYuan > receivable.owedFen) {
+    return {
+      rejected: `data.amountYuan: ${fenToYuan(amountYuan)} is more than the ${fenToYuan(receivable.owedFen)} owed`,
+    };
+  }
+  settleReceivable(ws, receivable, amountYuan, `recovered ${reference}`, "recoveredFen");
+  return effect(ws, undefined);
+};
+
+/** `payee.declined`: the beneficiary waives one line, unless it is already instructed. */
+export const payeeDeclined: LifecycleHandler<"payee.declined"> = (message, snapshot, context) => {
+  const ref = parseLineId(message.data.lineId) as NonNullable<ReturnType<typeof parseLineId>>;
+  const key = keys.line(ref);
+  const first = needing(snapshot, [key]);
+  if (first) return first;
+  const line = loaded(snapshot, key, "line");
+  if (!line) return { waiting: { key, detail: `waits for line ${message.data.lineId}` } };
+  const views = needing(snapshot, [...lineViewKeys(line, line.beneficiary, context.city), keys.agenda()]);
+  if (views) return views;
+  const ws = new WorkingSet(snapshot);
+  const state = statusIn(ws, line, context.city).status.state;
+  if (["instructed", "disbursed", "failed"].includes(state)) {
+    return { rejected: `data.lineId: ${line.lineId} is already ${state}; it can no longer be declined` };
+  }
+  const declined = { ...line, declinedOn: message.data.declinedOn };
+  ws.write(declined);
+  return effect(ws, settle(ws, [declined], context.city));
+};
