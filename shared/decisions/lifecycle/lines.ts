@@ -336,32 +336,34 @@ export function payoutLineNeeds(
     keys.agenda(),
     ...payouts.flatMap((p) => [
       keys.beneficiary(p.beneficiary),
-      BigInt(p.amountFen) > 0n
-        ? keys.series(p.period, p.program)
-        : keys.receivable(p.period, p.program, p.beneficiary),
+      keys.series(p.period, p.program),
+      keys.receivable(p.period, p.program, p.beneficiary),
     ]),
   ]);
   if (first.length) return first;
   return missing(
     snapshot,
-    payouts.flatMap((p) => {
-      const beneficiary = loaded(snapshot, keys.beneficiary(p.beneficiary), "beneficiary");
-      const positive = BigInt(p.amountFen) > 0n;
-      const series = positive ? loaded(snapshot, keys.series(p.period, p.program), "series") : null;
-      const openBatch = positive ? [keys.batch(p.period, p.program, series?.openSeq ?? 1)] : [];
-      if (!beneficiary) return openBatch;
-      const held = beneficiary.holds.some((h) => h.program === p.program && h.period === p.period);
-      const refs =
-        BigInt(p.amountFen) < 0n || held
-          ? beneficiary.openLines.filter((r) => r.program === p.program && r.period === p.period)
-          : [];
-      const budget = budgetKeyOf(p, city);
-      return [
-        ...openBatch,
-        ...refs.flatMap((r) => [r.key, batchKeyOf(r)]),
-        ...(budget ? [budget] : []),
-        ...beneficiary.receivables.map((r) => r.key),
-      ];
-    }),
+    payouts.flatMap((p) => secondRound(snapshot, p, city)),
   );
+}
+
+/** A payout's second round: its open batch, the lines a clawback or a lifted hold touches, the debts a line nets. */
+function secondRound(snapshot: Snapshot, p: PayoutMessage, city: CityPolicy): Need[] {
+  const beneficiary = loaded(snapshot, keys.beneficiary(p.beneficiary), "beneficiary");
+  const series = loaded(snapshot, keys.series(p.period, p.program), "series");
+  const openBatch = keys.batch(p.period, p.program, series?.openSeq ?? 1);
+  if (!beneficiary) return [openBatch];
+  const held = beneficiary.holds.some((h) => h.program === p.program && h.period === p.period);
+  const reduces = BigInt(p.amountFen) < 0n;
+  const refs =
+    reduces || held
+      ? beneficiary.openLines.filter((r) => r.program === p.program && r.period === p.period)
+      : [];
+  const budget = budgetKeyOf(p, city);
+  return [
+    openBatch,
+    ...refs.flatMap((r) => [r.key, batchKeyOf(r)]),
+    ...(budget ? [budget] : []),
+    ...beneficiary.receivables.map((r) => r.key),
+  ];
 }

@@ -58,23 +58,9 @@ export const objectionResolved: LifecycleHandler<"objection.resolved"> = (messag
   const lineId = (filed?.data as DataOf<"objection.filed">).lineId;
   const named = namedLine(lineId, snapshot);
   if (!("line" in named)) return named;
-  const ws = new WorkingSet(snapshot);
-  const unit = (ws.read(keys.beneficiary(named.line.beneficiary), "beneficiary") ?? { openLines: [] })
-    .openLines;
-  const views = needing(snapshot, [
-    ...lineViewKeys(named.line, named.line.beneficiary, context.city),
-    ...unit.map((ref) => ref.key),
-  ]);
-  if (views) return views;
-  const more = needing(
-    snapshot,
-    missingForLines(
-      snapshot,
-      unitLines(ws, named.line.beneficiary, named.line.program, named.line.period),
-      context.city,
-    ),
-  );
-  if (more) return more;
+  const unit = unitOf(named.line, snapshot, context.city);
+  if (!("ws" in unit)) return unit;
+  const { ws } = unit;
   const today = todayOrWait(ws);
   if (typeof today !== "string") return today;
   const { outcome, resolvedOn } = message.data;
@@ -89,6 +75,30 @@ export const objectionResolved: LifecycleHandler<"objection.resolved"> = (messag
   if (holds) holdUnit(ws, line);
   return effect(ws, settle(ws, unitLines(ws, line.beneficiary, line.program, line.period), context.city));
 };
+
+/** The line's unit — every open line of its program, beneficiary and period — loaded with their views. */
+function unitOf(
+  line: LineItem,
+  snapshot: WorkingSet["snapshot"],
+  city: Parameters<typeof lineViewKeys>[2],
+): Outcome | { ws: WorkingSet } {
+  const first = needing(snapshot, lineViewKeys(line, line.beneficiary, city));
+  if (first) return first;
+  const ws = new WorkingSet(snapshot);
+  const refs = (ws.read(keys.beneficiary(line.beneficiary), "beneficiary")?.openLines ?? []).filter(
+    (r) => r.program === line.program && r.period === line.period,
+  );
+  const second = needing(
+    snapshot,
+    refs.map((r) => r.key),
+  );
+  if (second) return second;
+  const third = needing(
+    snapshot,
+    missingForLines(snapshot, unitLines(ws, line.beneficiary, line.program, line.period), city),
+  );
+  return third ?? { ws };
+}
 
 /** An upheld objection that was in the window holds the unit (a late one is only recorded). */
 function objectionHolds(line: LineItem, batch: BatchItem, objectionId: string): boolean {
@@ -119,15 +129,15 @@ export const holdReleased: LifecycleHandler<"hold.released"> = (message, snapsho
   const lineId = (loaded(snapshot, filedKey, "fact")?.data as DataOf<"objection.filed">).lineId;
   const named = namedLine(lineId, snapshot);
   if (!("line" in named)) return named;
-  const ws = new WorkingSet(snapshot);
-  const refs = (ws.read(keys.beneficiary(named.line.beneficiary), "beneficiary") ?? { openLines: [] })
-    .openLines;
-  const views = needing(snapshot, [
-    keys.series(named.line.period, named.line.program),
-    keys.agenda(),
-    ...refs.map((r) => r.key),
-  ]);
-  if (views) return views;
+  const unit = unitOf(named.line, snapshot, context.city);
+  if (!("ws" in unit)) return unit;
+  const { ws } = unit;
+  const seriesKey = keys.series(named.line.period, named.line.program);
+  const series = needing(snapshot, [seriesKey]);
+  if (series) return series;
+  const openSeq = ws.read(seriesKey, "series")?.openSeq ?? 1;
+  const openBatch = needing(snapshot, [keys.batch(named.line.period, named.line.program, openSeq)]);
+  if (openBatch) return openBatch;
   const withdrawn = liftHold(ws, named.line.beneficiary, named.line.program, named.line.period);
   const touched = withdrawn.flatMap((line) => requeueLine(ws, line, context.city));
   return effect(ws, settle(ws, touched, context.city));

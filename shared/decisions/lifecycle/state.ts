@@ -86,7 +86,7 @@ export function lineStatus(view: LineView): LineStatus {
   if (line.withdrawnOn || heldUnit(view)) return { state: "withdrawn" };
   if (!batch) return { state: "in-batch" };
   const today = view.today ?? batch.closedOn;
-  if (openObjection(line, batch, today)) return { state: "objected" };
+  if (openObjection(line, batch)) return { state: "objected" };
   if (today <= batch.notice.end) return { state: "in-publicity" };
   const approvedOn = approvalOf(line, batch);
   if (!approvedOn) return { state: "awaiting-approval" };
@@ -117,9 +117,10 @@ function afterApproval(view: LineView, approvedOn: string, today: string): LineS
   }
   const now = screened ? restrictionsOn(beneficiary, today, rules) : [];
   const credit: CreditCheck = screened
-    ? { checkedOn: today, restricted: atApproval.length ? atApproval : now }
+    ? { checkedOn: today, restricted: now }
     : { checkedOn: today, restricted: "not-screened" };
-  if (atApproval.length || now.length) return { state: "awaiting-credit", approvedOn, credit };
+  // A hold lasts while the restriction does: cleared by today, the line goes on.
+  if (now.length) return { state: "awaiting-credit", approvedOn, credit };
   if (view.budget?.held?.some((h) => h.payoutId === line.payoutId)) {
     return { state: "awaiting-budget", approvedOn, credit };
   }
@@ -148,14 +149,9 @@ function heldUnit(view: LineView): boolean {
   return (beneficiary?.holds ?? []).some((h) => h.program === line.program && h.period === line.period);
 }
 
-/** An in-window objection not yet resolved as of today. */
-function openObjection(line: LineItem, batch: BatchItem, today: string): boolean {
-  return line.objections.some(
-    (o) =>
-      inWindow(o.filedOn, batch) &&
-      o.filedOn <= today &&
-      (o.state === "open" || (o.resolvedOn ?? "") > today),
-  );
+/** An in-window objection not yet resolved (a resolution counts from when it applies, whatever its date). */
+function openObjection(line: LineItem, batch: BatchItem): boolean {
+  return line.objections.some((o) => o.state === "open" && inWindow(o.filedOn, batch));
 }
 
 export function inWindow(filedOn: string, batch: BatchItem): boolean {

@@ -1,0 +1,75 @@
+import { expect, test } from "vitest";
+import type { PayoutMessage } from "../shared/decisions/payouts";
+import { readCity } from "../shared/policy/files";
+import { runLifecycle } from "./support/lifecycle";
+import type { ScenarioEvent } from "./support/scenarios";
+
+/**
+ * budget.allocated as a fact (payments.md § Budget): a held payout keeps its line at the budget gate;
+ * an allocation releases held payouts strictly oldest first, each through a release message as before,
+ * and their lines go on. Chongqing (illustrative) budgets carrier-hte-bonus at 2,000,000 a year: forty
+ * awards of 50,000 fit, the forty-first and forty-second are held.
+ */
+const city = readCity("chongqing");
+const grant = (i: number): ScenarioEvent => ({
+  type: "hte.certification.granted",
+  id: `g${i}`,
+  time: `2018-06-01T09:${String(i % 60).padStart(2, "0")}:00+08:00`,
+  data: {
+    certificateNo: `GR${i}`,
+    enterprise: `E${i}`,
+    kind: "first",
+    scale: "below",
+    district: "500103",
+    incubator: "c1",
+    issuedOn: "2018-06-01",
+  },
+});
+const staff = (type: string, id: string, data: Record<string, unknown>): ScenarioEvent => ({
+  type,
+  id,
+  source: "staff/workbench",
+  data,
+});
+
+test("allocating budget releases the oldest held payouts and lets their lines go on", () => {
+  const events: ScenarioEvent[] = [
+    { type: "clock.day", data: { date: "2018-06-01" } },
+    {
+      type: "payee.confirmed",
+      source: "portal/payee",
+      data: { beneficiary: { kind: "carrier", id: "c1" }, accountRef: "ACCT-C1", confirmedOn: "2018-06-01" },
+    },
+    ...Array.from({ length: 42 }, (_, i) => grant(i + 1)),
+    staff("batch.closed", "close", { batchId: "carrier-hte-bonus-2018-1", actor: "preparer" }),
+    { type: "clock.day", data: { date: "2018-06-20" } },
+    staff("batch.approved", "approve", { batchId: "carrier-hte-bonus-2018-1", actor: "approver" }),
+    staff("budget.allocated", "alloc-1", {
+      allocationId: "ALLOC-1",
+      policyVersion: "chongqing-2017",
+      program: "carrier-hte-bonus",
+      period: 2018,
+      addYuan: "60000",
+      actor: "approver",
+    }),
+  ];
+  const run = runLifecycle({ name: "budget", events }, city);
+  expect(run.unbalanced).toEqual([]);
+  expect(run.outcomes.filter((o) => o !== "applied")).toEqual([]);
+  const held = run.result.messages.filter(
+    (m): m is PayoutMessage => m.kind === "payout" && m.status === "awaiting-budget",
+  );
+  expect(held.map((m) => m.cause.id)).toEqual(["g41", "g42"]);
+  const releases = run.result.messages.filter((m) => m.kind === "release");
+  // 60,000 releases the oldest held payout (50,000) and not the next, which would not fit.
+  expect(releases.map((r) => r.payoutId)).toEqual([held[0]?.payoutId]);
+  const states = run.lines
+    .filter(([program]) => program === "carrier-hte-bonus")
+    .map(([, , , state]) => state);
+  expect(states.filter((s) => s === "instructed")).toHaveLength(41);
+  expect(states.filter((s) => s === "awaiting-budget")).toHaveLength(1);
+  const instructions = run.result.lifecycle
+    .flatMap((o) => o.messages)
+    .filter((m) => m.kind === "payment-instruction");
+  expect(instructions.filter((m) => m.program === "carrier-hte-bonus")).toHaveLength(41);
+});
