@@ -32,6 +32,14 @@ export function showChar(ch: string): string {
   return /[\s\p{C}]/u.test(ch) ? hex : `'${ch}' (${hex})`;
 }
 
+/** A name that reads unquoted in a dotted path; any other is quoted (and cut, like every shown value). */
+const PLAIN_NAME = /^[A-Za-z0-9_$-]{1,64}$/;
+
+/** `data.holder.id`, `data."a.b"`, `data.items.3`: the path of a field for a detail. */
+export function dottedPath(segments: readonly (string | number)[]): string {
+  return segments.map((s) => (typeof s === "number" || PLAIN_NAME.test(s) ? String(s) : show(s))).join(".");
+}
+
 export function quoteList(values: readonly string[]): string {
   return values.map((v) => JSON.stringify(v)).join(", ");
 }

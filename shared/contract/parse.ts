@@ -1,6 +1,7 @@
 import { formatDays, parseDate } from "./calendar";
 import { canonicalJson, sha256Hex } from "./canonical";
-import { got, jsonTypeOf, MISSING, show } from "./describe";
+import { dottedPath, got, jsonTypeOf, MISSING, show } from "./describe";
+import { duplicateName } from "./duplicates";
 import { envelopeProblem, own } from "./envelope";
 import { isFactType } from "./fact-types";
 import type { AnyMessage, ContractContext, FactDate, ParseResult } from "./message";
@@ -20,6 +21,8 @@ export function parseMessage(raw: string, context: ContractContext): ParseResult
     const reason = error instanceof Error ? error.message : String(error);
     return rejected(undefined, problem("malformed-json", "message", `is not valid JSON: ${reason}`));
   }
+  const twice = duplicateName(raw);
+  if (twice) return rejected(withoutTopLevel(json, twice.path), duplicateProblem(twice.path));
   try {
     return judge(json, context);
   } catch (error) {
@@ -76,6 +79,20 @@ function judge(json: unknown, context: ContractContext): ParseResult {
   const future = futureProblem(message);
   if (future) return rejected(envelope, future);
   return { ok: true, message };
+}
+
+/** A name twice in one object: the message is not I-JSON, so what it says depends on who reads it. */
+function duplicateProblem(path: readonly (string | number)[]): Problem {
+  const why = "key appears twice in one object (a message must be I-JSON: RFC 7493 §2.3, RFC 8259 §4)";
+  return problem("malformed-json", dottedPath(path), why);
+}
+
+/** The envelope to echo from: a repeated `source`, `id` or `type` has no one value, so it is not echoed. */
+function withoutTopLevel(json: unknown, path: readonly (string | number)[]) {
+  if (!isRecord(json)) return undefined;
+  if (path.length !== 1) return json;
+  const { [String(path[0])]: _ambiguous, ...rest } = json;
+  return rest;
 }
 
 /** The date (or year) that dates the fact. */
