@@ -1,6 +1,7 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBRecord } from "aws-lambda";
+import { sqsJson } from "../../shared/contract";
 import { outboxMessage } from "../../shared/ledger/codec";
 
 export interface RelayDependencies {
@@ -21,7 +22,7 @@ export function createRelayHandler(deps: RelayDependencies) {
     await deps.sqs.send(
       new SendMessageCommand({
         QueueUrl: deps.payoutsQueueUrl,
-        MessageBody: JSON.stringify(message),
+        MessageBody: sqsJson(message),
         MessageGroupId: `${message.beneficiary.kind}#${message.beneficiary.id}`,
         MessageDeduplicationId: dedupeId,
       }),

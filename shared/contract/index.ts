@@ -5,4 +5,5 @@ export { type CityDistricts, cityJsonSchemaFiles, dataJsonSchema, envelopeJsonSc
 export type { AnyMessage, ContractContext, FactDate, Message, ParseResult } from "./message";
 export { factDateOf, parseMessage } from "./parse";
 export { REJECTION_PRECEDENCE, type Rejection, type RejectionReason } from "./rejection";
+export { SQS_MAX_MESSAGE_BYTES, sqsJson, sqsRefusal } from "./sqs";
 export { type DataOf, type DataSchemas, dataSchemas, FACT_DATE_FIELDS } from "./types";

@@ -1,4 +1,5 @@
 import { showChar } from "./describe";
+import { sqsCharacterProblem } from "./sqs";
 
 /** Problems with string values, as text after the field's path; `undefined` when the value is fine. */
 
@@ -30,14 +31,20 @@ function unpairedSurrogate(value: string): boolean {
   return /\p{Surrogate}/u.test(value);
 }
 
-/** Free text counted in Unicode code points (a CJK character or an emoji is one). */
+const UNPAIRED = "contains an unpaired UTF-16 surrogate (not valid Unicode)";
+
+/**
+ * Free text counted in Unicode code points (a CJK character or an emoji is one). It must be text an SQS
+ * message can carry: written as a JSON escape, U+FFFE or U+0001 passes the queue on the way in, but every
+ * payout or rejection that repeats it could not be sent.
+ */
 export function textProblem(value: string, max: number, notBlank: boolean): string | undefined {
   const length = [...value].length;
   if (length === 0) return "must not be empty";
   if (length > max) return `must be at most ${max} characters (got ${length})`;
   if (notBlank && /^\s*$/u.test(value)) return "must not be only whitespace";
-  if (unpairedSurrogate(value)) return "contains an unpaired UTF-16 surrogate (not valid Unicode)";
-  return undefined;
+  if (unpairedSurrogate(value)) return UNPAIRED;
+  return sqsCharacterProblem(value);
 }
 
 /** Control characters: C0, DEL and C1 (Unicode category Cc). */
@@ -46,10 +53,10 @@ function isControl(ch: string): boolean {
   return code <= 0x1f || (code >= 0x7f && code <= 0x9f);
 }
 
-/** `source`: 1–256 characters, no whitespace or control characters. */
+/** `source`: 1–256 characters, no whitespace or control characters; like text, carried by SQS. */
 export function sourceProblem(value: string): string | undefined {
   const rule = "must be 1–256 characters without whitespace or control characters";
   const wrong = charactersProblem(value, rule, 256, (ch) => !isControl(ch) && !/\s/u.test(ch));
   if (wrong !== undefined) return wrong;
-  return unpairedSurrogate(value) ? "contains an unpaired UTF-16 surrogate (not valid Unicode)" : undefined;
+  return unpairedSurrogate(value) ? UNPAIRED : sqsCharacterProblem(value);
 }

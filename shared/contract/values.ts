@@ -129,14 +129,17 @@ export const organisationId = hinted(checkedString("an organisation id", organis
   pattern: ORGANISATION_ID_PATTERN.source,
 });
 
+/** The characters outside SQS's rule that a JSON escape can still spell (textProblem rejects them). */
+const NOT_CARRIED = { not: { pattern: "[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffe\\uffff]" } };
+
 export const name = hinted(
   checkedString("a name", (value) => textProblem(value, 200, true)),
-  { minLength: 1, maxLength: 200, pattern: "\\S" },
+  { minLength: 1, maxLength: 200, pattern: "\\S", ...NOT_CARRIED },
 );
 
 export const reason = hinted(
   checkedString("text", (value) => textProblem(value, 500, false)),
-  { minLength: 1, maxLength: 500 },
+  { minLength: 1, maxLength: 500, ...NOT_CARRIED },
 );
 
 // USCC: upper case first, since usccProblem would call a lower-case letter "not in the alphabet".
