@@ -5,7 +5,7 @@ import { duplicateName } from "./duplicates";
 import { envelopeProblem, own } from "./envelope";
 import { isFactType } from "./fact-types";
 import type { AnyMessage, ContractContext, FactDate, ParseResult } from "./message";
-import { dataProblem, type Problem, problem } from "./rejection";
+import { dataProblem, type Problem, problem, rejectionOf } from "./rejection";
 import { parseTime } from "./time";
 import { dataSchemas, FACT_DATE_FIELDS } from "./types";
 
@@ -130,16 +130,8 @@ function rejected(envelope: Record<string, unknown> | undefined, broken: Problem
     const value = envelope && own(envelope, key);
     return typeof value === "string" ? value : null;
   };
-  return {
-    ok: false,
-    rejection: {
-      source: text("source"),
-      id: text("id"),
-      type: text("type"),
-      reason: broken.reason,
-      detail: `${broken.path}: ${broken.message}`,
-    },
-  };
+  const echo = { source: text("source"), id: text("id"), type: text("type") };
+  return { ok: false, rejection: rejectionOf(echo, broken.reason, `${broken.path}: ${broken.message}`) };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,4 @@
-import type { AnyMessage, DataOf } from "../contract";
+import { type AnyMessage, type DataOf, rejectionOf } from "../contract";
 import { fenToYuan } from "../money";
 import type { CityPolicy } from "../policy/city";
 import { type Requirement, TYPE_RULES } from "./catalogue";
@@ -144,7 +144,7 @@ type RulesOf = {
 const factKey = (requirement: Requirement) => keys.fact(requirement.type, requirement.naturalKey);
 
 function reject(ref: MessageRef, reason: "conflicting-duplicate" | "invalid-data", detail: string): Step {
-  return { decision: { outcome: "rejected", message: ref, rejection: { ...ref, reason, detail } } };
+  return { decision: { outcome: "rejected", message: ref, rejection: rejectionOf(ref, reason, detail) } };
 }
 
 /** Accepted without changing any total: the receipt alone, so a redelivery is known without a write. */
