@@ -106,14 +106,14 @@ export function factDateOf(message: AnyMessage): FactDate {
 function futureProblem(message: AnyMessage): Problem | undefined {
   const path = `data.${FACT_DATE_FIELDS[message.type].field}`;
   const fact = factDateOf(message);
-  const today = parseDate(message.chinaDate) ?? 0;
   if (fact.kind === "date") {
-    const latest = formatDays(today + 1);
-    if (fact.date <= latest) return undefined;
+    // Day numbers, not strings: D + 1 of 9999-12-31 is 10000-01-01, which sorts before 2024 as text.
+    const today = dayOf(message.chinaDate);
+    if (dayOf(fact.date) <= today + 1) return undefined;
     return problem(
       "future-date",
       path,
-      `${fact.date} is after ${latest}, the day after the China date of time (${message.chinaDate})`,
+      `${fact.date} is after ${formatDays(today + 1)}, the day after the China date of time (${message.chinaDate})`,
     );
   }
   const latestYear = Number(message.chinaDate.slice(0, 4)) + 1;
@@ -123,6 +123,13 @@ function futureProblem(message: AnyMessage): Problem | undefined {
     path,
     `${fact.year} is after ${latestYear}, the year after the China date of time (${message.chinaDate})`,
   );
+}
+
+/** The day number of a date the parser has already judged real (parseTime keeps China dates in 0000–9999). */
+function dayOf(date: string): number {
+  const day = parseDate(date);
+  if (day === undefined) throw new RangeError(`${date} is not a date the contract can name`);
+  return day;
 }
 
 function rejected(envelope: Record<string, unknown> | undefined, broken: Problem): ParseResult {
