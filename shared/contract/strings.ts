@@ -19,11 +19,42 @@ export function asciiIdProblem(value: string, max: number): string | undefined {
   return charactersProblem(value, rule, max, (ch) => ch >= "!" && ch <= "~");
 }
 
-export const ORGANISATION_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+/**
+ * Registry identifiers and organisation ids are case-insensitive codes: `GRADVCASE1` and `gradvcase1` are
+ * one certificate. Compared as exact strings they paid two first awards, and folding case silently would
+ * store and pay under a spelling the registry never sent, so the contract admits one spelling and rejects
+ * the other with its position: identifiers in upper case (certificate, invoice, contract and loan numbers
+ * are written so), organisation ids in lower case (slugs, like the districts' functional-zone ids).
+ */
+function caseProblem(value: string, wrong: RegExp, rule: string): string | undefined {
+  const at = [...value].findIndex((ch) => wrong.test(ch));
+  return at < 0 ? undefined : `${rule}; character ${at + 1} is ${showChar([...value][at] ?? "")}`;
+}
 
-export function organisationIdProblem(value: string): string | undefined {
+/** An identifier: printable ASCII without space, 1–max characters, no lower-case letter. */
+export function identifierProblem(value: string, max: number): string | undefined {
+  return (
+    asciiIdProblem(value, max) ??
+    caseProblem(value, /[a-z]/, "must be upper case (identifiers are case-insensitive; send them upper case)")
+  );
+}
+
+/** The characters of an organisation id; lower case is its case rule, apart (a USCC holder id is upper). */
+export const ORGANISATION_ID_CHARACTERS = /^[A-Za-z0-9._-]{1,64}$/;
+export const ORGANISATION_ID_PATTERN = /^[a-z0-9._-]{1,64}$/;
+
+export function organisationIdCharactersProblem(value: string): string | undefined {
   const rule = "must be 1–64 characters from A–Z, a–z, 0–9, '.', '_', '-'";
   return charactersProblem(value, rule, 64, (ch) => /^[A-Za-z0-9._-]$/.test(ch));
+}
+
+export function organisationIdCaseProblem(value: string): string | undefined {
+  const rule = "must be lower case (organisation ids are case-insensitive; send them lower case)";
+  return caseProblem(value, /[A-Z]/, rule);
+}
+
+export function organisationIdProblem(value: string): string | undefined {
+  return organisationIdCharactersProblem(value) ?? organisationIdCaseProblem(value);
 }
 
 /** Lone surrogates cannot be encoded as UTF-8, so two different names could hash and store alike. */
