@@ -1,5 +1,11 @@
 import { ArnFormat, Duration, Stack } from "aws-cdk-lib";
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { Key } from "aws-cdk-lib/aws-kms";
@@ -94,6 +100,19 @@ export class Alarms extends Construct {
       queues.ingest.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: "Maximum" }),
       props.ingestAgeThreshold.toSeconds(),
       "a registry message is older than its whole retry budget: the ingest queue is not being drained",
+    );
+    // The relay leaves a message no retry could send in the table and counts it (functions/relay/errors.ts).
+    alarm(
+      "Relay-unsendable",
+      new Metric({
+        namespace: "autogrant",
+        metricName: "OutboxUnsendable",
+        dimensionsMap: { service: "relay", city: props.city },
+        period: PERIOD,
+        statistic: "Sum",
+      }),
+      0,
+      "an outbox message the relay can never send: it stays in the table until a person sends it",
     );
     for (const fn of props.functions) {
       const label = fn.node.id;

@@ -71,8 +71,10 @@ export class BundledFunction extends Construct implements IGrantable {
     return this.role.grantPrincipal;
   }
 
-  /** An explicit statement on the role: named actions on named resources. */
-  allow(sid: string, actions: string[], resources: string[]): void {
-    this.role.addToPolicy(new PolicyStatement({ sid, actions, resources }));
+  /** An explicit statement on the role: named actions on named resources (under conditions, if given). */
+  allow(sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>): void {
+    this.role.addToPolicy(
+      new PolicyStatement({ sid, actions, resources, ...(conditions ? { conditions } : {}) }),
+    );
   }
 }

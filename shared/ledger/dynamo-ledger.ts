@@ -10,7 +10,7 @@ import type { Decision, Item, Writes } from "../decisions/items";
 import { decideLoading } from "../decisions/run";
 import type { CityPolicy } from "../policy/city";
 import { decodeItem } from "./codec";
-import { LedgerConflictError, LedgerContentionError, LedgerUnavailableError } from "./errors";
+import { LedgerConflictError, LedgerContentionError, LedgerUnavailableError, unavailable } from "./errors";
 import { transactionFor } from "./transaction";
 
 export interface ApplyResult {
@@ -132,13 +132,6 @@ export class DynamoLedger {
 /** The `sk` of a key: its entity, the key's first segment. */
 function entityOf(key: string): string {
   return key.slice(0, key.indexOf("#"));
-}
-
-function unavailable(error: unknown): Error {
-  const name = (error as { name?: string })?.name ?? "Error";
-  return new LedgerUnavailableError(`DynamoDB: ${name}: ${(error as Error)?.message ?? String(error)}`, {
-    cause: error,
-  });
 }
 
 function sumCapacity(consumed: ConsumedCapacity[] | undefined): number {

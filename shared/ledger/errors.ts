@@ -17,6 +17,14 @@ export class LedgerUnavailableError extends Error {
   override readonly name = "LedgerUnavailableError";
 }
 
+/** Any failed DynamoDB call as a LedgerUnavailableError, the AWS error kept as its cause. */
+export function unavailable(error: unknown): LedgerUnavailableError {
+  const name = (error as { name?: string })?.name ?? "Error";
+  return new LedgerUnavailableError(`DynamoDB: ${name}: ${(error as Error)?.message ?? String(error)}`, {
+    cause: error,
+  });
+}
+
 /** Still conflicting after every retry: contention too high for this attempt; the queue redelivers. */
 export class LedgerContentionError extends Error {
   override readonly name = "LedgerContentionError";

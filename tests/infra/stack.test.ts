@@ -328,7 +328,20 @@ describe("Autogrant-jinan: alarms, tags, outputs", () => {
       expect(on("Errors", fn)).toHaveLength(1);
       expect(on("Throttles", fn)).toHaveLength(1);
     }
-    expect(alarms).toHaveLength(8);
+    // The relay's count of outbox messages it can never send (functions/relay/errors.ts).
+    expect(
+      alarms.filter(
+        (a) =>
+          a.Namespace === "autogrant" &&
+          a.MetricName === "OutboxUnsendable" &&
+          JSON.stringify(a.Dimensions) ===
+            JSON.stringify([
+              { Name: "city", Value: "jinan" },
+              { Name: "service", Value: "relay" },
+            ]),
+      ),
+    ).toMatchObject([{ Threshold: 0, Statistic: "Sum", ComparisonOperator: "GreaterThanThreshold" }]);
+    expect(alarms).toHaveLength(9);
     for (const a of alarms) expect(a.AlarmActions).toEqual([ref(topic)]);
   });
 
