@@ -304,7 +304,7 @@ describe("Autogrant-jinan: functions and event sources", () => {
 });
 
 describe("Autogrant-jinan: alarms, tags, outputs", () => {
-  it("alarms on each DLQ's depth, the ingest queue's oldest message, and each function's errors and throttles", () => {
+  it("alarms on each DLQ's depth, each queue's oldest message, the relay's iterator age and unsendable count, and each function's errors and throttles", () => {
     const topic = logicalId(json, "AWS::SNS::Topic", () => true);
     const alarms = Object.values(t.findResources("AWS::CloudWatch::Alarm")).map((a) => a.Properties);
     const on = (metric: string, dimension: unknown) =>
@@ -341,7 +341,32 @@ describe("Autogrant-jinan: alarms, tags, outputs", () => {
             ]),
       ),
     ).toMatchObject([{ Threshold: 0, Statistic: "Sum", ComparisonOperator: "GreaterThanThreshold" }]);
-    expect(alarms).toHaveLength(9);
+    // Money messages waiting unseen, thresholds from operations.alarms: queue ages in seconds, iterator age in ms.
+    const payouts = on(
+      "ApproximateAgeOfOldestMessage",
+      getAtt(queueId("autogrant-jinan-payouts.fifo"), "QueueName"),
+    );
+    expect(payouts).toMatchObject([
+      { Threshold: ops.alarms.payoutsOldestMessageHours * 3600, Statistic: "Maximum" },
+    ]);
+    const rejected = on(
+      "ApproximateAgeOfOldestMessage",
+      getAtt(queueId("autogrant-jinan-rejected"), "QueueName"),
+    );
+    expect(rejected).toMatchObject([{ Threshold: ops.alarms.rejectedOldestMessageHours * 3600 }]);
+    const relay = ref(
+      logicalId(json, "AWS::Lambda::Function", (p) => p.FunctionName === "autogrant-jinan-relay"),
+    );
+    expect(on("IteratorAge", relay)).toMatchObject([
+      {
+        Namespace: "AWS/Lambda",
+        Threshold: ops.alarms.relayIteratorAgeMinutes * 60_000,
+        Statistic: "Maximum",
+        ComparisonOperator: "GreaterThanThreshold",
+      },
+    ]);
+    expect(ops.alarms.relayIteratorAgeMinutes * 60).toBeLessThan(ops.relay.maxRecordAgeHours * 3600);
+    expect(alarms).toHaveLength(12);
     for (const a of alarms) expect(a.AlarmActions).toEqual([ref(topic)]);
   });
 
