@@ -67,15 +67,20 @@ export class Alarms extends Construct {
     }
   }
 
-  /** CloudWatch publishes alarms itself: it needs the topic policy and the key to encrypt with. */
+  /**
+   * CloudWatch publishes alarms itself: it needs the topic policy and the key to encrypt with, and both
+   * are scoped to this account's alarms of this city (aws:SourceAccount and aws:SourceArn, which CloudWatch
+   * sets when it acts for an alarm), so no other account's alarm can use them (the confused deputy).
+   */
   private allowCloudWatch(key: Key): void {
     const stack = Stack.of(this);
     const fromOwnAlarms = {
+      StringEquals: { "aws:SourceAccount": stack.account },
       ArnLike: {
         "aws:SourceArn": stack.formatArn({
           service: "cloudwatch",
           resource: "alarm",
-          resourceName: "*",
+          resourceName: `autogrant-${this.city}-*`,
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       },
@@ -95,6 +100,7 @@ export class Alarms extends Construct {
         principals: [new ServicePrincipal("cloudwatch.amazonaws.com")],
         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
         resources: ["*"],
+        conditions: fromOwnAlarms,
       }),
     );
   }

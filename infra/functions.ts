@@ -41,6 +41,7 @@ export class Functions extends Construct {
 
     this.ingest = new BundledFunction(this, "Ingest", {
       city,
+      key,
       rawCity,
       name: "ingest",
       timeout: Duration.seconds(operations.ingest.timeoutSeconds),
@@ -73,6 +74,7 @@ export class Functions extends Construct {
 
     this.relay = new BundledFunction(this, "Relay", {
       city,
+      key,
       rawCity,
       name: "relay",
       timeout: RELAY_TIMEOUT,
