@@ -1,11 +1,19 @@
 import { ArnFormat, Duration, Stack } from "aws-cdk-lib";
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { Key } from "aws-cdk-lib/aws-kms";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
+import type { Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import type { CityFile } from "../shared/policy/city";
 import type { BundledFunction } from "./bundled-function";
 import type { Queues } from "./queues";
 
@@ -17,32 +25,62 @@ export interface AlarmsProps {
   emails: readonly string[];
   /** Oldest ingest message age that means the queue is not being drained (seconds). */
   ingestAgeThreshold: Duration;
+  /** The relay, whose stream iterator age says how far behind the table its sends are. */
+  relay: BundledFunction;
+  /** City `operations.alarms`: ages at which a money message has waited too long. */
+  thresholds: CityFile["operations"]["alarms"];
 }
 
 const PERIOD = Duration.minutes(5);
 
-/** Every DLQ holding anything, a stale ingest queue, and function errors and throttles page on-call. */
+const oldestMessage = (queue: Queue) =>
+  queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: "Maximum" });
+
+/**
+ * Every DLQ holding anything, a stale ingest queue, a payout or rejection waiting too long, a relay behind
+ * its stream or unable to send, and function errors and throttles page on-call.
+ */
 export class Alarms extends Construct {
   readonly topic: Topic;
+  private readonly action: SnsAction;
+  private readonly city: string;
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
-    const { key, queues } = props;
+    this.city = props.city;
     this.topic = new Topic(this, "Topic", {
       displayName: `autogrant ${props.city} alarms`,
-      masterKey: key,
+      masterKey: props.key,
       enforceSSL: true,
     });
     for (const email of props.emails) this.topic.addSubscription(new EmailSubscription(email));
+    this.allowCloudWatch(props.key);
+    this.action = new SnsAction(this.topic);
 
-    // CloudWatch publishes alarms itself: it needs the topic policy and the key to encrypt with.
+    this.queueAlarms(props);
+    this.relayAlarms(props);
+    for (const fn of props.functions) {
+      const label = fn.node.id;
+      const sum = { period: PERIOD, statistic: "Sum" };
+      this.alarm(`${label}-errors`, fn.fn.metricErrors(sum), 0, `${label} failed invocations`);
+      this.alarm(`${label}-throttles`, fn.fn.metricThrottles(sum), 0, `${label} throttled`);
+    }
+  }
+
+  /**
+   * CloudWatch publishes alarms itself: it needs the topic policy and the key to encrypt with, and both
+   * are scoped to this account's alarms of this city (aws:SourceAccount and aws:SourceArn, which CloudWatch
+   * sets when it acts for an alarm), so no other account's alarm can use them (the confused deputy).
+   */
+  private allowCloudWatch(key: Key): void {
     const stack = Stack.of(this);
     const fromOwnAlarms = {
+      StringEquals: { "aws:SourceAccount": stack.account },
       ArnLike: {
         "aws:SourceArn": stack.formatArn({
           service: "cloudwatch",
           resource: "alarm",
-          resourceName: "*",
+          resourceName: `autogrant-${this.city}-*`,
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       },
@@ -62,53 +100,72 @@ export class Alarms extends Construct {
         principals: [new ServicePrincipal("cloudwatch.amazonaws.com")],
         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
         resources: ["*"],
+        conditions: fromOwnAlarms,
       }),
     );
+  }
 
-    const action = new SnsAction(this.topic);
-    const alarm = (name: string, metric: IMetric, threshold: number, description: string) => {
-      const a = new Alarm(this, name, {
-        alarmName: `autogrant-${props.city}-${name}`,
-        alarmDescription: description,
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      a.addAlarmAction(action);
-      a.addOkAction(action);
-    };
-
-    const dlqs = {
-      IngestDlq: queues.ingestDlq,
-      PayoutsDlq: queues.payoutsDlq,
-      RelayFailures: queues.relayFailures,
-    };
-    for (const [name, queue] of Object.entries(dlqs)) {
+  /** DLQs holding anything; the ingest queue not drained; payouts and rejections waiting unseen. */
+  private queueAlarms({ queues, ingestAgeThreshold, thresholds }: AlarmsProps): void {
+    for (const queue of [queues.ingestDlq, queues.payoutsDlq, queues.relayFailures]) {
       const depth = queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: "Maximum" });
-      alarm(`${name}-depth`, depth, 0, `${queue.node.id} holds messages that need a person`);
+      this.alarm(`${queue.node.id}-depth`, depth, 0, `${queue.node.id} holds messages that need a person`);
     }
-    alarm(
+    this.alarm(
       "Ingest-oldest-message",
-      queues.ingest.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: "Maximum" }),
-      props.ingestAgeThreshold.toSeconds(),
+      oldestMessage(queues.ingest),
+      ingestAgeThreshold.toSeconds(),
       "a registry message is older than its whole retry budget: the ingest queue is not being drained",
     );
-    for (const fn of props.functions) {
-      const label = fn.node.id;
-      alarm(
-        `${label}-errors`,
-        fn.fn.metricErrors({ period: PERIOD, statistic: "Sum" }),
-        0,
-        `${label} failed invocations`,
-      );
-      alarm(
-        `${label}-throttles`,
-        fn.fn.metricThrottles({ period: PERIOD, statistic: "Sum" }),
-        0,
-        `${label} throttled`,
-      );
-    }
+    // Money messages left unread expire with the queue's 14-day retention; these page long before.
+    this.alarm(
+      "Payouts-oldest-message",
+      oldestMessage(queues.payouts),
+      Duration.hours(thresholds.payoutsOldestMessageHours).toSeconds(),
+      "a payout has waited longer than operations.alarms allows: finance is not receiving payouts",
+    );
+    this.alarm(
+      "Rejected-oldest-message",
+      oldestMessage(queues.rejected),
+      Duration.hours(thresholds.rejectedOldestMessageHours).toSeconds(),
+      "a rejection has waited longer than operations.alarms allows: a registry is not reading its rejections",
+    );
+  }
+
+  /** The relay behind its stream (records expire after maxRecordAgeHours), or unable to send a message. */
+  private relayAlarms({ city, relay, thresholds }: AlarmsProps): void {
+    this.alarm(
+      "Relay-iterator-age",
+      relay.fn.metric("IteratorAge", { period: PERIOD, statistic: "Maximum" }),
+      Duration.minutes(thresholds.relayIteratorAgeMinutes).toMilliseconds(),
+      "the relay is behind the table's stream: payouts are written but not sent",
+    );
+    // What the relay leaves in the table because no retry could send it (functions/relay/errors.ts).
+    this.alarm(
+      "Relay-unsendable",
+      new Metric({
+        namespace: "autogrant",
+        metricName: "OutboxUnsendable",
+        dimensionsMap: { service: "relay", city },
+        period: PERIOD,
+        statistic: "Sum",
+      }),
+      0,
+      "an outbox message the relay can never send: it stays in the table until a person sends it",
+    );
+  }
+
+  private alarm(name: string, metric: IMetric, threshold: number, description: string): void {
+    const alarm = new Alarm(this, name, {
+      alarmName: `autogrant-${this.city}-${name}`,
+      alarmDescription: description,
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(this.action);
+    alarm.addOkAction(this.action);
   }
 }

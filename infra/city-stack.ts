@@ -62,6 +62,8 @@ export class CityStack extends Stack {
       ingestAgeThreshold: Duration.seconds(
         ops.ingest.receiveLimit * queues.ingestVisibilityTimeout.toSeconds(),
       ),
+      relay: functions.relay,
+      thresholds: ops.alarms,
     });
 
     acknowledgeNagFindings(queues, functions);

@@ -41,6 +41,7 @@ export class Functions extends Construct {
 
     this.ingest = new BundledFunction(this, "Ingest", {
       city,
+      key,
       rawCity,
       name: "ingest",
       timeout: Duration.seconds(operations.ingest.timeoutSeconds),
@@ -73,11 +74,12 @@ export class Functions extends Construct {
 
     this.relay = new BundledFunction(this, "Relay", {
       city,
+      key,
       rawCity,
       name: "relay",
       timeout: RELAY_TIMEOUT,
       memorySize: 256,
-      environment: { PAYOUTS_QUEUE_URL: queues.payouts.queueUrl },
+      environment: { PAYOUTS_QUEUE_URL: queues.payouts.queueUrl, TABLE_NAME: table.tableName },
     });
     this.relay.allow(
       "ReadStream",
@@ -90,7 +92,13 @@ export class Functions extends Construct {
       ["sqs:SendMessage"],
       [queues.payouts.queueArn, queues.relayFailures.queueArn],
     );
-    this.relay.allow("CityKey", ["kms:Decrypt", "kms:GenerateDataKey"], [key.keyArn]);
+    // The relay sends what the table holds: a consistent GetItem of the record's key, outbox items only.
+    this.relay.allow("ReadOutbox", ["dynamodb:GetItem"], [table.tableArn], {
+      "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["payout#*", "release#*"] },
+    });
+    // Decrypt: the stream and the table (DescribeKey: DynamoDB's check of the customer-managed key, as for
+    // ingest); GenerateDataKey: SendMessage to the encrypted payouts queue.
+    this.relay.allow("CityKey", ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"], [key.keyArn]);
     new EventSourceMapping(this, "RelayFromStream", {
       target: this.relay.fn,
       eventSourceArn: streamArn,

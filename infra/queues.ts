@@ -1,4 +1,4 @@
-import { Duration } from "aws-cdk-lib";
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import {
   DeduplicationScope,
@@ -29,7 +29,8 @@ export const PAYOUTS_RECEIVE_LIMIT = 10;
 
 /**
  * The city's queues: registry → ingest (+DLQ), ingest → rejected (read back by the registry), relay →
- * payouts FIFO (+DLQ) → finance, and the relay's on-failure queue. All use the city key and deny non-TLS.
+ * payouts FIFO (+DLQ) → finance, and the relay's on-failure queue. All use the city key, deny non-TLS and
+ * are retained when the stack is deleted.
  * Names are fixed per city so that the key policy can name each queue without a dependency cycle.
  * Who outside the account may use which queue: partner-access.ts.
  */
@@ -51,6 +52,9 @@ export class Queues extends Construct {
       encryptionMasterKey: props.key,
       enforceSSL: true,
       retentionPeriod: RETENTION,
+      // Every queue may hold a money message or the fact behind one (a payout, a rejection, a dead
+      // letter, a fact not yet applied): deleting the stack must not delete them. The key is retained too.
+      removalPolicy: RemovalPolicy.RETAIN,
     };
 
     this.ingestVisibilityTimeout = Duration.seconds(props.ingestTimeout.toSeconds() * 6);

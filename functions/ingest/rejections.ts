@@ -1,7 +1,7 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { Rejection } from "../../shared/contract";
+import { type Rejection, sqsJson } from "../../shared/contract";
 import { RejectionNotPublishedError } from "./errors";
 
 /**
@@ -19,7 +19,7 @@ export function createRejectionPublisher(deps: {
     const record = { ...rejection, receivedAt: deps.clock() };
     try {
       await deps.sqs.send(
-        new SendMessageCommand({ QueueUrl: deps.rejectedQueueUrl, MessageBody: JSON.stringify(record) }),
+        new SendMessageCommand({ QueueUrl: deps.rejectedQueueUrl, MessageBody: sqsJson(record) }),
       );
     } catch (cause) {
       throw new RejectionNotPublishedError(`rejected queue: ${(cause as Error).message}`, { cause });

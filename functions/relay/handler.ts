@@ -1,23 +1,31 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import middy from "@middy/core";
 import type { Context, DynamoDBStreamEvent } from "aws-lambda";
+import { OutboxReader } from "../../shared/ledger/outbox";
 import { requiredEnv } from "../lib/env";
 import { createRelayHandler } from "./relay";
 
-const logger = new Logger({
-  serviceName: "autogrant-relay",
-  persistentKeys: { city: requiredEnv("AUTOGRANT_CITY") },
-});
+const city = requiredEnv("AUTOGRANT_CITY");
+const logger = new Logger({ serviceName: "autogrant-relay", persistentKeys: { city } });
+const metrics = new Metrics({ namespace: "autogrant", serviceName: "relay", defaultDimensions: { city } });
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 const recordHandler = createRelayHandler({
   sqs: new SQSClient({}),
   payoutsQueueUrl: requiredEnv("PAYOUTS_QUEUE_URL"),
+  outbox: new OutboxReader(new DynamoDBClient({}), requiredEnv("TABLE_NAME")),
+  logger,
+  metrics,
 });
 
 /** Table stream (transactional outbox) → payouts FIFO queue; failures reported per record. */
 export const handler = middy(async (event: DynamoDBStreamEvent, context: Context) =>
   processPartialResponse(event, recordHandler, processor, { context }),
-).use(injectLambdaContext(logger));
+)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

@@ -52,7 +52,7 @@ export async function createFromTemplate(
 ): Promise<{ resources: LocalResources; settings: TemplateSettings }> {
   const name = (n: string) => (options.prefix ? `${options.prefix}-${n}` : n);
   const env = (r: Resource) => (r.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-  const [, ingestFn] = only(template, "AWS::Lambda::Function", (r) => "TABLE_NAME" in env(r));
+  const [, ingestFn] = only(template, "AWS::Lambda::Function", (r) => "REJECTED_QUEUE_URL" in env(r));
   const [, relayFn] = only(template, "AWS::Lambda::Function", (r) => "PAYOUTS_QUEUE_URL" in env(r));
   const [tableId, table] = only(template, "AWS::DynamoDB::Table");
   const [, ingestMapping] = only(

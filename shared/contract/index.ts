@@ -22,5 +22,12 @@ export {
 } from "./lifecycle";
 export type { AnyMessage, ContractContext, FactDate, Message, ParseResult } from "./message";
 export { factDateOf, parseMessage } from "./parse";
-export { REJECTION_PRECEDENCE, type Rejection, type RejectionReason } from "./rejection";
+export {
+  ECHO_LIMITS,
+  REJECTION_PRECEDENCE,
+  type Rejection,
+  type RejectionReason,
+  rejectionOf,
+} from "./rejection";
+export { SQS_MAX_MESSAGE_BYTES, sqsJson, sqsRefusal } from "./sqs";
 export { type DataOf, type DataSchemas, dataSchemas, FACT_DATE_FIELDS } from "./types";

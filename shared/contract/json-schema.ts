@@ -47,7 +47,7 @@ export function envelopeJsonSchema(city: string, type: FactType, districtIds: re
         type: "string",
         minLength: 1,
         maxLength: 256,
-        pattern: "^[^\\s\\u0000-\\u001f\\u007f-\\u009f]+$",
+        pattern: "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\ufffe\\uffff]+$",
       },
       type: { const: type },
       time: { type: "string", format: "date-time", pattern: TIME_PATTERN.source },

@@ -75,7 +75,8 @@ export const STAFF_ROLES = ["viewer", "preparer", "approver", "auditor"] as cons
 
 /** The person the workbench authenticated; the API fills it from its authorizer, never from a form. */
 const actor = strict({
-  id: identifier(64),
+  // A staff id is a login name, lower case like an organisation id (the bureau's identity provider's).
+  id: organisationId,
   name,
   roles: z.array(oneOf(STAFF_ROLES)).min(1),
 });

@@ -1,10 +1,11 @@
 import { formatDays, parseDate } from "./calendar";
 import { canonicalJson, sha256Hex } from "./canonical";
-import { got, jsonTypeOf, MISSING, show } from "./describe";
+import { dottedPath, got, jsonTypeOf, MISSING, show } from "./describe";
+import { duplicateName } from "./duplicates";
 import { envelopeProblem, own } from "./envelope";
 import { isFactType } from "./fact-types";
 import type { AnyMessage, ContractContext, FactDate, ParseResult } from "./message";
-import { dataProblem, type Problem, problem } from "./rejection";
+import { dataProblem, type Problem, problem, rejectionOf } from "./rejection";
 import { parseTime } from "./time";
 import { dataSchemas, FACT_DATE_FIELDS } from "./types";
 
@@ -20,6 +21,8 @@ export function parseMessage(raw: string, context: ContractContext): ParseResult
     const reason = error instanceof Error ? error.message : String(error);
     return rejected(undefined, problem("malformed-json", "message", `is not valid JSON: ${reason}`));
   }
+  const twice = duplicateName(raw);
+  if (twice) return rejected(withoutTopLevel(json, twice.path), duplicateProblem(twice.path));
   try {
     return judge(json, context);
   } catch (error) {
@@ -78,6 +81,20 @@ function judge(json: unknown, context: ContractContext): ParseResult {
   return { ok: true, message };
 }
 
+/** A name twice in one object: the message is not I-JSON, so what it says depends on who reads it. */
+function duplicateProblem(path: readonly (string | number)[]): Problem {
+  const why = "key appears twice in one object (a message must be I-JSON: RFC 7493 §2.3, RFC 8259 §4)";
+  return problem("malformed-json", dottedPath(path), why);
+}
+
+/** The envelope to echo from: a repeated `source`, `id` or `type` has no one value, so it is not echoed. */
+function withoutTopLevel(json: unknown, path: readonly (string | number)[]) {
+  if (!isRecord(json)) return undefined;
+  if (path.length !== 1) return json;
+  const { [String(path[0])]: _ambiguous, ...rest } = json;
+  return rest;
+}
+
 /** The date (or year) that dates the fact; a staff act has none (the ledger's clock dates it). */
 export function factDateOf(message: AnyMessage): FactDate | undefined {
   const spec = FACT_DATE_FIELDS[message.type];
@@ -94,14 +111,14 @@ function futureProblem(message: AnyMessage): Problem | undefined {
   const spec = FACT_DATE_FIELDS[message.type];
   if (!fact || spec.kind === "none") return undefined;
   const path = `data.${spec.field}`;
-  const today = parseDate(message.chinaDate) ?? 0;
   if (fact.kind === "date") {
-    const latest = formatDays(today + 1);
-    if (fact.date <= latest) return undefined;
+    // Day numbers, not strings: D + 1 of 9999-12-31 is 10000-01-01, which sorts before 2024 as text.
+    const today = dayOf(message.chinaDate);
+    if (dayOf(fact.date) <= today + 1) return undefined;
     return problem(
       "future-date",
       path,
-      `${fact.date} is after ${latest}, the day after the China date of time (${message.chinaDate})`,
+      `${fact.date} is after ${formatDays(today + 1)}, the day after the China date of time (${message.chinaDate})`,
     );
   }
   const latestYear = Number(message.chinaDate.slice(0, 4)) + 1;
@@ -113,21 +130,20 @@ function futureProblem(message: AnyMessage): Problem | undefined {
   );
 }
 
+/** The day number of a date the parser has already judged real (parseTime keeps China dates in 0000–9999). */
+function dayOf(date: string): number {
+  const day = parseDate(date);
+  if (day === undefined) throw new RangeError(`${date} is not a date the contract can name`);
+  return day;
+}
+
 function rejected(envelope: Record<string, unknown> | undefined, broken: Problem): ParseResult {
   const text = (key: string) => {
     const value = envelope && own(envelope, key);
     return typeof value === "string" ? value : null;
   };
-  return {
-    ok: false,
-    rejection: {
-      source: text("source"),
-      id: text("id"),
-      type: text("type"),
-      reason: broken.reason,
-      detail: `${broken.path}: ${broken.message}`,
-    },
-  };
+  const echo = { source: text("source"), id: text("id"), type: text("type") };
+  return { ok: false, rejection: rejectionOf(echo, broken.reason, `${broken.path}: ${broken.message}`) };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { cut } from "./describe";
 
 export type RejectionReason =
   | "malformed-json"
@@ -28,6 +29,30 @@ export interface Rejection {
   reason: RejectionReason;
   /** `<dotted path>: <what is wrong>`, e.g. `data.enterprise.uscc: check character is 'X', expected '3'`. */
   detail: string;
+}
+
+/**
+ * How much of the message a rejection repeats, in code points: the contract's own limits for `source` and
+ * `id`, as much for `type` (the longest supported type is 31), and a detail of one readable paragraph.
+ * A longer value is cut and ends with "…" (describe.ts CUT_MARK), so a rejection of any message is a few
+ * kilobytes at most (≤ 6 bytes a code point as JSON) and always fits on the rejected queue.
+ */
+export const ECHO_LIMITS = { source: 256, id: 128, type: 128, detail: 1000 } as const;
+
+/** The rejection of a message, its echoes bounded by ECHO_LIMITS. */
+export function rejectionOf(
+  echo: { source: string | null; id: string | null; type: string | null },
+  reason: RejectionReason,
+  detail: string,
+): Rejection {
+  const bounded = (value: string | null, max: number) => (value === null ? null : cut(value, max));
+  return {
+    source: bounded(echo.source, ECHO_LIMITS.source),
+    id: bounded(echo.id, ECHO_LIMITS.id),
+    type: bounded(echo.type, ECHO_LIMITS.type),
+    reason,
+    detail: cut(detail, ECHO_LIMITS.detail),
+  };
 }
 
 /** A rule was broken at `path`; the parser turns it into a Rejection with the message's ids. */

@@ -6,6 +6,9 @@ export const TIME_PATTERN =
 
 const SECONDS_PER_DAY = 86_400;
 const CHINA_OFFSET_SECONDS = 8 * 3600;
+/** RFC 3339 years are four digits: every instant, and its China date, lies in 0000-01-01…9999-12-31. */
+const FIRST_DAY = daysFromCivil(0, 1, 1);
+const LAST_DAY = daysFromCivil(9999, 12, 31);
 
 export type ParsedTime = { ok: true; canonical: string; chinaDate: string } | { ok: false; problem: string };
 
@@ -44,8 +47,14 @@ export function parseTime(time: string): ParsedTime {
   const utcSeconds =
     daysFromCivil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second - offset;
   const utcDays = Math.floor(utcSeconds / SECONDS_PER_DAY);
-  const utcDate = formatDays(utcDays);
-  if (!/^[0-9]{4}-/.test(utcDate)) return { ok: false, problem: "is outside the years 0000–9999 in UTC" };
+  const chinaDays = Math.floor((utcSeconds + CHINA_OFFSET_SECONDS) / SECONDS_PER_DAY);
+  if (utcDays < FIRST_DAY || utcDays > LAST_DAY) {
+    return { ok: false, problem: "is outside the years 0000–9999 in UTC" };
+  }
+  // From 9999-12-31T16:00Z the China date is in the year 10000, which no date of the contract can name.
+  if (chinaDays > LAST_DAY) {
+    return { ok: false, problem: "is outside the years 0000–9999 as a China (UTC+8) date (year 10000)" };
+  }
   const secondOfDay = utcSeconds - utcDays * SECONDS_PER_DAY;
   const clock = [Math.floor(secondOfDay / 3600), Math.floor(secondOfDay / 60) % 60, secondOfDay % 60]
     .map((v) => pad(v, 2))
@@ -53,7 +62,7 @@ export function parseTime(time: string): ParsedTime {
   const nanos = (m[7] ?? "").padEnd(9, "0").slice(0, 9);
   return {
     ok: true,
-    canonical: `${utcDate}T${clock}.${nanos}Z`,
-    chinaDate: formatDays(Math.floor((utcSeconds + CHINA_OFFSET_SECONDS) / SECONDS_PER_DAY)),
+    canonical: `${formatDays(utcDays)}T${clock}.${nanos}Z`,
+    chinaDate: formatDays(chinaDays),
   };
 }

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { FactType } from "./fact-types";
 import { buildLifecycleSchemas, LIFECYCLE_DATE_FIELDS } from "./lifecycle";
+import { ORGANISATION_ID_PATTERN, organisationIdCaseProblem } from "./strings";
 import {
   amount,
   amountOrZero,
@@ -9,12 +10,12 @@ import {
   enterprise,
   flag,
   hinted,
+  holderId,
   identifier,
   ifThen,
   name,
   oneOf,
   organisation,
-  organisationId,
   reason,
   strict,
   target,
@@ -50,18 +51,32 @@ function requiredWhen<T extends z.ZodType<Record<string, unknown>>>(
   );
 }
 
-/** An SME holder is an enterprise (id = its USCC); a team has an organisation id. */
+/** An SME holder is an enterprise (id = its USCC, upper case); a team has an organisation id (lower case). */
 const holder = hinted(
-  strict({ id: organisationId, name, kind: oneOf(["sme", "team"]) }).superRefine((h, ctx) => {
-    const problem = h.kind === "sme" ? usccDetail(h.id) : undefined;
-    if (problem !== undefined)
-      ctx.addIssue({ code: "custom", path: ["id"], message: `${problem} (an sme holder's id is its USCC)` });
+  strict({ id: holderId, name, kind: oneOf(["sme", "team"]) }).superRefine((h, ctx) => {
+    const problem =
+      h.kind === "sme"
+        ? mapDefined(usccDetail(h.id), (p) => `${p} (an sme holder's id is its USCC)`)
+        : organisationIdCaseProblem(h.id);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["id"], message: problem });
   }),
-  ifThen(
-    { properties: { kind: { const: "sme" } }, required: ["kind"] },
-    { properties: { id: { pattern: USCC_JSON_PATTERN } } },
-  ),
+  {
+    allOf: [
+      ifThen(
+        { properties: { kind: { const: "sme" } }, required: ["kind"] },
+        { properties: { id: { pattern: USCC_JSON_PATTERN } } },
+      ),
+      ifThen(
+        { properties: { kind: { const: "team" } }, required: ["kind"] },
+        { properties: { id: { pattern: ORGANISATION_ID_PATTERN.source } } },
+      ),
+    ],
+  },
 );
+
+function mapDefined(value: string | undefined, f: (v: string) => string): string | undefined {
+  return value === undefined ? undefined : f(value);
+}
 
 const seller = strict({ uscc: enterprise.shape.uscc, name, kind: partyKind, sme: flag.optional() });
 const buyer = strict({ uscc: enterprise.shape.uscc, name, kind: partyKind, sme: flag });

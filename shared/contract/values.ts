@@ -2,7 +2,14 @@ import { z } from "zod";
 import { type Fen, YUAN_PATTERN, yuanToFen } from "../money";
 import { DATE_PATTERN, parseDate } from "./calendar";
 import { got, MISSING, quoteList, show } from "./describe";
-import { asciiIdProblem, ORGANISATION_ID_PATTERN, organisationIdProblem, textProblem } from "./strings";
+import {
+  identifierProblem,
+  ORGANISATION_ID_CHARACTERS,
+  ORGANISATION_ID_PATTERN,
+  organisationIdCharactersProblem,
+  organisationIdProblem,
+  textProblem,
+} from "./strings";
 import { USCC_ALPHABET, usccProblem } from "./uscc";
 
 /**
@@ -120,8 +127,8 @@ export const target = integer("an integer from 0 to 100000", 0, 100_000);
 
 export function identifier(max: number) {
   return hinted(
-    checkedString(`1–${max} printable ASCII characters`, (value) => asciiIdProblem(value, max)),
-    { pattern: `^[!-~]{1,${max}}$` },
+    checkedString(`1–${max} printable ASCII characters`, (value) => identifierProblem(value, max)),
+    { pattern: `^[!-\`{-~]{1,${max}}$`, description: "printable ASCII without space, upper case" },
   );
 }
 
@@ -129,14 +136,22 @@ export const organisationId = hinted(checkedString("an organisation id", organis
   pattern: ORGANISATION_ID_PATTERN.source,
 });
 
+/** A voucher holder's id: its case rule depends on the holder's kind (types.ts). */
+export const holderId = hinted(checkedString("an organisation id", organisationIdCharactersProblem), {
+  pattern: ORGANISATION_ID_CHARACTERS.source,
+});
+
+/** The characters outside SQS's rule that a JSON escape can still spell (textProblem rejects them). */
+const NOT_CARRIED = { not: { pattern: "[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffe\\uffff]" } };
+
 export const name = hinted(
   checkedString("a name", (value) => textProblem(value, 200, true)),
-  { minLength: 1, maxLength: 200, pattern: "\\S" },
+  { minLength: 1, maxLength: 200, pattern: "\\S", ...NOT_CARRIED },
 );
 
 export const reason = hinted(
   checkedString("text", (value) => textProblem(value, 500, false)),
-  { minLength: 1, maxLength: 500 },
+  { minLength: 1, maxLength: 500, ...NOT_CARRIED },
 );
 
 // USCC: upper case first, since usccProblem would call a lower-case letter "not in the alphabet".

@@ -1,4 +1,4 @@
-import type { AnyMessage } from "../contract";
+import { type AnyMessage, rejectionOf } from "../contract";
 import { type Requirement, TYPE_RULES } from "./catalogue";
 import type { DecideContext, Step } from "./decide";
 import type { FactItem, MessageRef, NoPayoutReason, ReceiptItem, Snapshot, Writes } from "./items";
@@ -22,7 +22,7 @@ export function reject(
   reason: "conflicting-duplicate" | "invalid-data",
   detail: string,
 ): Step {
-  return { decision: { outcome: "rejected", message: ref, rejection: { ...ref, reason, detail } } };
+  return { decision: { outcome: "rejected", message: ref, rejection: rejectionOf(ref, reason, detail) } };
 }
 
 export function waiting(ref: MessageRef, waitingFor: ItemKey, detail: string): Step {

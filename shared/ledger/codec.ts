@@ -90,9 +90,27 @@ export function encodeRelease(message: ReleaseMessage): Av {
   };
 }
 
-/** The outbox message carried by a payout or release item (as the stream delivers its new image). */
-export function outboxMessage(av: Av): PayoutMessage | ReleaseMessage | undefined {
+export type OutboxMessage = PayoutMessage | ReleaseMessage;
+export interface OutboxKey {
+  pk: string;
+  sk: "payout" | "release";
+}
+
+/** The key of an outbox item (`payout#…`/payout, `release#…`/release) in a stream record's Keys, or undefined. */
+export function outboxKeyOf(keys: Av | undefined): OutboxKey | undefined {
+  const pk = keys?.pk?.S;
+  const sk = keys?.sk?.S;
+  if ((sk !== "payout" && sk !== "release") || !pk?.startsWith(`${sk}#`)) return undefined;
+  return { pk, sk };
+}
+
+/** The outbox message a payout or release item carries; undefined for any other item. */
+export function outboxMessage(av: Av): OutboxMessage | undefined {
   const entity = av.entity?.S;
   if ((entity !== "payout" && entity !== "release") || !av.message?.S) return undefined;
-  return JSON.parse(av.message.S) as PayoutMessage | ReleaseMessage;
+  try {
+    return JSON.parse(av.message.S) as OutboxMessage;
+  } catch (cause) {
+    throw new LedgerCorruptItemError(`${av.pk?.S}: message is not JSON`, { cause });
+  }
 }

@@ -12,6 +12,36 @@ const principal = z
     message: "must be an IAM role, user or account root ARN",
   });
 
+/** Queues keep a message 14 days (infra/queues.ts): an age alarm must leave at least a day to act. */
+const QUEUE_RETENTION_HOURS = 14 * 24;
+const ageHours = (fallback: number) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(QUEUE_RETENTION_HOURS - 24)
+    .default(fallback);
+
+/**
+ * When money messages are too old to be waiting: a payout finance has not taken, a rejection its registry
+ * has not read, a stream record the relay has not reached. Each alarms well before it could expire.
+ */
+const alarmsSchema = z
+  .strictObject({
+    /** Oldest message on the payouts queue: finance has stopped receiving. */
+    payoutsOldestMessageHours: ageHours(24),
+    /** Oldest message on the rejected queue: a registry is not reading its rejections. */
+    rejectedOldestMessageHours: ageHours(72),
+    /** The relay's stream iterator age: payouts are written but not sent. Below relay.maxRecordAgeHours. */
+    relayIteratorAgeMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(23 * 60)
+      .default(15),
+  })
+  .prefault({});
+
 /** How the city's stack runs: queue limits, concurrency and who may send and receive. */
 const operationsSchema = z.strictObject({
   ingest: z.strictObject({
@@ -29,6 +59,7 @@ const operationsSchema = z.strictObject({
   registryPrincipals: z.array(principal).min(1),
   financePrincipals: z.array(principal).min(1),
   alarmEmails: z.array(z.email()).default([]),
+  alarms: alarmsSchema,
 });
 
 const versionSchema = z.strictObject({
@@ -107,6 +138,12 @@ function describePath(raw: unknown, path: readonly PropertyKey[]): string {
 
 function crossCheck(city: CityFile): string[] {
   const problems: string[] = [];
+  const { alarms, relay } = city.operations;
+  if (alarms.relayIteratorAgeMinutes >= relay.maxRecordAgeHours * 60) {
+    problems.push(
+      `operations.alarms.relayIteratorAgeMinutes: ${alarms.relayIteratorAgeMinutes} is not below relay.maxRecordAgeHours (${relay.maxRecordAgeHours} h): records would be given up before the alarm`,
+    );
+  }
   const districtIds = new Set<string>();
   for (const d of city.districts) {
     if (districtIds.has(d.id)) problems.push(`districts: ${d.id} is listed twice`);

@@ -4,34 +4,15 @@
  * that one message. `simulate` and `npm start` refuse the same lines for the same reasons.
  */
 
-/** SendMessage's character rule: #x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD | #x10000–#x10FFFF. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: tab, LF and CR are exactly what SQS allows.
-const NOT_SQS_CHARACTER = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-/** SQS's largest message body, in UTF-8 bytes (1 MiB). */
-export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
+import { type SqsRefusal, sqsRefusal } from "../contract/sqs";
+
+export { SQS_MAX_MESSAGE_BYTES, sqsRefusal } from "../contract/sqs";
 
 /** A line the queue would not take: its 1-based line number in the file and why. */
 export interface RefusedLine {
   line: number;
-  reason: "invalid-utf8" | "invalid-characters" | "too-large";
+  reason: "invalid-utf8" | SqsRefusal["reason"];
   detail: string;
-}
-
-/** Why SQS would refuse this message body, or `undefined` if it would carry it. */
-export function sqsRefusal(body: string): Omit<RefusedLine, "line"> | undefined {
-  const at = NOT_SQS_CHARACTER.exec(body);
-  if (at) {
-    const code = (at[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
-    return {
-      reason: "invalid-characters",
-      detail: `U+${code} at UTF-16 offset ${at.index} is not a character SQS accepts`,
-    };
-  }
-  const bytes = new TextEncoder().encode(body).byteLength;
-  if (bytes > SQS_MAX_MESSAGE_BYTES) {
-    return { reason: "too-large", detail: `${bytes} bytes is more than SQS's ${SQS_MAX_MESSAGE_BYTES}` };
-  }
-  return undefined;
 }
 
 /**

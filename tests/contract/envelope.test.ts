@@ -60,6 +60,8 @@ describe("not-cloudevent: the envelope", () => {
     { rule: "source with a space", envelope: { source: "registry/hte cert" }, reason: "not-cloudevent", detail: "source: must be 1–256 characters without whitespace or control characters; character 13 is U+0020" },
     { rule: "source with a control character", envelope: { source: "registry\u0001" }, reason: "not-cloudevent", detail: "source: must be 1–256 characters without whitespace or control characters; character 9 is U+0001" },
     { rule: "source with an ideographic space", envelope: { source: "registry\u3000hte" }, reason: "not-cloudevent", detail: "source: must be 1–256 characters without whitespace or control characters; character 9 is U+3000" },
+    { rule: "source with U+FFFF (no SQS message may carry it)", envelope: { source: "registry/\uffff" }, reason: "not-cloudevent", detail: "source: contains U+FFFF (character 10), which no SQS message may carry" },
+    { rule: "source with U+FFFE", envelope: { source: "\ufffe" }, reason: "not-cloudevent", detail: "source: contains U+FFFE (character 1)" },
     { rule: "source as a URI is accepted", envelope: { source: "https://registry.jinan.gov.cn/hte?x=1#y" } },
     { rule: "source as an object", envelope: { source: { name: "x" } }, reason: "not-cloudevent", detail: "source: must be a string (got object)" },
     { rule: "type missing", envelope: { type: ABSENT }, reason: "not-cloudevent", detail: "type: required field is missing" },

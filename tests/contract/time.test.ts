@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { FACT_DATE_FIELDS, FACT_TYPES, type FactType } from "../../shared/contract";
+import { parseTime } from "../../shared/contract/time";
 import { accepted, expectRejected, raw, rawWith, VALID, withField } from "./fixtures";
 
 // An old fact date, so every time below is judged on its own and never as a future date.
@@ -22,10 +23,24 @@ describe("time: RFC 3339 with an offset, canonicalised to UTC with nanoseconds",
     ["UTC 16:00 is the next China date", "2024-11-20T16:00:00Z", "2024-11-20T16:00:00.000000000Z", "2024-11-21"],
     ["UTC 15:59:59.999 is still the same China date", "2024-11-20T15:59:59.999Z", "2024-11-20T15:59:59.999000000Z", "2024-11-20"],
     ["the largest offset", "2024-11-20T23:59:00+23:59", "2024-11-20T00:00:00.000000000Z", "2024-11-20"],
+    ["9999-12-31T23:59:59+23:59", "9999-12-31T23:59:59+23:59", "9999-12-31T00:00:59.000000000Z", "9999-12-31"],
+    ["the last instant with a China date in 9999", "9999-12-31T15:59:59.999999999Z", "9999-12-31T15:59:59.999999999Z", "9999-12-31"],
+    ["the same instant at +08:00", "9999-12-31T23:59:59.999999999+08:00", "9999-12-31T15:59:59.999999999Z", "9999-12-31"],
   ])("%s", (_rule, time, canonical, chinaDate) => {
     const m = at(time);
     expect(m.time).toBe(canonical);
     expect(m.chinaDate).toBe(chinaDate);
+  });
+
+  test("the first instants of 0000 parse (their fact dates would all be future-dated)", () => {
+    expect(parseTime("0000-01-01T00:00:00Z")).toEqual({
+      ok: true,
+      canonical: "0000-01-01T00:00:00.000000000Z",
+      chinaDate: "0000-01-01",
+    });
+    expect(parseTime("0000-01-01T23:59:00+23:59")).toMatchObject({
+      canonical: "0000-01-01T00:00:00.000000000Z",
+    });
   });
 
   test("canonical strings sort in time order", () => {
@@ -62,6 +77,10 @@ describe("time: RFC 3339 with an offset, canonicalised to UTC with nanoseconds",
     ["offset hour 24", "2024-11-20T09:30:00+24:00", "time: offset +24:00 is out of range"],
     ["offset minute 60", "2024-11-20T09:30:00+08:60", "time: offset +08:60 is out of range"],
     ["a year before 0000 in UTC", "0000-01-01T00:00:00+01:00", "time: is outside the years 0000–9999 in UTC"],
+    ["0000-01-01T00:00:00+23:59 (UTC -0001-12-31)", "0000-01-01T00:00:00+23:59", "time: is outside the years 0000–9999 in UTC"],
+    ["9999-12-31T23:59:59-23:59 (UTC 10000-01-01)", "9999-12-31T23:59:59-23:59", "time: is outside the years 0000–9999 in UTC"],
+    ["9999-12-31T16:00:00Z (China date 10000-01-01)", "9999-12-31T16:00:00Z", "time: is outside the years 0000–9999 as a China (UTC+8) date"],
+    ["9999-12-31T20:00:00Z (China date 10000-01-01)", "9999-12-31T20:00:00Z", "time: is outside the years 0000–9999 as a China (UTC+8) date"],
   ])("%s is not-cloudevent", (_rule, time, detail) => {
     expectRejected(raw("loan.filed", VALID["loan.filed"], { time }), "not-cloudevent", detail);
   });
@@ -121,6 +140,26 @@ describe("future-date: a fact date after D + 1, D the China date of time", () =>
 
   test("productFiledUntil is never checked against time", () => {
     accepted(rawWith("product.first-purchase.recorded", "productFiledUntil", "2099-12-31"));
+  });
+
+  test("at the last China date, 9999-12-31, every fact date is D + 1 or earlier", () => {
+    const time = "9999-12-31T23:59:59+23:59";
+    accepted(rawWith("loan.filed", "filedOn", "2024-02-01", { time }));
+    accepted(rawWith("district.target.set", "year", 2100, { time }));
+  });
+
+  test("at the first China date, 0000-01-01, a fact date after 0000-01-02 is future-date", () => {
+    const time = "0000-01-01T23:59:59+23:59";
+    expectRejected(
+      rawWith("loan.filed", "filedOn", "2024-02-01", { time }),
+      "future-date",
+      "data.filedOn: 2024-02-01 is after 0000-01-02, the day after the China date of time (0000-01-01)",
+    );
+    expectRejected(
+      rawWith("district.target.set", "year", 2000, { time }),
+      "future-date",
+      "data.year: 2000 is after 1, the year after the China date of time (0000-01-01)",
+    );
   });
 
   test("a past fact date is accepted however old", () => {

@@ -153,6 +153,14 @@ describe("names: 1–200 code points, not only whitespace; reason: 1–500 code 
     { rule: "201 emoji are rejected", type: "loan.filed", path: "borrower.name", value: "🚀".repeat(201), detail: `${NAME}: must be at most 200 characters (got 201)` },
     { rule: "an unpaired surrogate is rejected", type: "loan.filed", path: "borrower.name", value: "济\ud800", detail: `${NAME}: contains an unpaired UTF-16 surrogate` },
     { rule: "a name with inner spaces is accepted", type: "loan.filed", path: "borrower.name", value: " Qilu Bank " },
+    { rule: "U+FFFE (no SQS message may carry it) is rejected", type: "loan.filed", path: "borrower.name", value: "济南\ufffe", detail: `${NAME}: contains U+FFFE (character 3), which no SQS message may carry` },
+    { rule: "U+FFFF is rejected", type: "loan.filed", path: "borrower.name", value: "\uffff济南", detail: `${NAME}: contains U+FFFF (character 1), which no SQS message may carry` },
+    { rule: "a C0 control character is rejected", type: "loan.filed", path: "borrower.name", value: "济\u0001南", detail: `${NAME}: contains U+0001 (character 2), which no SQS message may carry` },
+    { rule: "NUL is rejected", type: "loan.filed", path: "borrower.name", value: "济南\u0000", detail: `${NAME}: contains U+0000 (character 3)` },
+    { rule: "a position counts code points (after an emoji)", type: "loan.filed", path: "borrower.name", value: "🚀\u001f", detail: `${NAME}: contains U+001F (character 2)` },
+    { rule: "tab, LF and CR, which SQS carries, are accepted", type: "loan.filed", path: "borrower.name", value: "济\t南\n\r" },
+    { rule: "U+FFFD and supplementary characters are accepted", type: "loan.filed", path: "borrower.name", value: "济\ufffd𠀀" },
+    { rule: "reason follows the same character rule", type: "hte.certification.revoked", path: "reason", value: "撤\ufffe", detail: "data.reason: contains U+FFFE (character 2)" },
     { rule: "a number name is rejected", type: "loan.filed", path: "borrower.name", value: 7, detail: `${NAME}: must be a name (got number)` },
     { rule: "an organisation name follows the same rule", type: "loan.filed", path: "bank.name", value: "", detail: "data.bank.name: must not be empty" },
     { rule: "reason of 500 code points is accepted", type: "hte.certification.revoked", path: "reason", value: "撤".repeat(500) },
@@ -161,7 +169,7 @@ describe("names: 1–200 code points, not only whitespace; reason: 1–500 code 
   ]);
 });
 
-describe("identifiers: printable ASCII without space; organisation ids [A-Za-z0-9._-]", () => {
+describe("identifiers: printable ASCII without space; organisation ids [a-z0-9._-]", () => {
   // biome-ignore format: one case per line reads as a table
   run([
     { rule: "certificateNo of 32 is accepted", type: "hte.certification.revoked", path: "certificateNo", value: "C".repeat(32) },
@@ -174,10 +182,35 @@ describe("identifiers: printable ASCII without space; organisation ids [A-Za-z0-
     { rule: "voucherId of 64 is accepted", type: "voucher.redeemed", path: "voucherId", value: "V".repeat(64) },
     { rule: "contractNo of 65 is rejected", type: "tech-contract.cancelled", path: "contractNo", value: "9".repeat(65), detail: "data.contractNo: must be 1–64 printable ASCII characters without spaces (got 65)" },
     { rule: "a number identifier is rejected", type: "tech-contract.cancelled", path: "contractNo", value: 2024370100000123, detail: "data.contractNo: must be 1–64 printable ASCII characters (got number)" },
-    { rule: "organisation id with . _ - is accepted", type: "loan.filed", path: "bank.id", value: "Qilu_Bank.jn-01" },
+    { rule: "organisation id with . _ - is accepted", type: "loan.filed", path: "bank.id", value: "qilu_bank.jn-01" },
     { rule: "organisation id with a slash is rejected", type: "loan.filed", path: "bank.id", value: "qilu/bank", detail: "data.bank.id: must be 1–64 characters from A–Z, a–z, 0–9, '.', '_', '-'; character 5 is '/' (U+002F)" },
     { rule: "organisation id of 65 is rejected", type: "carrier.accredited", path: "carrier.id", value: "c".repeat(65), detail: "data.carrier.id: must be 1–64 characters from A–Z, a–z, 0–9, '.', '_', '-' (got 65)" },
     { rule: "an empty organisation id is rejected", type: "carrier.accredited", path: "carrier.id", value: "", detail: "data.carrier.id: must be 1–64 characters" },
+  ]);
+});
+
+describe("case: identifiers are upper case, organisation ids lower case (both case-insensitive codes)", () => {
+  const UPPER = "must be upper case (identifiers are case-insensitive; send them upper case)";
+  const LOWER = "must be lower case (organisation ids are case-insensitive; send them lower case)";
+  // biome-ignore format: one case per line reads as a table
+  run([
+    { rule: "a lower-case certificateNo is rejected", type: "hte.certification.granted", path: "certificateNo", value: "gradvcase1", detail: `data.certificateNo: ${UPPER}; character 1 is 'g' (U+0067)` },
+    { rule: "one lower-case letter is enough", type: "hte.certification.revoked", path: "certificateNo", value: "GR2024x1", detail: `data.certificateNo: ${UPPER}; character 7 is 'x'` },
+    { rule: "voucherId", type: "voucher.redeemed", path: "voucherId", value: "v2024-1", detail: `data.voucherId: ${UPPER}` },
+    { rule: "loanId", type: "loan.filed", path: "loanId", value: "jnb-1", detail: `data.loanId: ${UPPER}` },
+    { rule: "loanId of a default", type: "loan.defaulted", path: "loanId", value: "jnb-1", detail: `data.loanId: ${UPPER}` },
+    { rule: "productId", type: "product.first-purchase.recorded", path: "productId", value: "p-7", detail: `data.productId: ${UPPER}` },
+    { rule: "invoiceNo", type: "product.first-purchase.recorded", path: "invoiceNo", value: "inv-7", detail: `data.invoiceNo: ${UPPER}` },
+    { rule: "contractNo", type: "tech-contract.cancelled", path: "contractNo", value: "2024ab", detail: `data.contractNo: ${UPPER}` },
+    { rule: "digits and punctuation have no case", type: "tech-contract.cancelled", path: "contractNo", value: "2024-37/01_#~" },
+    { rule: "an upper-case bank id is rejected", type: "loan.filed", path: "bank.id", value: "Qilu-Bank", detail: `data.bank.id: ${LOWER}; character 1 is 'Q' (U+0051)` },
+    { rule: "carrier id", type: "carrier.accredited", path: "carrier.id", value: "QILU", detail: `data.carrier.id: ${LOWER}` },
+    { rule: "incubator id", type: "hte.certification.granted", path: "incubator.id", value: "Qilu", detail: `data.incubator.id: ${LOWER}` },
+    { rule: "intermediary id", type: "tech-contract.registered", path: "intermediary.id", value: "SD", detail: `data.intermediary.id: ${LOWER}` },
+    { rule: "institution id", type: "transfer-institution.accredited", path: "institution.id", value: "SD", detail: `data.institution.id: ${LOWER}` },
+    { rule: "a team holder's id", type: "voucher.redeemed", path: "holder", value: { id: "Team-A", name: "团队", kind: "team" }, detail: `data.holder.id: ${LOWER}` },
+    { rule: "a lower-case team holder's id is accepted", type: "voucher.redeemed", path: "holder", value: { id: "team-a", name: "团队", kind: "team" } },
+    { rule: "an sme holder's id is its USCC, upper case", type: "voucher.redeemed", path: "holder.id", value: USCC_A.toLowerCase(), detail: "data.holder.id: must be upper case; position" },
   ]);
 });
 

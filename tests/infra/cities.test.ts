@@ -116,7 +116,8 @@ process.stdout.write(JSON.stringify({ node: process.version, type: typeof m.hand
         expect(/from\s*["']@aws-sdk\//.test(code), "imports @aws-sdk from outside the bundle").toBe(false);
         expect(code.includes("Dynamic require of"), "has esbuild's require() shim").toBe(false);
         expect(code.includes("AmazonSQS"), "bundles the SQS client").toBe(true);
-        expect(code.includes("DynamoDB_20120810"), "bundles the DynamoDB client").toBe(fn === "ingest");
+        // The relay reads the outbox item it sends (GetItem), so both carry the DynamoDB client.
+        expect(code.includes("DynamoDB_20120810"), "bundles the DynamoDB client").toBe(true);
       }
     },
   );

@@ -16,6 +16,7 @@ interface CityJson {
     registryPrincipals: string[];
     financePrincipals: string[];
     alarmEmails: string[];
+    alarms?: Record<string, unknown>;
   };
 }
 
@@ -43,6 +44,19 @@ describe("an invalid city config fails synthesis, naming the field", () => {
     ["operations.financePrincipals", (c: CityJson) => (c.operations.financePrincipals = [])],
     ["operations.alarmEmails[0]", (c: CityJson) => (c.operations.alarmEmails = ["not-an-address"])],
     ["operations.relay", (c: CityJson) => delete (c.operations as Partial<CityJson["operations"]>).relay],
+    [
+      "operations.alarms.payoutsOldestMessageHours",
+      (c: CityJson) => (c.operations.alarms = { payoutsOldestMessageHours: 14 * 24 }),
+    ],
+    [
+      "operations.alarms.rejectedOldestMessageHours",
+      (c: CityJson) => (c.operations.alarms = { rejectedOldestMessageHours: 0 }),
+    ],
+    ["operations.alarms: Unrecognized key", (c: CityJson) => (c.operations.alarms = { unknown: 1 })],
+    [
+      "operations.alarms.relayIteratorAgeMinutes",
+      (c: CityJson) => (c.operations.alarms = { relayIteratorAgeMinutes: 12 * 60 }),
+    ],
   ])("%s", (field, breakIt) => {
     const city = jinan();
     breakIt(city);

@@ -55,8 +55,19 @@ describe("function roles: only the actions each handler and its event source use
         [getAtt(table(), "StreamArn")],
       ],
       SendPayouts: [["sqs:SendMessage"], [queue("payouts.fifo"), queue("relay-failures")]],
-      CityKey: [["kms:Decrypt", "kms:GenerateDataKey"], [key()]],
+      ReadOutbox: [["dynamodb:GetItem"], [getAtt(table())]],
+      CityKey: [["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"], [key()]],
     });
+  });
+
+  it("relay: reads only outbox items, by key (it sends what the table holds, not what a record claims)", () => {
+    const read = roleStatements(json, "autogrant-jinan-relay").find((s) => s.Sid === "ReadOutbox");
+    expect(read?.Condition).toEqual({
+      "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["payout#*", "release#*"] },
+    });
+    const others = roleStatements(json, "autogrant-jinan-relay").filter((s) => s.Sid !== "ReadOutbox");
+    for (const s of others)
+      expect(s.Action.filter((a) => /^dynamodb:(GetItem|BatchGetItem|Query|Scan)$/.test(a))).toEqual([]);
   });
 
   it("no wildcard action or resource, no managed policy, no Deny needed, no other role in the stack", () => {

@@ -303,8 +303,96 @@ describe("Autogrant-jinan: functions and event sources", () => {
   });
 });
 
+/** CloudWatch acting for one of this account's alarms of this city: the confused-deputy guard. */
+const FROM_OWN_ALARMS = {
+  StringEquals: { "aws:SourceAccount": ref("AWS::AccountId") },
+  ArnLike: {
+    "aws:SourceArn": {
+      "Fn::Join": [
+        "",
+        [
+          "arn:",
+          ref("AWS::Partition"),
+          ":cloudwatch:",
+          ref("AWS::Region"),
+          ":",
+          ref("AWS::AccountId"),
+          ":alarm:autogrant-jinan-*",
+        ],
+      ],
+    },
+  },
+};
+
+describe("Autogrant-jinan: what the key lets services do, and what outlives the stack", () => {
+  const keyStatements = () =>
+    Object.values(t.findResources("AWS::KMS::Key"))[0]?.Properties.KeyPolicy.Statement as Record<
+      string,
+      unknown
+    >[];
+  const sid = (id: string) => keyStatements().find((s) => s.Sid === id);
+
+  it("CloudWatch may use the key only for this account's alarms of this city", () => {
+    expect(sid("CloudWatchAlarmsEncrypt")).toMatchObject({
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Condition: FROM_OWN_ALARMS,
+    });
+  });
+
+  it("every function log group is encrypted with the city key; Logs may use it only for that log group", () => {
+    const logsPrincipal = { "Fn::Join": ["", ["logs.", ref("AWS::Region"), ".", ref("AWS::URLSuffix")]] };
+    for (const [fn, label] of [
+      ["ingest", "Ingest"],
+      ["relay", "Relay"],
+    ]) {
+      const name = `/aws/lambda/autogrant-jinan-${fn}`;
+      const id = logicalId(json, "AWS::Logs::LogGroup", (p) => p.LogGroupName === name);
+      expect(json.Resources[id]?.Properties?.KmsKeyId).toEqual(getAtt(keyId()));
+      const arn = {
+        "Fn::Join": [
+          "",
+          [
+            "arn:",
+            ref("AWS::Partition"),
+            ":logs:",
+            ref("AWS::Region"),
+            ":",
+            ref("AWS::AccountId"),
+            `:log-group:${name}`,
+          ],
+        ],
+      };
+      expect(sid(`CloudWatchLogsEncrypt${label}`)).toMatchObject({
+        Effect: "Allow",
+        Principal: { Service: logsPrincipal },
+        Resource: "*",
+        Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": arn } },
+      });
+    }
+    t.resourceCountIs("AWS::Logs::LogGroup", 2);
+  });
+
+  it("every service statement in the key policy is scoped by a condition", () => {
+    const services = keyStatements().filter((s) => (s.Principal as { Service?: unknown }).Service);
+    expect(services.map((s) => s.Sid).sort()).toEqual([
+      "CloudWatchAlarmsEncrypt",
+      "CloudWatchLogsEncryptIngest",
+      "CloudWatchLogsEncryptRelay",
+    ]);
+    for (const s of services) expect(s.Condition).toBeDefined();
+  });
+
+  it("every queue is retained when the stack is deleted: DLQs, payouts and rejections hold money messages", () => {
+    const queues = Object.values(t.findResources("AWS::SQS::Queue"));
+    expect(queues).toHaveLength(6);
+    for (const q of queues)
+      expect(q).toMatchObject({ DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
+  });
+});
+
 describe("Autogrant-jinan: alarms, tags, outputs", () => {
-  it("alarms on each DLQ's depth, the ingest queue's oldest message, and each function's errors and throttles", () => {
+  it("alarms on each DLQ's depth, each queue's oldest message, the relay's iterator age and unsendable count, and each function's errors and throttles", () => {
     const topic = logicalId(json, "AWS::SNS::Topic", () => true);
     const alarms = Object.values(t.findResources("AWS::CloudWatch::Alarm")).map((a) => a.Properties);
     const on = (metric: string, dimension: unknown) =>
@@ -328,7 +416,45 @@ describe("Autogrant-jinan: alarms, tags, outputs", () => {
       expect(on("Errors", fn)).toHaveLength(1);
       expect(on("Throttles", fn)).toHaveLength(1);
     }
-    expect(alarms).toHaveLength(8);
+    // The relay's count of outbox messages it can never send (functions/relay/errors.ts).
+    expect(
+      alarms.filter(
+        (a) =>
+          a.Namespace === "autogrant" &&
+          a.MetricName === "OutboxUnsendable" &&
+          JSON.stringify(a.Dimensions) ===
+            JSON.stringify([
+              { Name: "city", Value: "jinan" },
+              { Name: "service", Value: "relay" },
+            ]),
+      ),
+    ).toMatchObject([{ Threshold: 0, Statistic: "Sum", ComparisonOperator: "GreaterThanThreshold" }]);
+    // Money messages waiting unseen, thresholds from operations.alarms: queue ages in seconds, iterator age in ms.
+    const payouts = on(
+      "ApproximateAgeOfOldestMessage",
+      getAtt(queueId("autogrant-jinan-payouts.fifo"), "QueueName"),
+    );
+    expect(payouts).toMatchObject([
+      { Threshold: ops.alarms.payoutsOldestMessageHours * 3600, Statistic: "Maximum" },
+    ]);
+    const rejected = on(
+      "ApproximateAgeOfOldestMessage",
+      getAtt(queueId("autogrant-jinan-rejected"), "QueueName"),
+    );
+    expect(rejected).toMatchObject([{ Threshold: ops.alarms.rejectedOldestMessageHours * 3600 }]);
+    const relay = ref(
+      logicalId(json, "AWS::Lambda::Function", (p) => p.FunctionName === "autogrant-jinan-relay"),
+    );
+    expect(on("IteratorAge", relay)).toMatchObject([
+      {
+        Namespace: "AWS/Lambda",
+        Threshold: ops.alarms.relayIteratorAgeMinutes * 60_000,
+        Statistic: "Maximum",
+        ComparisonOperator: "GreaterThanThreshold",
+      },
+    ]);
+    expect(ops.alarms.relayIteratorAgeMinutes * 60).toBeLessThan(ops.relay.maxRecordAgeHours * 3600);
+    expect(alarms).toHaveLength(12);
     for (const a of alarms) expect(a.AlarmActions).toEqual([ref(topic)]);
   });
 
@@ -341,7 +467,7 @@ describe("Autogrant-jinan: alarms, tags, outputs", () => {
         ]),
       },
     });
-    // CloudWatch may publish, but only for this account's alarms (alarm ARNs are arn:…:alarm:<name>).
+    // CloudWatch may publish, but only for this account's alarms of this city (arn:…:alarm:<name>).
     t.hasResourceProperties("AWS::SNS::TopicPolicy", {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -349,24 +475,7 @@ describe("Autogrant-jinan: alarms, tags, outputs", () => {
             Effect: "Allow",
             Principal: { Service: "cloudwatch.amazonaws.com" },
             Action: "sns:Publish",
-            Condition: {
-              ArnLike: {
-                "aws:SourceArn": {
-                  "Fn::Join": [
-                    "",
-                    [
-                      "arn:",
-                      ref("AWS::Partition"),
-                      ":cloudwatch:",
-                      ref("AWS::Region"),
-                      ":",
-                      ref("AWS::AccountId"),
-                      ":alarm:*",
-                    ],
-                  ],
-                },
-              },
-            },
+            Condition: FROM_OWN_ALARMS,
           }),
         ]),
       },

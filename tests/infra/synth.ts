@@ -85,10 +85,12 @@ interface RawStatement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: unknown;
 }
 export interface Statement {
   Sid?: string;
   Effect: string;
   Action: string[];
   Resource: unknown[];
+  Condition?: unknown;
 }

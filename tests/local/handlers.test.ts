@@ -148,7 +148,7 @@ describe("loadHandlers", () => {
     const events: SQSEvent[] = Array.from({ length: 8 }, (_, i) => ({
       Records: [
         sqsRecord("{not json"),
-        sqsRecord(waitingRevocation(`GR-WAIT-${randomUUID().slice(0, 8)}`)),
+        sqsRecord(waitingRevocation(`GR-WAIT-${randomUUID().slice(0, 8).toUpperCase()}`)),
         sqsRecord(`[${i}`),
       ],
     }));

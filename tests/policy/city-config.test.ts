@@ -122,3 +122,33 @@ describe("city files", () => {
     expect(load).toThrow(expected);
   });
 });
+
+describe("operations.alarms: when a money message has waited too long", () => {
+  test("a city file without it gets the defaults: payouts 24 h, rejections 72 h, relay 15 min", () => {
+    const city = jinan();
+    delete city.operations.alarms;
+    expect(parseCityConfig(city, "cities/jinan.json").file.operations.alarms).toEqual({
+      payoutsOldestMessageHours: 24,
+      rejectedOldestMessageHours: 72,
+      relayIteratorAgeMinutes: 15,
+    });
+  });
+
+  test("a field left out takes its default; the others stay", () => {
+    const city = jinan();
+    city.operations.alarms = { payoutsOldestMessageHours: 6 };
+    expect(parseCityConfig(city, "cities/jinan.json").file.operations.alarms).toMatchObject({
+      payoutsOldestMessageHours: 6,
+      rejectedOldestMessageHours: 72,
+    });
+  });
+
+  test("the relay alarm must come before its records are given up (relay.maxRecordAgeHours)", () => {
+    const city = jinan();
+    city.operations.relay.maxRecordAgeHours = 1;
+    city.operations.alarms = { relayIteratorAgeMinutes: 60 };
+    expect(() => parseCityConfig(city, "cities/jinan.json")).toThrow(
+      /operations\.alarms\.relayIteratorAgeMinutes: 60 is not below relay\.maxRecordAgeHours \(1 h\)/,
+    );
+  });
+});

@@ -1,68 +1,18 @@
-import { DeleteTableCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
-import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { drainQueue } from "../../scripts/local/drain";
-import { type LocalHandlers, loadHandlers } from "../../scripts/local/handlers";
-import { createLocalResources, type LocalResources } from "../../scripts/local/resources";
 import { raw, rawWith, VALID } from "../contract/fixtures";
-import { dynamoClient, dynamoEndpoint, sqsClient, sqsEndpoint, uniqueName } from "../support/engines";
+import { type HandlersOnEngines, handlersOnEngines, sqs, sqsEventOf } from "../support/handlers";
 import { toLine } from "../support/scenarios";
 
-const dynamodb = dynamoClient();
-const sqs = sqsClient();
-let resources: LocalResources;
-let handlers: LocalHandlers;
+let engines: HandlersOnEngines;
+let handlers: HandlersOnEngines["handlers"];
+let resources: HandlersOnEngines["resources"];
 
 beforeAll(async () => {
-  resources = await createLocalResources(dynamodb, sqs, uniqueName("batches"), {
-    receiveLimit: 5,
-    visibilityTimeoutSeconds: 5,
-  });
-  handlers = await loadHandlers({
-    city: "jinan",
-    dynamodbEndpoint: dynamoEndpoint(),
-    sqsEndpoint: sqsEndpoint(),
-    tableName: resources.tableName,
-    rejectedQueueUrl: resources.rejectedQueueUrl,
-    payoutsQueueUrl: resources.payoutsQueueUrl,
-    logLevel: "SILENT",
-  });
+  engines = await handlersOnEngines("batches");
+  ({ handlers, resources } = engines);
 });
-
-afterAll(async () => {
-  await dynamodb.send(new DeleteTableCommand({ TableName: resources.tableName }));
-});
-
-let serial = 0;
-function eventOf(bodies: readonly string[]): SQSEvent {
-  return {
-    Records: bodies.map(
-      (body): SQSRecord => ({
-        messageId: `m-${++serial}`,
-        receiptHandle: `rh-${serial}`,
-        body,
-        attributes: {
-          ApproximateReceiveCount: "1",
-          SentTimestamp: "1700000000000",
-          SenderId: "registry",
-          ApproximateFirstReceiveTimestamp: "1700000000000",
-        },
-        messageAttributes: {},
-        md5OfBody: "",
-        eventSource: "aws:sqs",
-        eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:ingest",
-        awsRegion: "us-east-1",
-      }),
-    ),
-  };
-}
-
-async function scanTable(): Promise<string[]> {
-  const { Items = [] } = await dynamodb.send(
-    new ScanCommand({ TableName: resources.tableName, ConsistentRead: true }),
-  );
-  return Items.map((item) => JSON.stringify(item, Object.keys(item).sort())).sort();
-}
+afterAll(() => engines.dispose());
 
 describe("the ingest handler, batch by batch", () => {
   test("a batch of 10 holding 3 poison messages reports exactly those 3", async () => {
@@ -107,7 +57,7 @@ describe("the ingest handler, batch by batch", () => {
       poison[2],
       valid[5],
     ] as string[];
-    const event = eventOf(bodies);
+    const event = sqsEventOf(bodies);
     const response = await handlers.ingest(event, 30);
     const poisonIds = event.Records.filter((r) => r.body.includes('"poison-')).map((r) => r.messageId);
     expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(poisonIds.sort());
@@ -118,7 +68,7 @@ describe("the ingest handler, batch by batch", () => {
       id: "BAD-original",
       time: "2024-04-02T09:00:00+08:00",
     });
-    expect((await handlers.ingest(eventOf([accepted]), 30)).batchItemFailures).toEqual([]);
+    expect((await handlers.ingest(sqsEventOf([accepted]), 30)).batchItemFailures).toEqual([]);
     await drainQueue(sqs, resources.rejectedQueueUrl);
     const corpus: [string, string][] = [
       ["malformed-json", '{"specversion": "1.0", "id": '],
@@ -159,9 +109,9 @@ describe("the ingest handler, batch by batch", () => {
         ),
       ],
     ];
-    const before = await scanTable();
+    const before = await engines.scanTable();
     for (let i = 0; i < corpus.length; i += 10) {
-      const response = await handlers.ingest(eventOf(corpus.slice(i, i + 10).map(([, body]) => body)), 30);
+      const response = await handlers.ingest(sqsEventOf(corpus.slice(i, i + 10).map(([, body]) => body)), 30);
       expect(response.batchItemFailures).toEqual([]); // rejections are acknowledged, not retried
     }
     const published = (await drainQueue(sqs, resources.rejectedQueueUrl)).map((body) => JSON.parse(body));
@@ -171,6 +121,6 @@ describe("the ingest handler, batch by batch", () => {
       expect(r.detail.length).toBeGreaterThan(5);
       expect(r.receivedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     }
-    expect(await scanTable()).toEqual(before);
+    expect(await engines.scanTable()).toEqual(before);
   });
 });

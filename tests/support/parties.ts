@@ -22,7 +22,7 @@ const ORGANISATION_ROLES = new Set(["incubator", "carrier", "bank", "intermediar
 
 /**
  * Scenario shorthand: `enterprise: E1` becomes `{uscc, name}`; `seller: {ref: E1, kind: enterprise}`
- * keeps the other fields; `incubator: C1` becomes `{id: "C1", name}`; `holder: {ref: E1, kind: sme}`
+ * keeps the other fields; `incubator: C1` becomes `{id: "c1", name}` (organisation ids are lower case); `holder: {ref: E1, kind: sme}`
  * takes the USCC for an SME and the alias for a team.
  */
 export function expandParties(data: Record<string, unknown>): Record<string, unknown> {
@@ -33,22 +33,26 @@ export function expandParties(data: Record<string, unknown>): Record<string, unk
     delete (rest as { ref?: string }).ref;
     if (ENTERPRISE_ROLES.has(key) && ref)
       out[key] = { uscc: usccFor(ref), name: `${ref} 科技有限公司`, ...rest };
-    else if (ORGANISATION_ROLES.has(key) && ref) out[key] = { id: ref, name: `${ref} 机构`, ...rest };
+    else if (ORGANISATION_ROLES.has(key) && ref)
+      out[key] = { id: organisationId(ref), name: `${ref} 机构`, ...rest };
     else if (key === "actor" && typeof value === "string") out[key] = ACTORS[value] ?? value;
     else if (key === "uscc" && typeof value === "string" && /^E\d+$/.test(value)) out[key] = usccFor(value);
     else if (key === "beneficiary" && ref) {
       const kind = (rest as { kind?: string }).kind ?? "enterprise";
-      out[key] = { kind, id: kind === "enterprise" ? usccFor(ref) : ref };
+      out[key] = { kind, id: kind === "enterprise" ? usccFor(ref) : organisationId(ref) };
     } else if (key === "holder" && ref) {
       const kind = (rest as { kind?: string }).kind;
-      out[key] = { id: kind === "sme" ? usccFor(ref) : ref, name: `${ref} 团队`, ...rest };
+      out[key] = { id: kind === "sme" ? usccFor(ref) : organisationId(ref), name: `${ref} 团队`, ...rest };
     } else out[key] = value;
   }
   return out;
 }
 
-/** An expected beneficiary alias → its id: enterprise aliases (`E…`) are USCCs, the rest as written. */
+/** An organisation alias (`C1`) as the contract spells organisation ids: lower case (`c1`). */
+const organisationId = (alias: string) => alias.toLowerCase();
+
+/** An expected beneficiary alias → its id: enterprise aliases (`E…`) are USCCs, organisations lower case. */
 export function beneficiaryId(alias: string | number): string {
   const text = String(alias);
-  return /^E\d+$/.test(text) ? usccFor(text) : text;
+  return /^E\d+$/.test(text) ? usccFor(text) : organisationId(text);
 }
