@@ -5,7 +5,7 @@ import { EventSourceMapping, FilterCriteria, FilterRule, StartingPosition } from
 import { Construct } from "constructs";
 import type { CityFile } from "../shared/policy/city";
 import { BundledFunction } from "./bundled-function";
-import type { Queues } from "./queues";
+import { LIFECYCLE_QUEUES, type Queues } from "./queues";
 
 export interface FunctionsProps {
   city: string;
@@ -18,10 +18,10 @@ export interface FunctionsProps {
 
 export const RELAY_TIMEOUT = Duration.seconds(60);
 
-/** Only new outbox items wake the relay: INSERTs whose new image is a payout or a release. */
+/** Only new outbox items wake the relay: INSERTs of a payout, a release or a lifecycle message list. */
 export const RELAY_FILTER = FilterCriteria.filter({
   eventName: FilterRule.isEqual("INSERT"),
-  dynamodb: { NewImage: { entity: { S: FilterRule.or("payout", "release") } } },
+  dynamodb: { NewImage: { entity: { S: FilterRule.or("payout", "release", "outbox") } } },
 });
 
 /**
@@ -54,10 +54,11 @@ export class Functions extends Construct {
       ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
       [queues.ingest.queueArn],
     );
-    // DynamoLedger: BatchGetItem (consistent reads) and TransactWriteItems of Put + ConditionCheck items.
+    // DynamoLedger: BatchGetItem and Query (consistent reads: keys, and a batch's lines) and
+    // TransactWriteItems of Put + ConditionCheck items.
     this.ingest.allow(
       "Ledger",
-      ["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
+      ["dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
       [table.tableArn],
     );
     this.ingest.allow("PublishRejections", ["sqs:SendMessage"], [queues.rejected.queueArn]);
@@ -79,7 +80,13 @@ export class Functions extends Construct {
       name: "relay",
       timeout: RELAY_TIMEOUT,
       memorySize: 256,
-      environment: { PAYOUTS_QUEUE_URL: queues.payouts.queueUrl, TABLE_NAME: table.tableName },
+      environment: {
+        PAYOUTS_QUEUE_URL: queues.payouts.queueUrl,
+        ...Object.fromEntries(
+          LIFECYCLE_QUEUES.map((q) => [`${q.toUpperCase()}_QUEUE_URL`, queues.lifecycle[q].queue.queueUrl]),
+        ),
+        TABLE_NAME: table.tableName,
+      },
     });
     this.relay.allow(
       "ReadStream",
@@ -88,13 +95,18 @@ export class Functions extends Construct {
     );
     // The handler's sends, and Lambda's on-failure record (sent with the function's role).
     this.relay.allow(
-      "SendPayouts",
+      "SendOutbox",
       ["sqs:SendMessage"],
-      [queues.payouts.queueArn, queues.relayFailures.queueArn],
+      [
+        queues.payouts.queueArn,
+        ...LIFECYCLE_QUEUES.map((q) => queues.lifecycle[q].queue.queueArn),
+        queues.relayFailures.queueArn,
+      ],
     );
-    // The relay sends what the table holds: a consistent GetItem of the record's key, outbox items only.
+    // The relay sends what the table holds: a consistent GetItem of the record's key. Every outbox item
+    // lives in a program-period partition (shared/decisions/keys.ts).
     this.relay.allow("ReadOutbox", ["dynamodb:GetItem"], [table.tableArn], {
-      "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["payout#*", "release#*"] },
+      "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["ledger#*"] },
     });
     // Decrypt: the stream and the table (DescribeKey: DynamoDB's check of the customer-managed key, as for
     // ingest); GenerateDataKey: SendMessage to the encrypted payouts queue.

@@ -23,7 +23,12 @@ type Variant = "bundled" | "sdk-external";
 
 const FUNCTION_ENV: Record<FunctionName, Record<string, string>> = {
   ingest: { TABLE_NAME: "measure-table", REJECTED_QUEUE_URL: "https://sqs.invalid/000000000000/rejected" },
-  relay: { PAYOUTS_QUEUE_URL: "https://sqs.invalid/000000000000/payouts.fifo" },
+  relay: Object.fromEntries(
+    ["payouts", "publicity", "notices", "instructions", "receivables"].map((q) => [
+      `${q.toUpperCase()}_QUEUE_URL`,
+      `https://sqs.invalid/000000000000/${q}.fifo`,
+    ]),
+  ),
 };
 
 async function bundle(fn: FunctionName, variant: Variant, rawCity: unknown): Promise<string> {

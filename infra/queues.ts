@@ -24,12 +24,17 @@ export interface QueuesProps {
 }
 
 const RETENTION = Duration.days(14);
+
+/** The lifecycle's outbound queues: 公示 lists, payment notices, payment instructions, overdue debts. */
+export const LIFECYCLE_QUEUES = ["publicity", "notices", "instructions", "receivables"] as const;
+export type LifecycleQueue = (typeof LIFECYCLE_QUEUES)[number];
 /** Finance's consumer failing one payout this often parks it in the payouts DLQ for a person to look at. */
 export const PAYOUTS_RECEIVE_LIMIT = 10;
 
 /**
  * The city's queues: registry → ingest (+DLQ), ingest → rejected (read back by the registry), relay →
- * payouts FIFO (+DLQ) → finance, and the relay's on-failure queue. All use the city key, deny non-TLS and
+ * payouts FIFO (+DLQ) → finance, relay → the lifecycle's FIFO queues (+DLQ each: publicity office, portal,
+ * treasury, finance), and the relay's on-failure queue. All use the city key, deny non-TLS and
  * are retained when the stack is deleted.
  * Names are fixed per city so that the key policy can name each queue without a dependency cycle.
  * Who outside the account may use which queue: partner-access.ts.
@@ -40,6 +45,8 @@ export class Queues extends Construct {
   readonly rejected: Queue;
   readonly payouts: Queue;
   readonly payoutsDlq: Queue;
+  /** The payment lifecycle's outbound queues, each for one consumer (payments.md § Outbound). */
+  readonly lifecycle: Record<LifecycleQueue, { queue: Queue; dlq: Queue }>;
   readonly relayFailures: Queue;
   /** AWS's advice for an SQS-triggered function: 6× its timeout, so retries of a slow batch don't overlap. */
   readonly ingestVisibilityTimeout: Duration;
@@ -81,6 +88,18 @@ export class Queues extends Construct {
       queueName: name("payouts.fifo"),
       deadLetterQueue: { queue: this.payoutsDlq, maxReceiveCount: PAYOUTS_RECEIVE_LIMIT },
     });
+    this.lifecycle = Object.fromEntries(
+      LIFECYCLE_QUEUES.map((suffix) => {
+        const id = suffix.charAt(0).toUpperCase() + suffix.slice(1);
+        const dlq = new Queue(this, `${id}Dlq`, { ...fifo, queueName: name(`${suffix}-dlq.fifo`) });
+        const queue = new Queue(this, id, {
+          ...fifo,
+          queueName: name(`${suffix}.fifo`),
+          deadLetterQueue: { queue: dlq, maxReceiveCount: PAYOUTS_RECEIVE_LIMIT },
+        });
+        return [suffix, { queue, dlq }];
+      }),
+    ) as Record<LifecycleQueue, { queue: Queue; dlq: Queue }>;
     this.relayFailures = new Queue(this, "RelayFailures", { ...common, queueName: name("relay-failures") });
   }
 }

@@ -17,13 +17,19 @@ const metrics = new Metrics({ namespace: "autogrant", serviceName: "relay", defa
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 const recordHandler = createRelayHandler({
   sqs: new SQSClient({}),
-  payoutsQueueUrl: requiredEnv("PAYOUTS_QUEUE_URL"),
+  queueUrls: {
+    payouts: requiredEnv("PAYOUTS_QUEUE_URL"),
+    publicity: requiredEnv("PUBLICITY_QUEUE_URL"),
+    notices: requiredEnv("NOTICES_QUEUE_URL"),
+    instructions: requiredEnv("INSTRUCTIONS_QUEUE_URL"),
+    receivables: requiredEnv("RECEIVABLES_QUEUE_URL"),
+  },
   outbox: new OutboxReader(new DynamoDBClient({}), requiredEnv("TABLE_NAME")),
   logger,
   metrics,
 });
 
-/** Table stream (transactional outbox) → payouts FIFO queue; failures reported per record. */
+/** Table stream (transactional outbox) → the outbound FIFO queues; failures reported per record. */
 export const handler = middy(async (event: DynamoDBStreamEvent, context: Context) =>
   processPartialResponse(event, recordHandler, processor, { context }),
 )

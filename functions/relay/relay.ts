@@ -4,25 +4,32 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { InvalidMessageContents, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBRecord } from "aws-lambda";
 import { sqsJson, sqsRefusal } from "../../shared/contract";
-import { type OutboxKey, type OutboxMessage, outboxKeyOf } from "../../shared/ledger/codec";
+import type { ItemKey } from "../../shared/decisions/keys";
+import { type Delivery, type OutboxQueue, outboxKeyOf } from "../../shared/ledger/codec";
 import { LedgerCorruptItemError } from "../../shared/ledger/errors";
-import type { OutboxReader } from "../../shared/ledger/outbox";
 import { OutboxUnsendableError } from "./errors";
+
+/** What the relay reads the outbox through (shared/ledger/outbox.ts on DynamoDB). */
+export interface Outbox {
+  read(key: ItemKey): Promise<Delivery[] | undefined>;
+}
 
 export interface RelayDependencies {
   sqs: SQSClient;
-  payoutsQueueUrl: string;
-  outbox: OutboxReader;
+  /** Each outbound queue by name: payouts (finance), publicity, notices, instructions, receivables. */
+  queueUrls: Record<OutboxQueue, string>;
+  outbox: Outbox;
   logger: Logger;
   metrics: Metrics;
 }
 
 /**
- * One stream record: the payout or release item at the record's key becomes one message on the payouts
- * FIFO queue. What is sent is what the table holds (a consistent GetItem), never the record's NewImage,
- * which whoever invokes the function writes. Dedupe id = payoutId (releaseId), group = beneficiary, so a
- * redelivered record sends nothing new. A transient failure throws (the stream retries the record); a
- * message no retry could send is logged and counted, and the record is acknowledged (errors.ts).
+ * One stream record: the outbox item at the record's key becomes its messages — a payout or release one
+ * message on the payouts FIFO queue; a lifecycle list one message per entry on its kind's queue. What is
+ * sent is what the table holds (a consistent GetItem), never the record's NewImage, which whoever invokes
+ * the function writes. Each message's deduplication id is its own stable id, so a redelivered record
+ * sends nothing new. A transient failure throws (the stream retries the record); a message no retry
+ * could send is logged and counted, and the record is acknowledged (errors.ts).
  */
 export function createRelayHandler(deps: RelayDependencies) {
   const { logger } = deps;
@@ -35,21 +42,24 @@ export function createRelayHandler(deps: RelayDependencies) {
       return;
     }
     try {
-      const message = await read(deps.outbox, key);
-      if (!message) {
-        logger.warn("no outbox item at the record's key: nothing sent", { key: key.pk });
+      const deliveries = await read(deps.outbox, key);
+      if (!deliveries) {
+        logger.warn("no outbox item at the record's key: nothing sent", { key: `${key.pk} ${key.sk}` });
         return;
       }
-      await send(deps, message);
+      for (const delivery of deliveries) await send(deps, delivery);
     } catch (error) {
       if (!(error instanceof OutboxUnsendableError)) throw error;
-      logger.error("outbox message cannot be sent: it stays in the table", { key: key.pk, error });
+      logger.error("outbox message cannot be sent: it stays in the table", {
+        key: `${key.pk} ${key.sk}`,
+        error,
+      });
       deps.metrics.addMetric("OutboxUnsendable", MetricUnit.Count, 1);
     }
   };
 }
 
-async function read(outbox: OutboxReader, key: OutboxKey): Promise<OutboxMessage | undefined> {
+async function read(outbox: Outbox, key: ItemKey): Promise<Delivery[] | undefined> {
   try {
     return await outbox.read(key);
   } catch (error) {
@@ -59,17 +69,18 @@ async function read(outbox: OutboxReader, key: OutboxKey): Promise<OutboxMessage
   }
 }
 
-async function send(deps: RelayDependencies, message: OutboxMessage): Promise<void> {
-  const body = sqsJson(message);
+async function send(deps: RelayDependencies, delivery: Delivery): Promise<void> {
+  const body = sqsJson(delivery.message);
   const refused = sqsRefusal(body);
-  if (refused) throw new OutboxUnsendableError(`the payouts queue would refuse it: ${refused.detail}`);
+  if (refused)
+    throw new OutboxUnsendableError(`the ${delivery.queue} queue would refuse it: ${refused.detail}`);
   try {
     await deps.sqs.send(
       new SendMessageCommand({
-        QueueUrl: deps.payoutsQueueUrl,
+        QueueUrl: deps.queueUrls[delivery.queue],
         MessageBody: body,
-        MessageGroupId: `${message.beneficiary.kind}#${message.beneficiary.id}`,
-        MessageDeduplicationId: message.kind === "release" ? message.releaseId : message.payoutId,
+        MessageGroupId: delivery.groupId,
+        MessageDeduplicationId: delivery.dedupeId,
       }),
     );
   } catch (error) {

@@ -1,6 +1,13 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { Item } from "../decisions/items";
 import { type ItemKey, keyId, keys, LEDGER_TABLE, payoutIndexKeys } from "../decisions/keys";
+import {
+  type LifecycleMessage,
+  messageIdOf,
+  OUTBOX_QUEUES,
+  type OutboxItem,
+  type OutboxKind,
+} from "../decisions/lifecycle/messages";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
 import { LedgerCorruptItemError } from "./errors";
 
@@ -90,27 +97,57 @@ export function encodeRelease(message: ReleaseMessage): Av {
   };
 }
 
-export type OutboxMessage = PayoutMessage | ReleaseMessage;
-export interface OutboxKey {
-  pk: string;
-  sk: "payout" | "release";
-}
+/** The outbox entities: entitlement changes (payout, release) and the lifecycle's message lists (outbox). */
+const OUTBOX_SORT_KEYS = ["payout#", "release#", "outbox#"];
 
-/** The key of an outbox item (`payout#…`/payout, `release#…`/release) in a stream record's Keys, or undefined. */
-export function outboxKeyOf(keys: Av | undefined): OutboxKey | undefined {
-  const pk = keys?.pk?.S;
-  const sk = keys?.sk?.S;
-  if ((sk !== "payout" && sk !== "release") || !pk?.startsWith(`${sk}#`)) return undefined;
+/** The key of an outbox item in a stream record's Keys, or undefined for any other item. */
+export function outboxKeyOf(keys: Av | undefined): ItemKey | undefined {
+  const pk = keys?.[LEDGER_TABLE.partitionKey]?.S;
+  const sk = keys?.[LEDGER_TABLE.sortKey]?.S;
+  if (pk === undefined || sk === undefined || !OUTBOX_SORT_KEYS.some((prefix) => sk.startsWith(prefix)))
+    return undefined;
   return { pk, sk };
 }
 
-/** The outbox message a payout or release item carries; undefined for any other item. */
-export function outboxMessage(av: Av): OutboxMessage | undefined {
+/** One message the relay sends: to which queue, with its FIFO group and deduplication id. */
+export interface Delivery {
+  queue: OutboxQueue;
+  message: PayoutMessage | LifecycleMessage;
+  groupId: string;
+  dedupeId: string;
+}
+export type OutboxQueue = (typeof OUTBOX_QUEUES)[OutboxKind];
+
+/**
+ * The messages an outbox item carries, each addressed: a payout or release item one message to the
+ * payouts queue; a lifecycle list one message per entry, to its kind's queue. Undefined for any other item.
+ */
+export function deliveriesOf(av: Av): Delivery[] | undefined {
   const entity = av.entity?.S;
-  if ((entity !== "payout" && entity !== "release") || !av.message?.S) return undefined;
-  try {
-    return JSON.parse(av.message.S) as OutboxMessage;
-  } catch (cause) {
-    throw new LedgerCorruptItemError(`${av.pk?.S}: message is not JSON`, { cause });
+  if (entity === "payout" || entity === "release") {
+    const message = parsed(av, av.message?.S) as PayoutMessage | ReleaseMessage;
+    const dedupeId = message.kind === "release" ? message.releaseId : message.payoutId;
+    return [{ queue: "payouts", message, groupId: beneficiaryGroup(message.beneficiary), dedupeId }];
   }
+  if (entity !== "outbox") return undefined;
+  const item = decodeItem(av) as OutboxItem;
+  return item.messages.map((message) => ({
+    queue: OUTBOX_QUEUES[item.kind],
+    message,
+    groupId: message.kind === "publicity-list" ? message.batchId : beneficiaryGroup(message.beneficiary),
+    dedupeId: messageIdOf(message),
+  }));
+}
+
+function parsed(av: Av, text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? "");
+  } catch (cause) {
+    throw new LedgerCorruptItemError(`${av.pk?.S} ${av.sk?.S}: message is not JSON`, { cause });
+  }
+}
+
+/** One FIFO group per beneficiary: its messages arrive in the order they were decided. */
+function beneficiaryGroup(b: { kind: string; id: string }): string {
+  return `${b.kind}#${b.id}`;
 }

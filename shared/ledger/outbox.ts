@@ -1,5 +1,6 @@
 import { type AttributeValue, type DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
-import { type OutboxKey, type OutboxMessage, outboxMessage } from "./codec";
+import type { ItemKey } from "../decisions/keys";
+import { type Delivery, deliveriesOf, keyAttributes } from "./codec";
 import { ledgerErrorOf } from "./errors";
 
 /**
@@ -13,21 +14,17 @@ export class OutboxReader {
     readonly table: string,
   ) {}
 
-  /** The message at `key` (a consistent read, so a just-committed item is seen), or undefined if none is there. */
-  async read(key: OutboxKey): Promise<OutboxMessage | undefined> {
+  /** The messages the item at `key` carries (a consistent read, so a just-committed item is seen). */
+  async read(key: ItemKey): Promise<Delivery[] | undefined> {
     let item: Record<string, AttributeValue> | undefined;
     try {
       const response = await this.client.send(
-        new GetItemCommand({
-          TableName: this.table,
-          Key: { pk: { S: key.pk }, sk: { S: key.sk } },
-          ConsistentRead: true,
-        }),
+        new GetItemCommand({ TableName: this.table, Key: keyAttributes(key), ConsistentRead: true }),
       );
       item = response.Item;
     } catch (error) {
       throw ledgerErrorOf(error, "outbox GetItem");
     }
-    return item ? outboxMessage(item) : undefined;
+    return item ? deliveriesOf(item) : undefined;
   }
 }

@@ -79,6 +79,10 @@ describe("the built bundles", () => {
     TABLE_NAME: "t",
     REJECTED_QUEUE_URL: "https://sqs.invalid/1/rejected",
     PAYOUTS_QUEUE_URL: "https://sqs.invalid/1/payouts.fifo",
+    PUBLICITY_QUEUE_URL: "https://sqs.invalid/1/publicity.fifo",
+    NOTICES_QUEUE_URL: "https://sqs.invalid/1/notices.fifo",
+    INSTRUCTIONS_QUEUE_URL: "https://sqs.invalid/1/instructions.fifo",
+    RECEIVABLES_QUEUE_URL: "https://sqs.invalid/1/receivables.fifo",
   };
 
   /** Imports the bundle in a fresh Node 22 process with nothing but env set; optionally invokes it. */

@@ -34,7 +34,7 @@ describe("function roles: only the actions each handler and its event source use
         [queue("ingest")],
       ],
       Ledger: [
-        ["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
+        ["dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
         [getAtt(table())],
       ],
       PublishRejections: [["sqs:SendMessage"], [queue("rejected")]],
@@ -54,7 +54,17 @@ describe("function roles: only the actions each handler and its event source use
         ],
         [getAtt(table(), "StreamArn")],
       ],
-      SendPayouts: [["sqs:SendMessage"], [queue("payouts.fifo"), queue("relay-failures")]],
+      SendOutbox: [
+        ["sqs:SendMessage"],
+        [
+          queue("payouts.fifo"),
+          queue("publicity.fifo"),
+          queue("notices.fifo"),
+          queue("instructions.fifo"),
+          queue("receivables.fifo"),
+          queue("relay-failures"),
+        ],
+      ],
       ReadOutbox: [["dynamodb:GetItem"], [getAtt(table())]],
       CityKey: [["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"], [key()]],
     });
@@ -63,7 +73,7 @@ describe("function roles: only the actions each handler and its event source use
   it("relay: reads only outbox items, by key (it sends what the table holds, not what a record claims)", () => {
     const read = roleStatements(json, "autogrant-jinan-relay").find((s) => s.Sid === "ReadOutbox");
     expect(read?.Condition).toEqual({
-      "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["payout#*", "release#*"] },
+      "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["ledger#*"] },
     });
     const others = roleStatements(json, "autogrant-jinan-relay").filter((s) => s.Sid !== "ReadOutbox");
     for (const s of others)

@@ -89,8 +89,9 @@ describe("Autogrant-jinan: key and ledger table", () => {
 });
 
 describe("Autogrant-jinan: queues", () => {
-  it("has six queues, every one encrypted with the city key", () => {
-    t.resourceCountIs("AWS::SQS::Queue", 6);
+  it("has fourteen queues, every one encrypted with the city key", () => {
+    // ingest (+DLQ), rejected, payouts (+DLQ), relay failures, and four lifecycle queues (+DLQ each).
+    t.resourceCountIs("AWS::SQS::Queue", 14);
     for (const queue of Object.values(t.findResources("AWS::SQS::Queue"))) {
       expect(queue.Properties).toMatchObject(kmsOf());
     }
@@ -271,7 +272,7 @@ describe("Autogrant-jinan: functions and event sources", () => {
     });
   });
 
-  it("relay: stream source filtered to payout/release INSERTs, bisecting, bounded, with an on-failure queue", () => {
+  it("relay: stream source filtered to outbox INSERTs, bisecting, bounded, with an on-failure queue", () => {
     const fn = logicalId(json, "AWS::Lambda::Function", (p) => p.FunctionName === "autogrant-jinan-relay");
     const table = logicalId(json, "AWS::DynamoDB::Table", () => true);
     t.hasResourceProperties("AWS::Lambda::Function", {
@@ -298,7 +299,7 @@ describe("Autogrant-jinan: functions and event sources", () => {
     expect(props.MaximumRecordAgeInSeconds as number).toBeLessThan(24 * 3600);
     const filters = (props.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
-      { eventName: ["INSERT"], dynamodb: { NewImage: { entity: { S: ["payout", "release"] } } } },
+      { eventName: ["INSERT"], dynamodb: { NewImage: { entity: { S: ["payout", "release", "outbox"] } } } },
     ]);
   });
 });
@@ -385,7 +386,7 @@ describe("Autogrant-jinan: what the key lets services do, and what outlives the 
 
   it("every queue is retained when the stack is deleted: DLQs, payouts and rejections hold money messages", () => {
     const queues = Object.values(t.findResources("AWS::SQS::Queue"));
-    expect(queues).toHaveLength(6);
+    expect(queues).toHaveLength(14);
     for (const q of queues)
       expect(q).toMatchObject({ DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
   });

@@ -3,7 +3,6 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { drainQueue } from "../../scripts/local/drain";
 import { sqsJson } from "../../shared/contract";
-import { outboxMessage } from "../../shared/ledger/codec";
 import { raw, VALID } from "../contract/fixtures";
 import { dynamodb, type HandlersOnEngines, handlersOnEngines, sqs, sqsEventOf } from "../support/handlers";
 
@@ -52,6 +51,9 @@ function streamRecord(keys: Item | undefined, newImage: Item): DynamoDBRecord {
     },
   };
 }
+
+/** The payout message a payout item carries, as the table holds it. */
+const outboxMessage = (item: Item) => JSON.parse(item.message?.S ?? "{}");
 
 /** The table's payout item with its message rewritten: a payout nobody decided. */
 function forgedImage(pk: string): Item {
