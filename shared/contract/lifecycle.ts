@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { show } from "./describe";
+import { parseTime, TIME_PATTERN } from "./time";
 import {
   amount,
   checkedString,
@@ -96,9 +97,26 @@ const beneficiary = strict({ kind: oneOf(BENEFICIARY_KINDS), id: z.string() }).s
 
 const DATA = "a JSON object";
 
+/**
+ * The daily clock fact as an EventBridge schedule can send it: a schedule's payload learns the time only
+ * as `<aws.scheduler.scheduled-time>` (UTC), so the fact carries that instant and the contract derives the
+ * China date it stands for (`date`, what the ledger's clock moves to).
+ */
+const scheduledTime = hinted(
+  checkedString("an RFC 3339 date-time", (value) => {
+    const parsed = parseTime(value);
+    return parsed.ok ? undefined : parsed.problem;
+  }),
+  { format: "date-time", pattern: TIME_PATTERN.source },
+);
+const clockDay = strict({ scheduledTime }, DATA).transform((d) => ({
+  ...d,
+  date: (parseTime(d.scheduledTime) as { chinaDate: string }).chinaDate,
+}));
+
 export function buildLifecycleSchemas() {
   return {
-    "clock.day": strict({ date }, DATA),
+    "clock.day": clockDay,
     "batch.closed": strict({ batchId, actor }, DATA),
     "batch.approved": strict({ batchId, actor }, DATA),
     "budget.allocated": strict(

@@ -103,7 +103,7 @@ export const VALID: { [K in FactType]: Record<string, unknown> } = {
     accreditedOn: "2024-10-10",
   },
   // The payment lifecycle (payments.md).
-  "clock.day": { date: "2024-11-20" },
+  "clock.day": { scheduledTime: "2024-11-19T16:00:00Z" },
   "batch.closed": { batchId: "hte-first-award-2024-1", actor: preparer },
   "batch.approved": { batchId: "hte-first-award-2024-1", actor: approver },
   "budget.allocated": {

@@ -128,11 +128,11 @@ describe("future-date: a fact date after D + 1, D the China date of time", () =>
     );
   });
 
+  // clock.day is dated by the China date of its scheduled instant (tested below).
   const dated = FACT_TYPES.flatMap((type) => {
     const spec = FACT_DATE_FIELDS[type];
-    return spec.kind === "none"
-      ? []
-      : [{ type, field: spec.field, far: spec.kind === "year" ? 2030 : "2030-01-01" }];
+    if (spec.kind === "none" || type === "clock.day") return [];
+    return [{ type, field: spec.field, far: spec.kind === "year" ? 2030 : "2030-01-01" }];
   });
   test.each(dated)("$type is checked on its fact date", ({ type, field, far }) => {
     expectRejected(rawWith(type, field, far), "future-date", `data.${field}: ${far} is after`);
@@ -164,5 +164,19 @@ describe("future-date: a fact date after D + 1, D the China date of time", () =>
 
   test("a past fact date is accepted however old", () => {
     accepted(raw("loan.filed", withField(VALID["loan.filed"], "filedOn", "2000-01-01")));
+  });
+});
+
+describe("clock.day: the China date of the schedule's instant", () => {
+  test("16:00 UTC is midnight in China: the next day", () => {
+    const parsed = accepted(rawWith("clock.day", "scheduledTime", "2024-11-19T16:00:00Z"));
+    expect((parsed.data as { date: string }).date).toBe("2024-11-20");
+  });
+  test("a schedule more than a day ahead of the message's time is future-date", () => {
+    expectRejected(
+      rawWith("clock.day", "scheduledTime", "2030-01-01T00:00:00+08:00"),
+      "future-date",
+      "data.date: 2030-01-01 is after",
+    );
   });
 });

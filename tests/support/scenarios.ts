@@ -38,7 +38,7 @@ export function loadScenarios(dir: string): ScenarioFile[] {
 }
 
 const DATE_FIELDS = [
-  "date",
+  "scheduledTime",
   "filedOn",
   "resolvedOn",
   "clearedOn",
@@ -64,7 +64,11 @@ const DATE_FIELDS = [
 /** The CloudEvents line for a scenario event; `time` defaults to its fact date, a minute per event. */
 export function toLine(event: ScenarioEvent, index: number, city: string): string {
   if (event.raw !== undefined) return event.raw;
-  const data = expandParties(event.data ?? {});
+  // `clock.day` shorthand: `{ date }` is the schedule firing at that China day's midnight.
+  const data =
+    event.type === "clock.day" && typeof event.data?.date === "string"
+      ? { scheduledTime: `${event.data.date}T00:00:00+08:00` }
+      : expandParties(event.data ?? {});
   const time = event.time ?? `${factDay(data)}T09:${String(index % 60).padStart(2, "0")}:00+08:00`;
   return JSON.stringify({
     specversion: "1.0",
@@ -79,7 +83,8 @@ export function toLine(event: ScenarioEvent, index: number, city: string): strin
 }
 
 function factDay(data: Record<string, unknown>): string {
-  for (const field of DATE_FIELDS) if (typeof data[field] === "string") return data[field] as string;
+  for (const field of DATE_FIELDS)
+    if (typeof data[field] === "string") return (data[field] as string).slice(0, 10);
   const year = data.year ?? data.fiscalYear;
   return typeof year === "number" ? `${year}-12-31` : "2024-06-30";
 }
