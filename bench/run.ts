@@ -23,7 +23,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { createRecordHandler } from "../functions/ingest/ingest";
-import { type Engines, localClientConfig, startEngines } from "../scripts/local/engines";
+import { type Engines, localClientConfig, startEngines } from "../local/engines";
 import { createLedgerTable } from "../scripts/local/resources";
 import { DynamoLedger } from "../shared/ledger/dynamo-ledger";
 import { readCity } from "../shared/policy/files";

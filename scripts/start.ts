@@ -10,14 +10,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { localClientConfig, startEngines } from "../local/engines";
+import { LocalStack } from "../local/stack";
+import { createFromTemplate, synthesizeCityTemplate } from "../local/template";
 import { readCity } from "../shared/policy/files";
 import { formatSummary, summarise } from "../shared/simulate/summary";
 import { streamArgs } from "./lib/args";
 import { readStream, writeNdjson } from "./lib/ndjson";
 import { Progress } from "./lib/progress";
-import { localClientConfig, startEngines } from "./local/engines";
-import { createFromTemplate, synthesizeCityTemplate } from "./local/from-template";
-import { LocalStack } from "./local/stack";
 
 const args = streamArgs(process.argv.slice(2), {
   visibility: { type: "string" },

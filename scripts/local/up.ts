@@ -6,7 +6,7 @@
  * Prints the endpoints as environment assignments. Exporting them before `npx vitest run`
  * makes the test global setup reuse these engines instead of starting its own.
  */
-import { startEngines } from "./engines";
+import { startEngines } from "../../local/engines";
 
 const started = performance.now();
 const engines = await startEngines();

@@ -23,7 +23,7 @@ import {
   type _Record as StreamRecord,
 } from "@aws-sdk/client-dynamodb-streams";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { localClientConfig } from "../../scripts/local/engines";
+import { localClientConfig } from "../../local/engines";
 import { dynamoClient, dynamoEndpoint, uniqueName } from "../support/engines";
 
 const ddb: DynamoDBClient = dynamoClient();

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { matchesFilterPattern } from "../../scripts/local/from-template";
+import { matchesFilterPattern } from "../../local/template";
 
 /** The relay's filter, as the stack declares it (infra/functions.ts) and the template carries it. */
 const pattern = { eventName: ["INSERT"], dynamodb: { NewImage: { entity: { S: ["payout", "release"] } } } };

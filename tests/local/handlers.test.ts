@@ -9,10 +9,11 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
-import { drainQueue, waitUntilQuiet } from "../../scripts/local/drain";
-import { type LocalHandlers, loadHandlers } from "../../scripts/local/handlers";
+import { drainQueue, waitUntilQuiet } from "../../local/drain";
+import { type LocalHandlers, loadHandlers } from "../../local/handlers";
+import { SqsEventSource } from "../../local/sqs-source";
+import { outboxFilter, StreamEventSource } from "../../local/stream-source";
 import { createLocalResources, type LocalResources } from "../../scripts/local/resources";
-import { outboxFilter, SqsEventSource, StreamEventSource } from "../../scripts/local/runtime";
 import { dynamoClient, dynamoEndpoint, sqsClient, sqsEndpoint, uniqueName } from "../support/engines";
 import { usccFor } from "../support/parties";
 

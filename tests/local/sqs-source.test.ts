@@ -12,8 +12,8 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, describe, test } from "vitest";
-import { drainQueue, queueCounts, waitUntilQuiet } from "../../scripts/local/drain";
-import { SqsEventSource, type SqsEventSourceOptions } from "../../scripts/local/runtime";
+import { drainQueue, queueCounts, waitUntilQuiet } from "../../local/drain";
+import { SqsEventSource, type SqsEventSourceOptions } from "../../local/sqs-source";
 import { sqsClient, uniqueName } from "../support/engines";
 
 const sqs: SQSClient = sqsClient();

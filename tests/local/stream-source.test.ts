@@ -18,14 +18,14 @@ import {
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { afterAll, describe, test } from "vitest";
-import { waitUntilQuiet } from "../../scripts/local/drain";
-import { createLedgerTable } from "../../scripts/local/resources";
+import { waitUntilQuiet } from "../../local/drain";
 import {
   outboxFilter,
   StreamEventSource,
   type StreamEventSourceOptions,
   type StreamFailure,
-} from "../../scripts/local/runtime";
+} from "../../local/stream-source";
+import { createLedgerTable } from "../../scripts/local/resources";
 import { dynamoClient, dynamoEndpoint, uniqueName } from "../support/engines";
 
 const ddb: DynamoDBClient = dynamoClient();

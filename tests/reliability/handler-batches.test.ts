@@ -1,8 +1,8 @@
 import { DeleteTableCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { drainQueue } from "../../scripts/local/drain";
-import { type LocalHandlers, loadHandlers } from "../../scripts/local/handlers";
+import { drainQueue } from "../../local/drain";
+import { type LocalHandlers, loadHandlers } from "../../local/handlers";
 import { createLocalResources, type LocalResources } from "../../scripts/local/resources";
 import { raw, rawWith, VALID } from "../contract/fixtures";
 import { dynamoClient, dynamoEndpoint, sqsClient, sqsEndpoint, uniqueName } from "../support/engines";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { LocalStack, type LocalStackOptions } from "../../scripts/local/stack";
+import { LocalStack, type LocalStackOptions } from "../../local/stack";
 import type { PayoutMessage, ReleaseMessage } from "../../shared/decisions/payouts";
 import type { CityPolicy } from "../../shared/policy/city";
 import { simulate } from "../../shared/simulate/simulate";

@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll } from "vitest";
-import { localClientConfig, startEngines } from "../../scripts/local/engines";
+import { localClientConfig, startEngines } from "../../local/engines";
 
 const fromEnv = {
   dynamodb: process.env.AUTOGRANT_LOCAL_DYNAMODB_ENDPOINT,

@@ -32,8 +32,8 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from "aws-lambda";
+import type { LocalResources } from "../scripts/local/resources";
 import { LOCAL_REGION, loadFauxqs } from "./engines";
-import type { LocalResources } from "./resources";
 
 /** Powertools Logger levels (POWERTOOLS_LOG_LEVEL). */
 export type LocalLogLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "CRITICAL" | "SILENT";
@@ -151,7 +151,7 @@ async function load(env: LocalHandlerEnv, variables: Record<string, string>): Pr
   // already writes per-invocation state, which needs one. Each invocation then starts from a fresh
   // context (BatchProcessor.prepare() resets its state there).
   const [ingestModule, relayModule] = await store.run({}, () =>
-    Promise.all([import("../../functions/ingest/handler"), import("../../functions/relay/handler")]),
+    Promise.all([import("../functions/ingest/handler"), import("../functions/relay/handler")]),
   );
   const city = env.city;
   return {

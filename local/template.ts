@@ -6,8 +6,8 @@
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { App } from "aws-cdk-lib";
-import { createApp } from "../../infra/create-app";
-import type { LocalResources } from "./resources";
+import { createApp } from "../infra/create-app";
+import type { LocalResources } from "../scripts/local/resources";
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 export type Template = { Resources: Record<string, Resource> };

@@ -7,7 +7,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import type { QuietState } from "./runtime";
+import type { QuietState } from "./invocation";
 
 export interface QuietSource {
   readonly name: string;

@@ -5,19 +5,20 @@
  */
 import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteQueueCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { parseMessage } from "../../shared/contract";
-import type { PayoutMessage, ReleaseMessage } from "../../shared/decisions/payouts";
-import { decideLoading } from "../../shared/decisions/run";
-import { DynamoLedger } from "../../shared/ledger/dynamo-ledger";
-import type { CityPolicy } from "../../shared/policy/city";
-import { type RefusedLine, type StreamLine, sqsRefusal, streamOf } from "../../shared/simulate/lines";
-import type { DeadLetter, RejectionRecord } from "../../shared/simulate/records";
+import { createLocalResources, type LocalResources } from "../scripts/local/resources";
+import { parseMessage } from "../shared/contract";
+import type { PayoutMessage, ReleaseMessage } from "../shared/decisions/payouts";
+import { decideLoading } from "../shared/decisions/run";
+import { DynamoLedger } from "../shared/ledger/dynamo-ledger";
+import type { CityPolicy } from "../shared/policy/city";
+import { type RefusedLine, type StreamLine, sqsRefusal, streamOf } from "../shared/simulate/lines";
+import type { DeadLetter, RejectionRecord } from "../shared/simulate/records";
 import { drainQueue, waitUntilQuiet } from "./drain";
 import { localClientConfig } from "./engines";
-import { matchesFilterPattern, type TemplateSettings } from "./from-template";
 import { type IngestHandler, type LocalLogLevel, loadHandlers, type RelayHandler } from "./handlers";
-import { createLocalResources, type LocalResources } from "./resources";
-import { outboxFilter, SqsEventSource, StreamEventSource } from "./runtime";
+import { SqsEventSource } from "./sqs-source";
+import { outboxFilter, StreamEventSource } from "./stream-source";
+import { matchesFilterPattern, type TemplateSettings } from "./template";
 
 export interface LocalStackOptions {
   city: CityPolicy;

@@ -385,7 +385,7 @@ async function startDynamoDbLocalOnce(port: number, options: DynamoDbLocalOption
   if (!launcherDir && !warnedNoJavac) {
     warnedNoJavac = true;
     console.warn(
-      `DynamoDB Local on port ${port} listens on all interfaces, not just 127.0.0.1: no javac (${javaTool("javac").source}) to build scripts/local/LoopbackDynamoDBLocal.java. Install a JDK 17+, not just a JRE.`,
+      `DynamoDB Local on port ${port} listens on all interfaces, not just 127.0.0.1: no javac (${javaTool("javac").source}) to build local/LoopbackDynamoDBLocal.java. Install a JDK 17+, not just a JRE.`,
     );
   }
   // The pipes stay drained (collect) so the JVM never blocks writing to a full pipe.
