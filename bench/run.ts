@@ -21,10 +21,11 @@ import {
   type ScanCommandOutput,
   UpdateTableCommand,
 } from "@aws-sdk/client-dynamodb";
-import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { createRecordHandler } from "../functions/ingest/ingest";
 import { type Engines, localClientConfig, startEngines } from "../local/engines";
-import { createLedgerTable } from "../scripts/local/resources";
+import { createLedgerTable, createQueues } from "../local/provision";
+import { cityTemplate } from "../local/template";
 import { DynamoLedger } from "../shared/ledger/dynamo-ledger";
 import { readCity } from "../shared/policy/files";
 import type { TableSchema } from "./capacity";
@@ -56,13 +57,12 @@ const LEDGER_SCHEMA: TableSchema = {
 const IDEMPOTENCY_SCHEMA: TableSchema = { key: ["id"], indexes: [] };
 
 /**
- * The ledger table exactly as scripts/local/resources.ts creates it, minus the stream: the bench runs
- * no relay, and DynamoDB Local slows every write down (all tables, ~5× after one sample's worth) as
- * stream-enabled tables accumulate records, which real DynamoDB does not (a stream costs its writer
- * nothing). See README.md.
+ * The ledger table as the city's template declares it, minus the stream: the bench runs no relay, and
+ * DynamoDB Local slows every write down (all tables, ~5× after one sample's worth) as stream-enabled
+ * tables accumulate records, which real DynamoDB does not (a stream costs its writer nothing). See README.md.
  */
 async function createBenchLedgerTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  await createLedgerTable(client, tableName);
+  await createLedgerTable(cityTemplate(CITY), client, tableName);
   await client.send(
     new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }),
   );
@@ -179,10 +179,7 @@ async function main() {
     const sqs = new SQSClient(localClientConfig(engines.sqs.endpoint));
     const sqsMeter = new SqsMeter();
     sqsMeter.attach(sqs);
-    const { QueueUrl: rejectedQueueUrl } = await sqs.send(
-      new CreateQueueCommand({ QueueName: "bench-rejected" }),
-    );
-    if (!rejectedQueueUrl) throw new Error("the rejected queue was not created");
+    const { rejectedQueueUrl } = await createQueues(cityTemplate(CITY), sqs, { prefix: "bench" });
 
     // 1. Per event type, sequential, metered: ours.
     const oursMeter = new DynamoMeter();

@@ -4,3 +4,8 @@
 export class InvocationTimeoutError extends Error {
   override readonly name = "InvocationTimeoutError";
 }
+
+/** The synthesised template is not shaped as the local stack reads it (a resource missing or doubled). */
+export class TemplateShapeError extends Error {
+  override readonly name = "TemplateShapeError";
+}

@@ -32,8 +32,8 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from "aws-lambda";
-import type { LocalResources } from "../scripts/local/resources";
 import { LOCAL_REGION, loadFauxqs } from "./engines";
+import type { LocalResources } from "./provision";
 
 /** Powertools Logger levels (POWERTOOLS_LOG_LEVEL). */
 export type LocalLogLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "CRITICAL" | "SILENT";

@@ -1,11 +1,11 @@
 /**
- * A city's stack on this machine: its table and queues on the local engines, and the unchanged handler
- * modules driven the way Lambda's event source mappings drive them (SQS polling with partial batch
- * failures and redrive; stream polling for the relay). Used by `npm start` and the reliability suite.
+ * A city's stack on this machine: its table and queues made from its synthesised template on the local
+ * engines, and the unchanged handler modules driven the way Lambda's event source mappings drive them (SQS
+ * polling with partial batch failures and redrive; stream polling for the relay). Used by `npm start` and
+ * the reliability suite.
  */
 import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteQueueCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { createLocalResources, type LocalResources } from "../scripts/local/resources";
 import { parseMessage } from "../shared/contract";
 import type { PayoutMessage, ReleaseMessage } from "../shared/decisions/payouts";
 import { decideLoading } from "../shared/decisions/run";
@@ -15,23 +15,27 @@ import { type RefusedLine, type StreamLine, sqsRefusal, streamOf } from "../shar
 import type { DeadLetter, RejectionRecord } from "../shared/simulate/records";
 import { drainQueue, waitUntilQuiet } from "./drain";
 import { localClientConfig } from "./engines";
-import { type IngestHandler, type LocalLogLevel, loadHandlers, type RelayHandler } from "./handlers";
+import { eventFilter } from "./event-filter";
+import {
+  type IngestHandler,
+  type LocalHandlers,
+  type LocalLogLevel,
+  loadHandlers,
+  type RelayHandler,
+} from "./handlers";
+import { type LocalResources, provision } from "./provision";
 import { SqsEventSource } from "./sqs-source";
-import { outboxFilter, StreamEventSource } from "./stream-source";
-import { matchesFilterPattern, type TemplateSettings } from "./template";
+import { StreamEventSource } from "./stream-source";
+import { cityTemplate, type LocalOverrides, type Template, type TemplateSettings } from "./template";
 
-export interface LocalStackOptions {
+export interface LocalStackOptions extends LocalOverrides {
   city: CityPolicy;
   endpoints: { dynamodb: string; sqs: string };
-  /** Names the table and queues: `<prefix>-ledger`, `<prefix>-ingest`, … */
-  prefix: string;
-  /** The table and queues with their event-source settings, made from the synthesised template;
-   *  without them, resources are created here from the city file's operations block. */
-  fromTemplate?: { resources: LocalResources; settings: TemplateSettings };
-  /** Shortened locally so that a waiting fact whose original never comes is dead-lettered in seconds. */
-  visibilityTimeoutSeconds?: number;
-  receiveLimit?: number;
-  /** Parallel ingest pollers; default the city's `maxConcurrency`. */
+  /** Names the table and queues `<prefix>-<name in the template>`; without one, as the template does. */
+  prefix?: string;
+  /** The city's synthesised template; by default synthesised here (once per process). */
+  template?: Template;
+  /** Parallel ingest pollers; default the template's maximum concurrency. */
   workers?: number;
   /** Wraps a handler, e.g. to make a worker die after its commit (reliability tests). */
   wrapIngest?: (handler: IngestHandler) => IngestHandler;
@@ -49,37 +53,20 @@ export class LocalStack {
   private constructor(
     readonly options: LocalStackOptions,
     readonly resources: LocalResources,
+    /** The event sources' settings: the template's, with the local overrides. */
+    readonly settings: TemplateSettings,
     readonly sqs: SQSClient,
     readonly dynamodb: DynamoDBClient,
     readonly ingest: SqsEventSource,
     readonly relay: StreamEventSource,
   ) {}
 
+  /** Creates the city's table and queues from its template and starts both event sources on them. */
   static async start(options: LocalStackOptions): Promise<LocalStack> {
     const sqs = new SQSClient(localClientConfig(options.endpoints.sqs));
     const dynamodb = new DynamoDBClient(localClientConfig(options.endpoints.dynamodb));
-    const ops = options.city.file.operations;
-    const settings = options.fromTemplate?.settings ?? {
-      ingest: {
-        timeoutSeconds: ops.ingest.timeoutSeconds,
-        batchSize: ops.ingest.batchSize,
-        maxConcurrency: ops.ingest.maxConcurrency,
-        receiveLimit: options.receiveLimit ?? ops.ingest.receiveLimit,
-        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 6 * ops.ingest.timeoutSeconds,
-      },
-      relay: {
-        timeoutSeconds: 60,
-        batchSize: ops.relay.batchSize,
-        retryAttempts: ops.relay.retryAttempts,
-        filterPattern: undefined,
-      },
-    };
-    const resources =
-      options.fromTemplate?.resources ??
-      (await createLocalResources(dynamodb, sqs, options.prefix, {
-        receiveLimit: settings.ingest.receiveLimit,
-        visibilityTimeoutSeconds: settings.ingest.visibilityTimeoutSeconds,
-      }));
+    const template = options.template ?? cityTemplate(options.city.city);
+    const { resources, settings } = await provision(template, dynamodb, sqs, options);
     const handlers = await loadHandlers({
       city: options.city.city,
       dynamodbEndpoint: options.endpoints.dynamodb,
@@ -89,36 +76,9 @@ export class LocalStack {
       payoutsQueueUrl: resources.payoutsQueueUrl,
       logLevel: options.logLevel ?? "SILENT",
     });
-    // Lambda refuses a function timeout above the queue's visibility timeout; locally the visibility
-    // is shortened (so waiting facts are dead-lettered in seconds), and the function timeout with it.
-    const ingestTimeout = Math.min(settings.ingest.timeoutSeconds, settings.ingest.visibilityTimeoutSeconds);
-    const ingestHandler: IngestHandler = (event) => handlers.ingest(event, ingestTimeout);
-    const relayHandler: RelayHandler = (event) => handlers.relay(event, settings.relay.timeoutSeconds);
-    const ingest = new SqsEventSource({
-      name: "ingest",
-      sqs,
-      queueUrl: resources.ingestQueueUrl,
-      batchSize: settings.ingest.batchSize,
-      visibilityTimeoutSeconds: settings.ingest.visibilityTimeoutSeconds,
-      timeoutSeconds: ingestTimeout,
-      maxConcurrency: options.workers ?? settings.ingest.maxConcurrency,
-      handler: options.wrapIngest ? options.wrapIngest(ingestHandler) : ingestHandler,
-    });
-    const relay = new StreamEventSource({
-      name: "relay",
-      streamArn: resources.streamArn,
-      endpoint: options.endpoints.dynamodb,
-      batchSize: settings.relay.batchSize,
-      filter: settings.relay.filterPattern
-        ? (record) => matchesFilterPattern(settings.relay.filterPattern, record)
-        : outboxFilter,
-      retryAttempts:
-        settings.relay.retryAttempts < 0 ? Number.POSITIVE_INFINITY : settings.relay.retryAttempts,
-      timeoutSeconds: settings.relay.timeoutSeconds,
-      handler: options.wrapRelay ? options.wrapRelay(relayHandler) : relayHandler,
-    });
+    const { ingest, relay } = eventSources(options, resources, settings, handlers, sqs);
     await Promise.all([ingest.start(), relay.start()]);
-    return new LocalStack(options, resources, sqs, dynamodb, ingest, relay);
+    return new LocalStack(options, resources, settings, sqs, dynamodb, ingest, relay);
   }
 
   /**
@@ -204,18 +164,50 @@ export class LocalStack {
   async stop(options: { removeResources?: boolean } = {}): Promise<void> {
     await Promise.all([this.ingest.stop(), this.relay.stop()]);
     if (options.removeResources) {
-      const r = this.resources;
-      await this.dynamodb.send(new DeleteTableCommand({ TableName: r.tableName }));
-      const queues = [
-        r.ingestQueueUrl,
-        r.ingestDeadLetterQueueUrl,
-        r.rejectedQueueUrl,
-        r.payoutsQueueUrl,
-        r.payoutsDeadLetterQueueUrl,
-      ];
-      await Promise.all(queues.map((QueueUrl) => this.sqs.send(new DeleteQueueCommand({ QueueUrl }))));
+      const { tableName, queueUrls } = this.resources;
+      await this.dynamodb.send(new DeleteTableCommand({ TableName: tableName }));
+      await Promise.all(queueUrls.map((QueueUrl) => this.sqs.send(new DeleteQueueCommand({ QueueUrl }))));
     }
     this.sqs.destroy();
     this.dynamodb.destroy();
   }
+}
+
+/**
+ * The ingest and relay mappings as the template declares them. Lambda refuses a function timeout above the
+ * queue's visibility timeout; locally the visibility is shortened (so waiting facts are dead-lettered in
+ * seconds), and the function timeout with it.
+ */
+function eventSources(
+  options: LocalStackOptions,
+  resources: LocalResources,
+  settings: TemplateSettings,
+  handlers: LocalHandlers,
+  sqs: SQSClient,
+): { ingest: SqsEventSource; relay: StreamEventSource } {
+  const ingestTimeout = Math.min(settings.ingest.timeoutSeconds, settings.ingest.visibilityTimeoutSeconds);
+  const ingestHandler: IngestHandler = (event) => handlers.ingest(event, ingestTimeout);
+  const relayHandler: RelayHandler = (event) => handlers.relay(event, settings.relay.timeoutSeconds);
+  const ingest = new SqsEventSource({
+    name: "ingest",
+    sqs,
+    queueUrl: resources.ingestQueueUrl,
+    batchSize: settings.ingest.batchSize,
+    visibilityTimeoutSeconds: settings.ingest.visibilityTimeoutSeconds,
+    timeoutSeconds: ingestTimeout,
+    maxConcurrency: options.workers ?? settings.ingest.maxConcurrency,
+    handler: options.wrapIngest ? options.wrapIngest(ingestHandler) : ingestHandler,
+  });
+  const relay = new StreamEventSource({
+    name: "relay",
+    streamArn: resources.streamArn,
+    endpoint: options.endpoints.dynamodb,
+    batchSize: settings.relay.batchSize,
+    filter: eventFilter(settings.relay.filterPattern),
+    // Lambda's -1: retried until the record expires.
+    retryAttempts: settings.relay.retryAttempts < 0 ? Number.POSITIVE_INFINITY : settings.relay.retryAttempts,
+    timeoutSeconds: settings.relay.timeoutSeconds,
+    handler: options.wrapRelay ? options.wrapRelay(relayHandler) : relayHandler,
+  });
+  return { ingest, relay };
 }

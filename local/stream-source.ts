@@ -28,12 +28,6 @@ import {
 } from "./invocation";
 import { lambdaStreamRecord } from "./records";
 
-/** The CDK event filter of the relay: inserts of outbox items (entity payout or release). */
-export function outboxFilter(record: DynamoDBRecord): boolean {
-  const entity = record.dynamodb?.NewImage?.entity?.S;
-  return record.eventName === "INSERT" && (entity === "payout" || entity === "release");
-}
-
 export interface StreamFailure {
   shardId: string;
   /** The records given up on (the batch that was being retried). */

@@ -1,16 +1,56 @@
 /**
- * The local stack made from the city's synthesised CloudFormation template, so that local and cloud
- * cannot drift: table keys, indexes and stream; queue names, FIFO, visibility and redrive; event source
- * batch sizes, concurrency, retries and the relay's filter pattern all come from the template.
+ * The city's synthesised CloudFormation template, read for what the local stack is made of, so that local
+ * and cloud cannot drift: table keys, indexes and stream; queue names, FIFO, visibility and redrive; event
+ * source batch sizes, concurrency and retries; function timeouts; the relay's filter pattern.
+ * provision.ts creates the table and queues it declares.
  */
-import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { App } from "aws-cdk-lib";
 import { createApp } from "../infra/create-app";
-import type { LocalResources } from "../scripts/local/resources";
+import { TemplateShapeError } from "./errors";
 
-type Resource = { Type: string; Properties: Record<string, unknown> };
+export type Resource = { Type: string; Properties: Record<string, unknown> };
 export type Template = { Resources: Record<string, Resource> };
+
+/**
+ * Synthesises one city's stack in-process without bundling, CloudFormation validation or cdk-nag: they
+ * build and check what is deployed (tests/infra/ and `npm run synth` run them), the template is the same.
+ */
+export function synthesizeCityTemplate(city: string): Template {
+  const outdir = mkdtempSync(join(tmpdir(), "autogrant-cdk-"));
+  try {
+    const context = { "aws:cdk:bundling-stacks": [] };
+    const app = createApp(new App({ outdir, context, builtinCloudFormationValidation: false }), {
+      cities: [city],
+      nag: false,
+    });
+    // Read here: the artifact reads its file lazily, and the directory goes below.
+    return structuredClone(app.synth().getStackByName(`Autogrant-${city}`).template) as Template;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+const synthesized = new Map<string, Template>();
+
+/** The city's template, synthesised once per process however many stacks or tables are made from it. */
+export function cityTemplate(city: string): Template {
+  let template = synthesized.get(city);
+  if (!template) {
+    template = synthesizeCityTemplate(city);
+    synthesized.set(city, template);
+  }
+  return template;
+}
+
+/** What a local run changes on purpose: the ingest queue's visibility timeout and receive limit. */
+export interface LocalOverrides {
+  /** Shortened locally so that a waiting fact whose original never comes is dead-lettered in seconds. */
+  visibilityTimeoutSeconds?: number;
+  receiveLimit?: number;
+}
 
 export interface TemplateSettings {
   ingest: {
@@ -24,169 +64,104 @@ export interface TemplateSettings {
   relay: { timeoutSeconds: number; batchSize: number; retryAttempts: number; filterPattern: unknown };
 }
 
-/** Synthesises one city's stack in-process, skipping asset bundling (only the template is needed). */
-export function synthesizeCityTemplate(city: string, outdir: string): Template {
-  const app = createApp(new App({ outdir, context: { "aws:cdk:bundling-stacks": [] } }), { cities: [city] });
-  return app.synth().getStackByName(`Autogrant-${city}`).template as Template;
+type Redrive = { deadLetterTargetArn: unknown; maxReceiveCount: number };
+
+/** The template's resources by the role they play; queues by logical id. */
+export interface StackShape {
+  table: Resource;
+  queues: ReadonlyMap<string, Resource>;
+  ingest: {
+    fn: Resource;
+    mapping: Resource;
+    queueId: string;
+    deadLetterQueueId: string;
+    rejectedQueueId: string;
+  };
+  relay: { fn: Resource; mapping: Resource; payoutsQueueId: string; payoutsDeadLetterQueueId: string };
 }
 
-const ref = (value: unknown): string | undefined =>
-  (value as { Ref?: string })?.Ref ?? (value as { "Fn::GetAtt"?: [string, string] })?.["Fn::GetAtt"]?.[0];
+/** The logical id a `Ref` or `Fn::GetAtt` points at. */
+export const refOf = (value: unknown): string =>
+  (value as { Ref?: string })?.Ref ??
+  (value as { "Fn::GetAtt"?: [string, string] })?.["Fn::GetAtt"]?.[0] ??
+  "";
 
-function only(
-  template: Template,
-  type: string,
-  where: (r: Resource) => boolean = () => true,
-): [string, Resource] {
+export const redriveOf = (queue: Resource | undefined): Redrive | undefined =>
+  queue?.Properties.RedrivePolicy as Redrive | undefined;
+
+function only(template: Template, type: string, where: (r: Resource) => boolean = () => true) {
   const found = Object.entries(template.Resources).filter(([, r]) => r.Type === type && where(r));
-  if (found.length !== 1)
-    throw new Error(`the template has ${found.length} ${type} resources where one was expected`);
+  if (found.length !== 1) {
+    throw new TemplateShapeError(`the template has ${found.length} ${type} resources where one was expected`);
+  }
   return found[0] as [string, Resource];
 }
 
-export async function createFromTemplate(
-  template: Template,
-  dynamodb: DynamoDBClient,
-  sqs: SQSClient,
-  options: { prefix?: string; visibilityTimeoutSeconds?: number } = {},
-): Promise<{ resources: LocalResources; settings: TemplateSettings }> {
-  const name = (n: string) => (options.prefix ? `${options.prefix}-${n}` : n);
-  const env = (r: Resource) => (r.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-  const [, ingestFn] = only(template, "AWS::Lambda::Function", (r) => "TABLE_NAME" in env(r));
-  const [, relayFn] = only(template, "AWS::Lambda::Function", (r) => "PAYOUTS_QUEUE_URL" in env(r));
+const variables = (r: Resource) =>
+  (r.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+
+function deadLetterOf(queues: ReadonlyMap<string, Resource>, id: string): string {
+  const target = refOf(redriveOf(queues.get(id))?.deadLetterTargetArn);
+  if (!queues.has(target))
+    throw new TemplateShapeError(`queue ${id} has no dead-letter queue in the template`);
+  return target;
+}
+
+/** Finds the table, the queues, both functions and their event source mappings. */
+export function stackShape(template: Template): StackShape {
+  const [, ingestFn] = only(template, "AWS::Lambda::Function", (r) => "TABLE_NAME" in variables(r));
+  const [, relayFn] = only(template, "AWS::Lambda::Function", (r) => "PAYOUTS_QUEUE_URL" in variables(r));
   const [tableId, table] = only(template, "AWS::DynamoDB::Table");
-  const [, ingestMapping] = only(
-    template,
-    "AWS::Lambda::EventSourceMapping",
-    (r) => ref(r.Properties.EventSourceArn) !== tableId,
-  );
-  const [, relayMapping] = only(
-    template,
-    "AWS::Lambda::EventSourceMapping",
-    (r) => ref(r.Properties.EventSourceArn) === tableId,
-  );
-  const ingestQueueId = ref(ingestMapping.Properties.EventSourceArn) ?? "";
-
-  // Queues: dead-letter targets first, so a redrive policy can name their ARNs.
-  const queues = Object.entries(template.Resources).filter(([, r]) => r.Type === "AWS::SQS::Queue");
-  queues.sort(
-    ([, a], [, b]) => Number("RedrivePolicy" in a.Properties) - Number("RedrivePolicy" in b.Properties),
-  );
-  const made = new Map<string, { url: string; arn: string; properties: Record<string, unknown> }>();
-  for (const [id, queue] of queues) {
-    const p = queue.Properties;
-    const redrive = p.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number } | undefined;
-    const visibility =
-      id === ingestQueueId ? (options.visibilityTimeoutSeconds ?? p.VisibilityTimeout) : p.VisibilityTimeout;
-    const attributes: Record<string, string> = {};
-    for (const [key, value] of Object.entries({
-      FifoQueue: p.FifoQueue,
-      ContentBasedDeduplication: p.ContentBasedDeduplication,
-      DeduplicationScope: p.DeduplicationScope,
-      FifoThroughputLimit: p.FifoThroughputLimit,
-      MessageRetentionPeriod: p.MessageRetentionPeriod,
-      VisibilityTimeout: visibility,
-    })) {
-      if (value !== undefined) attributes[key] = String(value);
-    }
-    if (redrive) {
-      const target = made.get(ref(redrive.deadLetterTargetArn) ?? "");
-      if (!target)
-        throw new Error(`${id}: dead-letter queue ${JSON.stringify(redrive.deadLetterTargetArn)} not found`);
-      attributes.RedrivePolicy = JSON.stringify({
-        deadLetterTargetArn: target.arn,
-        maxReceiveCount: redrive.maxReceiveCount,
-      });
-    }
-    const { QueueUrl } = await sqs.send(
-      new CreateQueueCommand({ QueueName: name(String(p.QueueName)), Attributes: attributes }),
-    );
-    if (!QueueUrl) throw new Error(`queue ${String(p.QueueName)} was not created`);
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
-    );
-    made.set(id, { url: QueueUrl, arn: Attributes?.QueueArn ?? "", properties: p });
+  const mapping = "AWS::Lambda::EventSourceMapping";
+  const [, ingestMapping] = only(template, mapping, (r) => refOf(r.Properties.EventSourceArn) !== tableId);
+  const [, relayMapping] = only(template, mapping, (r) => refOf(r.Properties.EventSourceArn) === tableId);
+  const queues = new Map(Object.entries(template.Resources).filter(([, r]) => r.Type === "AWS::SQS::Queue"));
+  const queueId = refOf(ingestMapping.Properties.EventSourceArn);
+  const payoutsQueueId = refOf(variables(relayFn).PAYOUTS_QUEUE_URL);
+  const rejectedQueueId = refOf(variables(ingestFn).REJECTED_QUEUE_URL);
+  for (const id of [queueId, payoutsQueueId, rejectedQueueId]) {
+    if (!queues.has(id)) throw new TemplateShapeError(`queue ${id} is not in the template`);
   }
-  const queue = (id: string | undefined) => {
-    const found = made.get(id ?? "");
-    if (!found) throw new Error(`queue ${id} is not in the template`);
-    return found;
-  };
-
-  const t = table.Properties;
-  const tableName = name(String(t.TableName ?? "ledger"));
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: t.AttributeDefinitions as never,
-      KeySchema: t.KeySchema as never,
-      GlobalSecondaryIndexes: (
-        t.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown; Projection: unknown }[]
-      ).map((g) => ({ IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: g.Projection })) as never,
-      StreamSpecification: { StreamEnabled: true, ...(t.StreamSpecification as object) },
-    }),
-  );
-  const described = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
-  const ingestQueue = queue(ingestQueueId);
-  const ingestRedrive = ingestQueue.properties.RedrivePolicy as {
-    deadLetterTargetArn: unknown;
-    maxReceiveCount: number;
-  };
-  const filters =
-    (relayMapping.Properties.FilterCriteria as { Filters?: { Pattern: string }[] } | undefined)?.Filters ??
-    [];
   return {
-    resources: {
-      tableName,
-      streamArn: described.Table?.LatestStreamArn ?? "",
-      ingestQueueUrl: ingestQueue.url,
-      ingestDeadLetterQueueUrl: queue(ref(ingestRedrive.deadLetterTargetArn)).url,
-      rejectedQueueUrl: queue(ref(env(ingestFn).REJECTED_QUEUE_URL)).url,
-      payoutsQueueUrl: queue(ref(env(relayFn).PAYOUTS_QUEUE_URL)).url,
-      payoutsDeadLetterQueueUrl: queue(
-        ref(
-          (
-            queue(ref(env(relayFn).PAYOUTS_QUEUE_URL)).properties.RedrivePolicy as {
-              deadLetterTargetArn: unknown;
-            }
-          ).deadLetterTargetArn,
-        ),
-      ).url,
+    table,
+    queues,
+    ingest: {
+      fn: ingestFn,
+      mapping: ingestMapping,
+      queueId,
+      deadLetterQueueId: deadLetterOf(queues, queueId),
+      rejectedQueueId,
     },
-    settings: {
-      ingest: {
-        timeoutSeconds: Number(ingestFn.Properties.Timeout ?? 3),
-        batchSize: Number(ingestMapping.Properties.BatchSize ?? 10),
-        maxConcurrency: Number(
-          (ingestMapping.Properties.ScalingConfig as { MaximumConcurrency?: number })?.MaximumConcurrency ??
-            2,
-        ),
-        receiveLimit: ingestRedrive.maxReceiveCount,
-        visibilityTimeoutSeconds: Number(
-          options.visibilityTimeoutSeconds ?? ingestQueue.properties.VisibilityTimeout,
-        ),
-      },
-      relay: {
-        timeoutSeconds: Number(relayFn.Properties.Timeout ?? 3),
-        batchSize: Number(relayMapping.Properties.BatchSize ?? 100),
-        retryAttempts: Number(relayMapping.Properties.MaximumRetryAttempts ?? -1),
-        filterPattern: filters.length ? JSON.parse(filters[0]?.Pattern ?? "{}") : undefined,
-      },
+    relay: {
+      fn: relayFn,
+      mapping: relayMapping,
+      payoutsQueueId,
+      payoutsDeadLetterQueueId: deadLetterOf(queues, payoutsQueueId),
     },
   };
 }
 
-/**
- * Lambda event filtering for the patterns the stack uses: every key of the pattern must be present in
- * the record; a list matches when the record's value is one of its (string, number, boolean) values.
- */
-export function matchesFilterPattern(pattern: unknown, value: unknown): boolean {
-  if (pattern === undefined) return true;
-  if (Array.isArray(pattern)) return pattern.some((allowed) => allowed === value);
-  if (pattern === null || typeof pattern !== "object") return pattern === value;
-  if (value === null || typeof value !== "object") return false;
-  return Object.entries(pattern).every(([key, sub]) =>
-    matchesFilterPattern(sub, (value as Record<string, unknown>)[key]),
-  );
+/** The event sources' settings as the template declares them, with a local run's overrides applied. */
+export function templateSettings(template: Template, overrides: LocalOverrides = {}): TemplateSettings {
+  const { ingest, relay, queues } = stackShape(template);
+  const ingestQueue = queues.get(ingest.queueId);
+  const scaling = ingest.mapping.Properties.ScalingConfig as { MaximumConcurrency?: number } | undefined;
+  const filters = (relay.mapping.Properties.FilterCriteria as { Filters?: { Pattern: string }[] } | undefined)
+    ?.Filters;
+  return {
+    ingest: {
+      timeoutSeconds: Number(ingest.fn.Properties.Timeout ?? 3),
+      batchSize: Number(ingest.mapping.Properties.BatchSize ?? 10),
+      maxConcurrency: Number(scaling?.MaximumConcurrency ?? 2),
+      receiveLimit: overrides.receiveLimit ?? Number(redriveOf(ingestQueue)?.maxReceiveCount),
+      visibilityTimeoutSeconds:
+        overrides.visibilityTimeoutSeconds ?? Number(ingestQueue?.Properties.VisibilityTimeout ?? 30),
+    },
+    relay: {
+      timeoutSeconds: Number(relay.fn.Properties.Timeout ?? 3),
+      batchSize: Number(relay.mapping.Properties.BatchSize ?? 100),
+      retryAttempts: Number(relay.mapping.Properties.MaximumRetryAttempts ?? -1),
+      filterPattern: filters?.[0] ? JSON.parse(filters[0].Pattern) : undefined,
+    },
+  };
 }

@@ -5,14 +5,9 @@
  * made from the city's synthesised CloudFormation template; the unchanged Lambda handlers driven as
  * Lambda's event sources drive them. With no arguments, the Jinan sample.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SQSClient } from "@aws-sdk/client-sqs";
-import { localClientConfig, startEngines } from "../local/engines";
+import { startEngines } from "../local/engines";
 import { LocalStack } from "../local/stack";
-import { createFromTemplate, synthesizeCityTemplate } from "../local/template";
+import { cityTemplate, templateSettings } from "../local/template";
 import { readCity } from "../shared/policy/files";
 import { formatSummary, summarise } from "../shared/simulate/summary";
 import { streamArgs } from "./lib/args";
@@ -48,21 +43,13 @@ process.once("SIGTERM", () => void shutdown(143));
 
 try {
   say(`synthesising Autogrant-${city.city} and creating its table and queues from the template…`);
-  const template = synthesizeCityTemplate(city.city, mkdtempSync(join(tmpdir(), "autogrant-cdk-")));
-  const dynamodb = new DynamoDBClient(localClientConfig(engines.dynamodb.endpoint));
-  const sqs = new SQSClient(localClientConfig(engines.sqs.endpoint));
-  const fromTemplate = await createFromTemplate(template, dynamodb, sqs, {
-    visibilityTimeoutSeconds: visibility,
-  });
-  const production = template.Resources;
-  const productionVisibility = Object.values(production).find(
-    (r) => r.Type === "AWS::SQS::Queue" && r.Properties.QueueName === `autogrant-${city.city}-ingest`,
-  )?.Properties.VisibilityTimeout;
+  const template = cityTemplate(city.city);
+  const production = templateSettings(template).ingest;
   stack = await LocalStack.start({
     city,
     endpoints: { dynamodb: engines.dynamodb.endpoint, sqs: engines.sqs.endpoint },
-    prefix: "local",
-    fromTemplate,
+    template,
+    visibilityTimeoutSeconds: visibility,
   });
 
   const progress = new Progress(lines.length, stack, elapsed);
@@ -78,7 +65,7 @@ try {
   writeNdjson(args.refused, refused);
 
   const seconds = (performance.now() - started) / 1000;
-  const { ingest } = fromTemplate.settings;
+  const { ingest } = stack.settings;
   console.log(`${city.file.name} (${city.city}) on the local stack: ${args.events}`);
   console.log(
     formatSummary(summarise(collected.messages, collected.rejections, collected.deadLetters, refused)),
@@ -86,7 +73,7 @@ try {
   console.log(
     `\n${lines.length} events in ${seconds.toFixed(1)} s end to end = ${Math.round(lines.length / seconds)} events/s ` +
       `→ ${args.out}\nlocal settings from the template: batch ${ingest.batchSize}, ${ingest.maxConcurrency} workers, ` +
-      `receive limit ${ingest.receiveLimit}; visibility timeout shortened from ${productionVisibility} s to ` +
+      `receive limit ${ingest.receiveLimit}; visibility timeout shortened from ${production.visibilityTimeoutSeconds} s to ` +
       `${visibility} s so that waiting facts whose original never comes are dead-lettered in seconds, and the ` +
       `function timeout from ${ingest.timeoutSeconds} s to ${Math.min(visibility, ingest.timeoutSeconds)} s with it (Lambda allows no longer)` +
       (stack.ingest.counters.invocationErrors

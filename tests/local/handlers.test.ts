@@ -10,23 +10,27 @@ import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { drainQueue, waitUntilQuiet } from "../../local/drain";
+import { eventFilter } from "../../local/event-filter";
 import { type LocalHandlers, loadHandlers } from "../../local/handlers";
+import { type LocalResources, provision } from "../../local/provision";
 import { SqsEventSource } from "../../local/sqs-source";
-import { outboxFilter, StreamEventSource } from "../../local/stream-source";
-import { createLocalResources, type LocalResources } from "../../scripts/local/resources";
+import { StreamEventSource } from "../../local/stream-source";
+import { cityTemplate, type TemplateSettings } from "../../local/template";
 import { dynamoClient, dynamoEndpoint, sqsClient, sqsEndpoint, uniqueName } from "../support/engines";
 import { usccFor } from "../support/parties";
 
 const ddb: DynamoDBClient = dynamoClient();
 const sqs: SQSClient = sqsClient();
 let resources: LocalResources;
+let settings: TemplateSettings;
 let handlers: LocalHandlers;
 
 beforeAll(async () => {
-  resources = await createLocalResources(ddb, sqs, uniqueName("rt"), {
+  ({ resources, settings } = await provision(cityTemplate("jinan"), ddb, sqs, {
+    prefix: uniqueName("rt"),
     receiveLimit: 5,
     visibilityTimeoutSeconds: 5,
-  });
+  }));
   handlers = await loadHandlers({
     city: "jinan",
     dynamodbEndpoint: dynamoEndpoint(),
@@ -113,7 +117,7 @@ describe("loadHandlers", () => {
       streamArn: resources.streamArn,
       endpoint: dynamoEndpoint(),
       batchSize: 100,
-      filter: outboxFilter,
+      filter: eventFilter(settings.relay.filterPattern),
       retryAttempts: 3,
       timeoutSeconds: 60,
       handler: (event) => handlers.relay(event, 60),

@@ -3,7 +3,8 @@ import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { drainQueue } from "../../local/drain";
 import { type LocalHandlers, loadHandlers } from "../../local/handlers";
-import { createLocalResources, type LocalResources } from "../../scripts/local/resources";
+import { type LocalResources, provision } from "../../local/provision";
+import { cityTemplate } from "../../local/template";
 import { raw, rawWith, VALID } from "../contract/fixtures";
 import { dynamoClient, dynamoEndpoint, sqsClient, sqsEndpoint, uniqueName } from "../support/engines";
 import { toLine } from "../support/scenarios";
@@ -14,10 +15,11 @@ let resources: LocalResources;
 let handlers: LocalHandlers;
 
 beforeAll(async () => {
-  resources = await createLocalResources(dynamodb, sqs, uniqueName("batches"), {
+  ({ resources } = await provision(cityTemplate("jinan"), dynamodb, sqs, {
+    prefix: uniqueName("batches"),
     receiveLimit: 5,
     visibilityTimeoutSeconds: 5,
-  });
+  }));
   handlers = await loadHandlers({
     city: "jinan",
     dynamodbEndpoint: dynamoEndpoint(),
