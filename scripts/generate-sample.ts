@@ -8,8 +8,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { performance } from "node:perf_hooks";
-import { generateSample } from "./sample/generate";
-import { formatStats } from "./sample/stats";
+import { generateSample } from "../sample/generate";
+import { formatStats } from "../sample/stats";
 
 interface Options {
   readonly seed: number;

@@ -5,4 +5,4 @@ export { type CityDistricts, cityJsonSchemaFiles, dataJsonSchema, envelopeJsonSc
 export type { AnyMessage, ContractContext, FactDate, Message, ParseResult } from "./message";
 export { factDateOf, parseMessage } from "./parse";
 export { REJECTION_PRECEDENCE, type Rejection, type RejectionReason } from "./rejection";
-export { type DataOf, type DataSchemas, dataSchemas, FACT_DATE_FIELDS } from "./types";
+export { type DataOf, type DataSchemas, dataSchemas, FACT_DATE_FIELDS, type WireDataOf } from "./types";

@@ -128,7 +128,6 @@ export class Certifications implements Scalable {
     const time = options.time ?? publishedAfter(rng, issuedOn, 2, 12);
     const fact = emit(book, "hte.certification.granted", data, {
       time,
-      factYear: options.year,
       idScheme: defaultIdScheme("hte.certification.granted", time, data.district),
       cases: options.cases,
     });
@@ -146,7 +145,7 @@ export class Certifications implements Scalable {
       book,
       "hte.certification.revoked",
       { certificateNo: certificate.data.certificateNo, revokedOn, reason: rng.pick(REVOCATION_REASONS) },
-      { time, factYear: yearOf(revokedOn), cases: ["revocation"] },
+      { time, cases: ["revocation"] },
     );
     this.#markRevoked(certificate);
   }
@@ -180,7 +179,6 @@ export class Certifications implements Scalable {
       { certificateNo: certificate.data.certificateNo, revokedOn, reason: rng.pick(REVOCATION_REASONS) },
       {
         time: later(rng, revokedAt, 0, 5),
-        factYear: yearOf(revokedOn),
         placement: { kind: "before", anchor: certificate, lines: rng.int(2, 12) },
         cases: ["revocation", "dependent-before-original"],
       },
@@ -198,7 +196,6 @@ export class Certifications implements Scalable {
       { certificateNo: this.#certificateNo(2022, "first"), revokedOn, reason: rng.pick(REVOCATION_REASONS) },
       {
         time: publishedAfter(rng, revokedOn, 1, 6),
-        factYear: yearOf(revokedOn),
         cases: ["orphan-dependent"],
       },
     );

@@ -113,7 +113,6 @@ export class Products implements Scalable {
     };
     emit(book, "product.first-purchase.recorded", data, {
       time: publishedAfter(rng, purchase.purchasedOn, 5, 30),
-      factYear: year,
       cases: purchase.cases,
     });
   }

@@ -1,4 +1,5 @@
 /** Jinan's registry-side reference data: districts, carriers, banks, institutions, universities. */
+import type { WireDataOf } from "../shared/contract";
 
 export const DISTRICTS = [
   { id: "370102", name: "历下区", division: "370102" },
@@ -41,8 +42,8 @@ export function divisionOf(district: DistrictId): string {
   return DISTRICTS.find((d) => d.id === district)?.division ?? "370100";
 }
 
-export type CarrierKind = "incubator" | "makerspace" | "university-science-park";
-export type Level = "national" | "provincial" | "municipal";
+export type CarrierKind = WireDataOf<"carrier.accredited">["kind"];
+export type Level = WireDataOf<"carrier.accredited">["level"];
 
 export interface Carrier {
   readonly id: string;
@@ -117,7 +118,8 @@ export const BANKS: readonly Bank[] = [
   { id: "spdb-jinan", name: "上海浦东发展银行股份有限公司济南分行", loanPrefix: "SPDBJN" },
 ];
 
-export type PartyKind = "university" | "institute";
+/** What a contract party other than an enterprise is. */
+export type PartyKind = Exclude<WireDataOf<"tech-contract.registered">["seller"]["kind"], "enterprise">;
 
 /** Universities and institutes that sell (and now and then buy) technology. */
 export const ACADEMIA: readonly {

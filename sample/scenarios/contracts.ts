@@ -9,16 +9,7 @@ import {
   yuan,
   yuanText,
 } from "../amounts";
-import {
-  addDays,
-  dateIn,
-  type Instant,
-  type IsoDate,
-  later,
-  publishedAfter,
-  weekday,
-  yearOf,
-} from "../calendar";
+import { addDays, dateIn, type Instant, type IsoDate, later, publishedAfter, weekday } from "../calendar";
 import { type Organisation, TRANSFER_INSTITUTIONS } from "../catalogue";
 import type { SpecialCase } from "../draft";
 import {
@@ -181,7 +172,6 @@ export class Contracts implements Scalable {
     };
     return emit(book, "tech-contract.registered", data, {
       time: terms.time ?? publishedAfter(rng, registeredOn, 0, 3),
-      factYear: terms.year,
       cases: terms.cases,
     });
   }
@@ -196,7 +186,6 @@ export class Contracts implements Scalable {
       { contractNo: contract.data.contractNo, cancelledOn },
       {
         time: late?.time ?? publishedAfter(rng, cancelledOn, 0, 3),
-        factYear: yearOf(cancelledOn),
         cases: late ? ["cancellation", "dependent-before-original"] : ["cancellation"],
         ...(late ? { placement: { kind: "before", anchor: contract, lines: rng.int(2, 12) } as const } : {}),
       },
@@ -277,7 +266,7 @@ export class Contracts implements Scalable {
       book,
       "tech-contract.cancelled",
       { contractNo: `20233701${pad(this.#numbers.next("2023", [100, 3000], [1, 25]), 8)}`, cancelledOn },
-      { time: publishedAfter(rng, cancelledOn, 0, 3), factYear: 2024, cases: ["orphan-dependent"] },
+      { time: publishedAfter(rng, cancelledOn, 0, 3), cases: ["orphan-dependent"] },
     );
   }
 

@@ -1,4 +1,4 @@
-import { fenToYuan } from "../../../shared/money";
+import { fenToYuan } from "../../shared/money";
 import { cappedShare, type Fen, randomYuan, wireYuan, withCents, yuan, yuanText } from "../amounts";
 import {
   addDays,
@@ -154,7 +154,6 @@ export class RdExpenses implements Scalable {
     };
     return emit(book, "rd.expense.verified", data, {
       time: options.time ?? this.#publishTime(fiscalYear),
-      factYear: fiscalYear,
       cases: options.cases,
       placement: options.placement,
     });

@@ -51,7 +51,7 @@ export class Institutions {
           ...(rating ? { rating } : {}),
           accreditedOn,
         },
-        { time: publishedAfter(rng, accreditedOn, 2, 20), factYear: year },
+        { time: publishedAfter(rng, accreditedOn, 2, 20) },
       );
     }
   }

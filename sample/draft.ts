@@ -1,3 +1,4 @@
+import type { FactType, RejectionReason } from "../shared/contract";
 import { chinaYearOf, type Instant, type TimeStyle } from "./calendar";
 import type { Json, JsonObject } from "./json";
 import type { Rng } from "./rng";
@@ -18,10 +19,7 @@ export const SOURCES = {
   "tech-contract.registered": "registry/tech-market",
   "tech-contract.cancelled": "registry/tech-market",
   "transfer-institution.accredited": "registry/transfer-institutions",
-} as const;
-
-export type EventType = keyof typeof SOURCES;
-export const EVENT_TYPES = Object.keys(SOURCES) as EventType[];
+} as const satisfies Record<FactType, string>;
 
 /** The situations the sample exists to exercise; the generator counts lines per case. */
 export const SPECIAL_CASES = {
@@ -51,17 +49,9 @@ export const SPECIAL_CASES = {
 
 export type SpecialCase = keyof typeof SPECIAL_CASES;
 
-export type RejectReason =
-  | "malformed-json"
-  | "not-cloudevent"
-  | "unsupported-type"
-  | "wrong-city"
-  | "invalid-data"
-  | "future-date"
-  | "conflicting-duplicate";
-
+/** The reason the contract gives for rejecting a designed invalid message, and what is wrong with it. */
 export interface Rejection {
-  readonly reason: RejectReason;
+  readonly reason: RejectionReason;
   readonly what: string;
 }
 
@@ -89,7 +79,7 @@ export interface IdScheme {
 export interface Draft {
   /** Creation order: the tie-break when two messages share a time. */
   readonly seq: number;
-  readonly type: EventType;
+  readonly type: FactType;
   readonly data: JsonObject;
   readonly time: Instant;
   readonly style: TimeStyle;
@@ -166,7 +156,7 @@ export class DraftBook {
   }
 
   /** Each registry's habits: the certification registry and the tech market name the subject, etc. */
-  #extras(type: EventType, data: JsonObject): EnvelopeExtras {
+  #extras(type: FactType, data: JsonObject): EnvelopeExtras {
     const source = SOURCES[type];
     const subject =
       source === "registry/hte-certification"
@@ -199,7 +189,7 @@ function traceparentOf(rng: Rng): string {
   return `00-${rng.chars("0123456789abcdef", 32)}-${rng.chars("0123456789abcdef", 16)}-01`;
 }
 
-const ID_PREFIX: Record<EventType, readonly [string, number]> = {
+const ID_PREFIX: Record<FactType, readonly [string, number]> = {
   "hte.certification.granted": ["CERT", 5],
   "hte.certification.revoked": ["REVK", 5],
   "district.target.set": ["TGT", 2],
@@ -218,7 +208,7 @@ const ID_PREFIX: Record<EventType, readonly [string, number]> = {
 };
 
 /** `<TYPE>-<year published>`; scopes (a district, a target year) are added by the caller. */
-export function defaultIdScheme(type: EventType, time: Instant, scope?: string): IdScheme {
+export function defaultIdScheme(type: FactType, time: Instant, scope?: string): IdScheme {
   const [prefix, width] = ID_PREFIX[type];
   return { prefix: `${prefix}-${chinaYearOf(time)}${scope ? `-${scope}` : ""}`, width };
 }

@@ -1,4 +1,4 @@
-import { applyBasisPoints, type Fen, fenToYuan, minFen, yuanToFen } from "../../shared/money";
+import { applyBasisPoints, type Fen, fenToYuan, minFen, yuanToFen } from "../shared/money";
 import type { Rng } from "./rng";
 
 /** Whole yuan → fen. */

@@ -1,4 +1,4 @@
-import { dateIn, publishedAfter, yearOf } from "../calendar";
+import { dateIn, publishedAfter } from "../calendar";
 import type { CentreAccredited } from "../events";
 import { emit } from "../events";
 import { type Enterprise, ref } from "../parties";
@@ -48,7 +48,7 @@ export class Centres implements Scalable {
       book,
       "innovation-center.accredited",
       { enterprise: ref(enterprise), level, accreditedOn },
-      { time: publishedAfter(rng, accreditedOn, 3, 20), factYear: yearOf(accreditedOn) },
+      { time: publishedAfter(rng, accreditedOn, 3, 20) },
     );
   }
 }

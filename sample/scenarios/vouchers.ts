@@ -1,6 +1,6 @@
-import { fenToYuan } from "../../../shared/money";
+import { fenToYuan } from "../../shared/money";
 import { cappedShare, type Fen, spreadYuan, sumFen, wireYuan, withCents, yuan, yuanText } from "../amounts";
-import { dateIn, publishedAfter, yearOf } from "../calendar";
+import { dateIn, publishedAfter } from "../calendar";
 import { emit, type Fact, type VoucherRedeemed, type VoucherType } from "../events";
 import { type Check, type Context, FACT_YEARS, pad, type Scalable, Sequences } from "./context";
 
@@ -81,7 +81,6 @@ export class Vouchers implements Scalable {
     };
     const fact = emit(book, "voucher.redeemed", data, {
       time: publishedAfter(rng, redeemedOn, 1, 15),
-      factYear: yearOf(redeemedOn),
     });
     this.redeemed.push(fact);
     return fact;

@@ -1,4 +1,4 @@
-import { USCC_ALPHABET, usccCheckCharacter } from "../../shared/contract/uscc";
+import { USCC_ALPHABET, usccCheckCharacter } from "../shared/contract/uscc";
 import {
   ACADEMIA,
   DISTRICT_WEIGHTS,

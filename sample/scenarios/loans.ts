@@ -1,4 +1,4 @@
-import { applyBasisPoints } from "../../../shared/money";
+import { applyBasisPoints } from "../../shared/money";
 import { type Fen, fenToYuan, randomYuan, wireYuan, yuan } from "../amounts";
 import {
   addDays,
@@ -164,7 +164,7 @@ export class Loans implements Scalable {
         principal: wireYuan(principal),
         filedOn,
       },
-      { ...options, time: options.time ?? publishedAfter(rng, filedOn, 0, 5), factYear: yearOf(filedOn) },
+      { ...options, time: options.time ?? publishedAfter(rng, filedOn, 0, 5) },
     );
     return { filing, principal };
   }
@@ -178,7 +178,6 @@ export class Loans implements Scalable {
       {
         ...options,
         time: options.time ?? publishedAfter(rng, confirmedOn, 1, 7),
-        factYear: yearOf(confirmedOn),
       },
     );
   }
@@ -192,7 +191,6 @@ export class Loans implements Scalable {
       {
         ...options,
         time: options.time ?? publishedAfter(rng, recoveredOn, 1, 7),
-        factYear: yearOf(recoveredOn),
         cases: ["loan-recovery", ...(options.cases ?? [])],
       },
     );
@@ -222,7 +220,7 @@ export class Loans implements Scalable {
       book,
       "loan.defaulted",
       { loanId: this.#loanId(bank, 2023), nonPerformingPrincipal: wireYuan(yuan(700_000)), confirmedOn },
-      { time: publishedAfter(rng, confirmedOn, 1, 5), factYear: 2025, cases: ["orphan-dependent"] },
+      { time: publishedAfter(rng, confirmedOn, 1, 5), cases: ["orphan-dependent"] },
     );
   }
 

@@ -1,4 +1,4 @@
-import { fenToYuan } from "../../../shared/money";
+import { fenToYuan } from "../../shared/money";
 import { yuan } from "../amounts";
 import { addDays, dateBetween, dateIn, isoDate, publishedAfter } from "../calendar";
 import { CARRIERS, type Carrier, type Level } from "../catalogue";
@@ -105,7 +105,7 @@ export class Carriers {
       book,
       "carrier.accredited",
       { carrier: { id: carrier.id, name: carrier.name }, level, kind: carrier.kind, accreditedOn },
-      { time: publishedAfter(rng, accreditedOn, 2, 15), factYear: year },
+      { time: publishedAfter(rng, accreditedOn, 2, 15) },
     );
   }
 
@@ -118,7 +118,7 @@ export class Carriers {
         book,
         "carrier.evaluated",
         { carrier: { id: carrier.id, name: carrier.name }, level, kind: carrier.kind, year, rating: value },
-        { time: publishedAfter(rng, on, 0, 0), factYear: year, cases },
+        { time: publishedAfter(rng, on, 0, 0), cases },
       );
     };
     send(rating, publishedOn, []);

@@ -1,6 +1,7 @@
+import type { FactType } from "../../shared/contract";
 import { randomYuan, wireYuan, yuan, yuanText } from "../amounts";
 import { addDays, dateIn, type IsoDate, isoDate, later, officeHours, yearOf } from "../calendar";
-import { type Draft, defaultIdScheme, type EventType, type Rejection } from "../draft";
+import { type Draft, defaultIdScheme, type Rejection } from "../draft";
 import type { Fact } from "../events";
 import type { JsonObject } from "../json";
 import { ref, uscc, withWrongCheck } from "../parties";
@@ -252,7 +253,7 @@ export class InvalidMessages {
   }
 
   #send(
-    type: EventType,
+    type: FactType,
     data: JsonObject,
     on: IsoDate,
     rejection: Rejection,

@@ -1,5 +1,6 @@
+import { FACT_TYPES } from "../shared/contract";
 import type { Line } from "./assemble";
-import { EVENT_TYPES, type Rejection, SPECIAL_CASES, type SpecialCase } from "./draft";
+import { type Rejection, SPECIAL_CASES, type SpecialCase } from "./draft";
 
 export interface Stats {
   readonly lines: number;
@@ -53,9 +54,9 @@ export function formatStats(stats: Stats): string {
   const width = 40;
   const row = (label: string, value: number | string): string =>
     `  ${label.padEnd(width)} ${String(value).padStart(5)}`;
-  const known = EVENT_TYPES.map((t) => row(t, stats.byType.get(t) ?? 0));
+  const known = FACT_TYPES.map((t) => row(t, stats.byType.get(t) ?? 0));
   const others = [...stats.byType]
-    .filter(([t]) => !(EVENT_TYPES as readonly string[]).includes(t))
+    .filter(([t]) => !(FACT_TYPES as readonly string[]).includes(t))
     .map(([t, n]) => row(`${t} (rejected)`, n));
   const cases = (Object.keys(SPECIAL_CASES) as SpecialCase[]).map(
     (c) => `${row(c, stats.byCase.get(c) ?? 0)}  ${SPECIAL_CASES[c]}`,

@@ -1,4 +1,4 @@
-import { fenToYuan } from "../../../shared/money";
+import { fenToYuan } from "../../shared/money";
 import { yuan } from "../amounts";
 import { dateBetween, isoDate, officeHours } from "../calendar";
 import type { DistrictId } from "../catalogue";
@@ -78,7 +78,6 @@ export class Targets {
       { district: plan.district, year: plan.year, target },
       {
         time,
-        factYear: plan.year,
         idScheme: { prefix: `TGT-${plan.year}-${plan.district}`, width: 2 },
         cases,
         ...(after ? { placement: { kind: "after", anchor: after, lines: rng.int(3, 15) } as const } : {}),

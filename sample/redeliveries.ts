@@ -1,5 +1,6 @@
+import type { FactType } from "../shared/contract";
 import { type Instant, later } from "./calendar";
-import type { Draft, DraftBook, EventType, RenderVariant, SpecialCase } from "./draft";
+import type { Draft, DraftBook, RenderVariant, SpecialCase } from "./draft";
 import type { Rng } from "./rng";
 
 /** Money fields, at any depth of `data`. */
@@ -23,7 +24,7 @@ const SAME_ID: readonly (readonly [RenderVariant, SpecialCase, number])[] = [
   ["plain", "duplicate-extension-only", 1],
 ];
 /** Non-replacing types a registry re-sends under a new id (a replacing type would take the newer time). */
-const RESENT: readonly EventType[] = [
+const RESENT: readonly FactType[] = [
   "hte.certification.granted",
   "voucher.redeemed",
   "tech-contract.registered",
