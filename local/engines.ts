@@ -264,7 +264,6 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
 }
 
 async function startDynamoDbLocalOnce(port: number, options: DynamoDbLocalOptions): Promise<Engine> {
-  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   const { jar, libraryPath, cacheRoot } = dynamoDbLocalJar();
   const java = javaTool("java");
   const launcherDir = await loopbackLauncher(jar, cacheRoot);
@@ -280,14 +279,42 @@ async function startDynamoDbLocalOnce(port: number, options: DynamoDbLocalOption
     "-port",
     String(port),
   ];
+  const jvm = spawnJvm(java.command, args, dirname(jar));
+  const endpoint = `http://${LOCAL_HOST}:${port}`;
+  try {
+    await untilAnswering(endpoint, jvm, options.startTimeoutMs ?? 30_000, () =>
+      startupFailure(jvm, java, port),
+    );
+  } catch (error) {
+    await jvm.stop();
+    throw error;
+  }
+  if (!launcherDir && !warnedNoJavac) {
+    warnedNoJavac = true;
+    console.warn(
+      `DynamoDB Local on port ${port} listens on all interfaces, not just 127.0.0.1: no javac (${javaTool("javac").source}) to build local/LoopbackDynamoDBLocal.java. Install a JDK 17+, not just a JRE.`,
+    );
+  }
+  return { endpoint, stop: jvm.stop };
+}
 
+/** A started JVM: its last output, whether it is gone, and a stop() that kills its whole process group. */
+interface Jvm {
+  child: ChildProcess;
+  output(): string;
+  spawnError(): NodeJS.ErrnoException | undefined;
+  gone(): boolean;
+  stop(): Promise<void>;
+}
+
+function spawnJvm(command: string, args: string[], cwd: string): Jvm {
   installExitHooks();
-  const child = spawn(java.command, args, {
-    cwd: dirname(jar),
+  const child = spawn(command, args, {
+    cwd,
     detached: true, // own process group => stop() can kill the whole tree
     stdio: ["ignore", "pipe", "pipe"],
   });
-
+  // The pipes stay drained so the JVM never blocks writing to a full pipe; the tail is kept for errors.
   let output = "";
   const collect = (chunk: Buffer): void => {
     output = (output + chunk.toString("utf8")).slice(-8_000);
@@ -296,6 +323,7 @@ async function startDynamoDbLocalOnce(port: number, options: DynamoDbLocalOption
   child.stderr?.on("data", collect);
 
   let spawnError: NodeJS.ErrnoException | undefined;
+  let gone = false;
   const exited = new Promise<void>((resolve) => {
     child.once("error", (error: NodeJS.ErrnoException) => {
       spawnError = error;
@@ -303,7 +331,10 @@ async function startDynamoDbLocalOnce(port: number, options: DynamoDbLocalOption
     });
     child.once("exit", () => resolve());
   });
-  exited.then(() => liveChildren.delete(child));
+  exited.then(() => {
+    gone = true;
+    liveChildren.delete(child);
+  });
   if (child.pid !== undefined) liveChildren.add(child);
 
   const stop = once(async () => {
@@ -320,76 +351,64 @@ async function startDynamoDbLocalOnce(port: number, options: DynamoDbLocalOption
     }
     liveChildren.delete(child);
   });
+  return { child, output: () => output, spawnError: () => spawnError, gone: () => gone, stop };
+}
 
-  const describeFailure = (): StartupFailure => {
-    if (spawnError?.code === "ENOENT") {
-      return new StartupFailure(
-        `DynamoDB Local needs Java 17: java not found on ${java.source}. Install a Java 17+ runtime (or set JAVA_HOME).`,
-        false,
-      );
-    }
-    if (spawnError) {
-      return new StartupFailure(
-        `DynamoDB Local could not start ${java.command}: ${spawnError.message}`,
-        false,
-      );
-    }
-    if (/UnsupportedClassVersionError/.test(output)) {
-      return new StartupFailure(
-        `DynamoDB Local needs Java 17: the java on ${java.source} is too old.\n${output.trim()}`,
-        false,
-      );
-    }
-    const portInUse = /BindException|Address already in use/i.test(output);
+/** Why the JVM did not come up, in words a person can act on. */
+function startupFailure(jvm: Jvm, java: { command: string; source: string }, port: number): StartupFailure {
+  const spawnError = jvm.spawnError();
+  const output = jvm.output().trim();
+  if (spawnError?.code === "ENOENT") {
     return new StartupFailure(
-      `DynamoDB Local exited during start-up (code ${child.exitCode ?? child.signalCode}) on port ${port}.\n${output.trim()}`,
-      portInUse,
+      `DynamoDB Local needs Java 17: java not found on ${java.source}. Install a Java 17+ runtime (or set JAVA_HOME).`,
+      false,
     );
-  };
+  }
+  if (spawnError) {
+    return new StartupFailure(`DynamoDB Local could not start ${java.command}: ${spawnError.message}`, false);
+  }
+  if (/UnsupportedClassVersionError/.test(output)) {
+    return new StartupFailure(
+      `DynamoDB Local needs Java 17: the java on ${java.source} is too old.\n${output}`,
+      false,
+    );
+  }
+  const portInUse = /BindException|Address already in use/i.test(output);
+  const code = jvm.child.exitCode ?? jvm.child.signalCode;
+  return new StartupFailure(
+    `DynamoDB Local exited during start-up (code ${code}) on port ${port}.\n${output}`,
+    portInUse,
+  );
+}
 
-  const endpoint = `http://${LOCAL_HOST}:${port}`;
+/** Resolves once ListTables answers; throws the JVM's failure if it exits first, or at the deadline. */
+async function untilAnswering(endpoint: string, jvm: Jvm, timeoutMs: number, failure: () => StartupFailure) {
   const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 });
-  let processGone = false;
-  exited.then(() => {
-    processGone = true;
-  });
   try {
     await withDeadline(
       (async () => {
         for (;;) {
-          if (processGone) throw describeFailure();
+          if (jvm.gone()) throw failure();
           try {
             await client.send(new ListTablesCommand({ Limit: 1 }), {
               abortSignal: AbortSignal.timeout(2_000),
             });
             return;
           } catch (error) {
-            if (processGone) throw describeFailure();
+            if (jvm.gone()) throw failure();
             // Connection refused while the JVM boots is expected; anything HTTP-level means it is up but broken.
             if (isHttpError(error)) throw error;
           }
           await delay(50);
         }
       })(),
-      startTimeoutMs,
+      timeoutMs,
       () =>
-        `DynamoDB Local did not answer ListTables on ${endpoint} within ${startTimeoutMs} ms.\n${output.trim()}`,
+        `DynamoDB Local did not answer ListTables on ${endpoint} within ${timeoutMs} ms.\n${jvm.output().trim()}`,
     );
-  } catch (error) {
-    await stop();
-    throw error;
   } finally {
     client.destroy();
   }
-
-  if (!launcherDir && !warnedNoJavac) {
-    warnedNoJavac = true;
-    console.warn(
-      `DynamoDB Local on port ${port} listens on all interfaces, not just 127.0.0.1: no javac (${javaTool("javac").source}) to build local/LoopbackDynamoDBLocal.java. Install a JDK 17+, not just a JRE.`,
-    );
-  }
-  // The pipes stay drained (collect) so the JVM never blocks writing to a full pipe.
-  return { endpoint, stop };
 }
 
 function isHttpError(error: unknown): boolean {

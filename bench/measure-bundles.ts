@@ -5,15 +5,22 @@
  * Init time = one dynamic import() of the built file in a fresh Node 22 process, with the function's
  * env vars (and NODE_OPTIONS=--enable-source-maps, as deployed); median of RUNS processes.
  *
- *   npx tsx infra/measure-bundles.ts [city]      (default: jinan)
+ *   npx tsx bench/measure-bundles.ts [city]      (default: jinan)
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import {
+  cityDefine,
+  ENTRIES,
+  type FunctionName,
+  MAIN_FIELDS,
+  NODE_TARGET,
+  REPO_ROOT,
+} from "../infra/bundling";
 import { CITIES_DIR, readCity } from "../shared/policy/files";
-import { cityDefine, ENTRIES, type FunctionName, MAIN_FIELDS, NODE_TARGET, REPO_ROOT } from "./bundling";
 
 const RUNS = 10;
 /** Inside the repo (git-ignored) so that the sdk-external build resolves @aws-sdk from node_modules. */
