@@ -62,7 +62,7 @@ const disabledMetrics = () => new Metrics({ namespace: "autogrant-bench", servic
  * tables accumulate records, which real DynamoDB does not (a stream costs its writer nothing). See README.md.
  */
 async function createBenchLedgerTable(bench: Bench, tableName: string): Promise<void> {
-  await createLedgerTable(cityTemplate(bench.city.city), bench.admin, tableName);
+  await createLedgerTable(await cityTemplate(bench.city.city), bench.admin, tableName);
   await bench.admin.send(
     new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }),
   );

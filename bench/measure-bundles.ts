@@ -5,7 +5,7 @@
  * Init time = one dynamic import() of the built file in a fresh Node 22 process, with the function's
  * env vars (and NODE_OPTIONS=--enable-source-maps, as deployed); median of RUNS processes.
  *
- *   npx tsx bench/measure-bundles.ts [city]      (default: jinan)
+ *   npx tsx bench/measure-bundles.ts [--city <id>]      (default: jinan)
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -20,6 +20,7 @@ import {
   NODE_TARGET,
   REPO_ROOT,
 } from "../infra/bundling";
+import { cityId, commandArgs, parseFlags } from "../scripts/lib/cli";
 import { CITIES_DIR, readCity } from "../shared/policy/files";
 
 const RUNS = 10;
@@ -79,7 +80,9 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const city = process.argv[2] ?? "jinan";
+  const city = commandArgs("measure-bundles", "npx tsx bench/measure-bundles.ts [--city <id>]", (argv) =>
+    cityId(parseFlags(argv, { city: { type: "string", default: "jinan" } }).city),
+  );
   readCity(city); // validate first: a broken city file fails here, naming the field
   const rawCity: unknown = JSON.parse(readFileSync(join(CITIES_DIR, `${city}.json`), "utf8"));
   rmSync(OUT, { recursive: true, force: true });

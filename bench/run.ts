@@ -18,6 +18,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { type Engines, localClientConfig, startEngines } from "../local/engines";
 import { createQueues } from "../local/provision";
 import { cityTemplate } from "../local/template";
+import { commandArgs, parseFlags, positiveNumber } from "../scripts/lib/cli";
 import { readCity } from "../shared/policy/files";
 import { type Baseline, type Bench, capacityPasses, measureFigures, WORKER_COUNTS } from "./figures";
 import { SqsMeter } from "./meter";
@@ -25,6 +26,9 @@ import { latestJson, results } from "./report";
 import { readSample } from "./sample";
 import { printResults } from "./tables";
 
+const minSeconds = commandArgs("bench", "npm run bench -- [--seconds <minimum per figure>]", (argv) =>
+  positiveNumber(parseFlags(argv, { seconds: { type: "string", default: "5" } }).seconds, "seconds"),
+);
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CITY = "jinan";
 
@@ -44,13 +48,6 @@ async function loadBaseline(): Promise<Baseline> {
     }
     throw error;
   }
-}
-
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return value;
 }
 
 function machine() {
@@ -82,7 +79,7 @@ async function benchOn(engines: Engines, lines: readonly string[], baseline: Bas
   const sqs = new SQSClient(localClientConfig(engines.sqs.endpoint));
   const sqsMeter = new SqsMeter();
   sqsMeter.attach(sqs);
-  const { rejectedQueueUrl } = await createQueues(cityTemplate(CITY), sqs, { prefix: "bench" });
+  const { rejectedQueueUrl } = await createQueues(await cityTemplate(CITY), sqs, { prefix: "bench" });
   return {
     city,
     lines,
@@ -98,7 +95,6 @@ async function benchOn(engines: Engines, lines: readonly string[], baseline: Bas
 async function main() {
   // Before any Powertools Metrics exists: EMF output would go to stdout, there is no CloudWatch here.
   process.env.POWERTOOLS_METRICS_DISABLED = "true";
-  const minSeconds = argument("seconds", 5);
   const began = performance.now();
   const loadAtStart = loadavg();
   const lines = readSample();

@@ -65,7 +65,7 @@ export class LocalStack {
   static async start(options: LocalStackOptions): Promise<LocalStack> {
     const sqs = new SQSClient(localClientConfig(options.endpoints.sqs));
     const dynamodb = new DynamoDBClient(localClientConfig(options.endpoints.dynamodb));
-    const template = options.template ?? cityTemplate(options.city.city);
+    const template = options.template ?? (await cityTemplate(options.city.city));
     const { resources, settings } = await provision(template, dynamodb, sqs, options);
     const handlers = await loadHandlers({
       city: options.city.city,

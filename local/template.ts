@@ -7,8 +7,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App } from "aws-cdk-lib";
-import { createApp } from "../infra/create-app";
 import { TemplateShapeError } from "./errors";
 
 export type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -17,8 +15,10 @@ export type Template = { Resources: Record<string, Resource> };
 /**
  * Synthesises one city's stack in-process without bundling, CloudFormation validation or cdk-nag: they
  * build and check what is deployed (tests/infra/ and `npm run synth` run them), the template is the same.
+ * The CDK is loaded here, on first use, not by whoever imports this module: it takes seconds to load.
  */
-export function synthesizeCityTemplate(city: string): Template {
+export async function synthesizeCityTemplate(city: string): Promise<Template> {
+  const [{ App }, { createApp }] = await Promise.all([import("aws-cdk-lib"), import("../infra/create-app")]);
   const outdir = mkdtempSync(join(tmpdir(), "autogrant-cdk-"));
   try {
     const context = { "aws:cdk:bundling-stacks": [] };
@@ -33,14 +33,15 @@ export function synthesizeCityTemplate(city: string): Template {
   }
 }
 
-const synthesized = new Map<string, Template>();
+const synthesized = new Map<string, Promise<Template>>();
 
 /** The city's template, synthesised once per process however many stacks or tables are made from it. */
-export function cityTemplate(city: string): Template {
+export function cityTemplate(city: string): Promise<Template> {
   let template = synthesized.get(city);
   if (!template) {
     template = synthesizeCityTemplate(city);
     synthesized.set(city, template);
+    template.catch(() => synthesized.delete(city));
   }
   return template;
 }

@@ -23,7 +23,7 @@ afterAll(async () => {
 
 async function ledgerFor(cityId: string) {
   const table = uniqueName(`ledger-${cityId}`);
-  await createLedgerTable(cityTemplate(cityId), client, table);
+  await createLedgerTable(await cityTemplate(cityId), client, table);
   tables.push(table);
   return new DynamoLedger(client, table, readCity(cityId));
 }

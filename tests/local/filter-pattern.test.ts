@@ -6,7 +6,7 @@ import { cityTemplate, templateSettings } from "../../local/template";
  * The relay's filter as the template carries it (infra/functions.ts RELAY_FILTER, synthesised): the one
  * the local stack uses. Without a pattern every record would match, and the `false` rows fail.
  */
-const pattern = templateSettings(cityTemplate("jinan")).relay.filterPattern;
+const pattern = templateSettings(await cityTemplate("jinan")).relay.filterPattern;
 const record = (eventName: string, entity?: string) => ({
   eventName,
   dynamodb: { NewImage: entity === undefined ? {} : { entity: { S: entity } } },

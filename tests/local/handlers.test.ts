@@ -26,7 +26,7 @@ let settings: TemplateSettings;
 let handlers: LocalHandlers;
 
 beforeAll(async () => {
-  ({ resources, settings } = await provision(cityTemplate("jinan"), ddb, sqs, {
+  ({ resources, settings } = await provision(await cityTemplate("jinan"), ddb, sqs, {
     prefix: uniqueName("rt"),
     receiveLimit: 5,
     visibilityTimeoutSeconds: 5,

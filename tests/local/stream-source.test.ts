@@ -30,7 +30,7 @@ import { cityTemplate, templateSettings } from "../../local/template";
 import { dynamoClient, dynamoEndpoint, uniqueName } from "../support/engines";
 
 const ddb: DynamoDBClient = dynamoClient();
-const template = cityTemplate("jinan");
+const template = await cityTemplate("jinan");
 const relayFilter = eventFilter(templateSettings(template).relay.filterPattern);
 const sources: StreamEventSource[] = [];
 afterAll(async () => {

@@ -15,7 +15,7 @@ let resources: LocalResources;
 let handlers: LocalHandlers;
 
 beforeAll(async () => {
-  ({ resources } = await provision(cityTemplate("jinan"), dynamodb, sqs, {
+  ({ resources } = await provision(await cityTemplate("jinan"), dynamodb, sqs, {
     prefix: uniqueName("batches"),
     receiveLimit: 5,
     visibilityTimeoutSeconds: 5,

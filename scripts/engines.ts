@@ -1,12 +1,15 @@
 /**
  * Starts DynamoDB Local and the SQS emulator and keeps them up until Ctrl-C.
  *
- *   npx tsx scripts/local/up.ts
+ *   npx tsx scripts/engines.ts
  *
  * Prints the endpoints as environment assignments. Exporting them before `npx vitest run`
- * makes the test global setup reuse these engines instead of starting its own.
+ * makes every test file use these engines instead of starting its own (tests/support/engines.ts).
  */
-import { startEngines } from "../../local/engines";
+import { startEngines } from "../local/engines";
+import { commandArgs, parseFlags } from "./lib/cli";
+
+commandArgs("engines", "npx tsx scripts/engines.ts", (argv) => parseFlags(argv, {}));
 
 const started = performance.now();
 const engines = await startEngines();
