@@ -60,7 +60,7 @@ export type RelayHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatch
 
 /**
  * Each call gets its own Lambda Context, whose getRemainingTimeInMillis() counts down from the function
- * timeout the event source enforces (runtime.ts ends the invocation then).
+ * timeout the event source enforces (invocation.ts ends the invocation then).
  */
 export interface LocalHandlers {
   ingest: (event: SQSEvent, timeoutSeconds: number) => Promise<SQSBatchResponse>;
