@@ -6,9 +6,10 @@
  */
 import { randomUUID } from "node:crypto";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { PAYOUTS_RECEIVE_LIMIT } from "../../infra/queues";
 import { drainQueue, waitUntilQuiet } from "../../local/drain";
 import { eventFilter } from "../../local/event-filter";
 import { type LocalHandlers, loadHandlers } from "../../local/handlers";
@@ -183,5 +184,32 @@ describe("loadHandlers", () => {
         ...resources,
       }),
     ).resolves.toBe(handlers);
+  });
+});
+
+describe("provision", () => {
+  const attributes = async (QueueUrl: string) =>
+    (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["All"] }))).Attributes ?? {};
+  const receiveLimit = (queue: Record<string, string>) =>
+    (JSON.parse(queue.RedrivePolicy ?? "{}") as { maxReceiveCount?: number }).maxReceiveCount;
+
+  test("the queues are the template's; only the ingest queue's visibility and receive limit are this run's", async () => {
+    const [ingest, payouts, payoutsDlq] = await Promise.all(
+      [resources.ingestQueueUrl, resources.payoutsQueueUrl, resources.payoutsDeadLetterQueueUrl].map(
+        attributes,
+      ),
+    );
+    expect({ visibility: ingest?.VisibilityTimeout, receiveLimit: receiveLimit(ingest ?? {}) }).toEqual({
+      visibility: "5",
+      receiveLimit: 5,
+    });
+    // The stack's payouts dead-letter rule (infra/queues.ts), which a hand-made copy once gave as 5.
+    expect({ fifo: payouts?.FifoQueue, receiveLimit: receiveLimit(payouts ?? {}) }).toEqual({
+      fifo: "true",
+      receiveLimit: PAYOUTS_RECEIVE_LIMIT,
+    });
+    expect(payoutsDlq?.FifoQueue).toBe("true");
+    expect(resources.queueUrls).toHaveLength(6);
+    expect(settings.relay).toMatchObject({ batchSize: 100, retryAttempts: 10, timeoutSeconds: 60 });
   });
 });
