@@ -82,6 +82,10 @@ interface Pending {
   deliveries: number;
 }
 
+/**
+ * The sample through `deliver`, metered fact by fact (see the file's comment). One function of ~90 lines:
+ * the delivery of one fact, the parked facts it releases and the per-type counters share their state.
+ */
 export async function capacityPass(options: {
   lines: readonly string[];
   city: CityPolicy;

@@ -1,9 +1,11 @@
-/** Per-fact figures from the passes' counts, and the printed tables. */
+/**
+ * What a bench run found, from the figures' counts: per-fact costs, throughput summaries, the ratios, and
+ * the JSON written to bench/latest.json. The printed tables are tables.ts's.
+ */
 import { FACT_TYPES } from "../shared/contract";
+import { type CombinedRun, type Figures, type Passes, WORKER_COUNTS } from "./figures";
 import { totalRequests, type Usage } from "./meter";
 import type { TypeStats } from "./passes";
-import type { RawResult } from "./raw";
-import type { ThroughputResult } from "./throughput";
 
 export interface SqsPerFact {
   /** Ingest poller: one ReceiveMessage per batch of `batchSize` deliveries (full batches assumed). */
@@ -93,71 +95,149 @@ export function typeOrder(types: Iterable<string>): string[] {
   return [...known.filter((t) => present.includes(t)), ...present.filter((t) => !known.includes(t)).sort()];
 }
 
-const num = (value: number, width: number, digits = 2) =>
-  (Number.isFinite(value) ? value.toFixed(digits) : "–").padStart(width);
-const ratio = (a: number, b: number) => (b === 0 ? Number.NaN : a / b);
-
-export function perTypeTable(
-  rows: { type: string; ours: PerFact; baseline: PerFact }[],
-  total: { ours: PerFact; baseline: PerFact },
-): string {
-  const head1 =
-    `${"".padEnd(33)} ${"".padStart(5)} │ ${"ours: receipt + one transaction".padEnd(39)}` +
-    `│ ${"baseline: Powertools + puts".padEnd(32)}│ ours/base`;
-  const head2 =
-    `${"type".padEnd(33)} ${"lines".padStart(5)} │ ${"RCU".padStart(6)} ${"WCU".padStart(6)} ` +
-    `${"tx".padStart(5)} ${"DDBreq".padStart(6)} ${"SQSreq".padStart(6)} ${"pay".padStart(5)} │ ` +
-    `${"RCU".padStart(6)} ${"WCU".padStart(6)} ${"DDBreq".padStart(6)} ${"SQSreq".padStart(6)} │ ` +
-    `${"RCU".padStart(5)} ${"WCU".padStart(5)}`;
-  const line = (type: string, ours: PerFact, base: PerFact) =>
-    `${type.padEnd(33)} ${String(ours.lines).padStart(5)} │ ` +
-    `${num(ours.readUnits, 6)} ${num(ours.writeUnits, 6)} ${num(ours.transactions, 5)} ` +
-    `${num(ours.dynamodbRequests, 6)} ${num(ours.sqs.total, 6)} ${num(ours.payouts, 5)} │ ` +
-    `${num(base.readUnits, 6)} ${num(base.writeUnits, 6)} ${num(base.dynamodbRequests, 6)} ` +
-    `${num(base.sqs.total, 6)} │ ` +
-    `${num(ratio(ours.readUnits, base.readUnits), 5)} ${num(ratio(ours.writeUnits, base.writeUnits), 5)}`;
-  const rule = "─".repeat(head2.length);
-  return [
-    head1,
-    head2,
-    rule,
-    ...rows.map((r) => line(r.type, r.ours, r.baseline)),
-    rule,
-    line("all lines", total.ours, total.baseline),
-  ].join("\n");
+/** One throughput figure, per fact and per second, with its rounds' net paid against the sequential pass. */
+export function throughputSummary(run: CombinedRun, passes: Passes, batchSize: number) {
+  const { result, ddb } = run;
+  const transactions = ddb.requests.TransactWriteItems ?? 0;
+  const sqsRequests =
+    result.deliveries / batchSize + result.acknowledged / batchSize + run.rejectedSends + ddb.payoutItems;
+  return {
+    ...result,
+    transactions,
+    cancelledTransactions: ddb.errors.TransactionCanceledException ?? 0,
+    transactionsPerSecond: transactions / result.seconds,
+    dynamodbRequests: ddb.requests,
+    dynamodbRequestsPerFact: totalRequests(ddb) / result.facts,
+    rejectedSends: run.rejectedSends,
+    payoutItems: ddb.payoutItems,
+    /** What the sequential pass wrote for as many rounds: a difference is a race's (or an order's) effect. */
+    sequentialPayoutItems: passes.ours.total.payouts * result.rounds,
+    /** Σ amountFen of the payout items in each round's table; the sequential pass's is the entitlement. */
+    netPaidFen: run.netPaidFen,
+    roundsNetPaidOff: run.netPaidFen.filter((fen) => fen !== passes.sequentialNetPaidFen).length,
+    sqsRequestsPerFact: sqsRequests / result.facts,
+    segmentFactsPerSecond: run.segments.map((segment) => segment.factsPerSecond),
+  };
 }
 
-export interface ThroughputRow {
-  label: string;
-  workers: number;
-  factsPerSecond?: number;
-  deliveriesPerSecond?: number;
-  transactionsPerSecond?: number;
-  dynamodbRequestsPerFact?: number;
-  sqsRequestsPerFact?: number;
-  seconds: number;
-  rounds?: number;
-  note?: string;
+export type ThroughputSummary = ReturnType<typeof throughputSummary>;
+
+/** What the tables and the JSON are made of. */
+export interface Results {
+  perType: { type: string; ours: PerFact; baseline: PerFact }[];
+  totals: { ours: PerFact; baseline: PerFact };
+  summaries: Record<string, ThroughputSummary>;
+  raws: Figures["raws"];
+  /** Per worker count (`1w`, `4w`): ours against the baseline and against DynamoDB Local's own ceiling. */
+  ratios: Record<string, ReturnType<typeof ceilingRatios>>;
+  costRatios: { readUnits: number; writeUnits: number; dynamodbRequests: number; sqsRequests: number };
 }
 
-export function throughputTable(rows: ThroughputRow[]): string {
-  const opt = (value: number | undefined, width: number, digits = 1) =>
-    value === undefined ? "–".padStart(width) : num(value, width, digits);
-  const head =
-    `${"figure".padEnd(40)} ${"workers".padStart(7)} ${"facts/s".padStart(8)} ${"deliv/s".padStart(8)} ` +
-    `${"tx/s".padStart(7)} ${"DDBreq/fact".padStart(11)} ${"SQSreq/fact".padStart(11)} ` +
-    `${"seconds".padStart(7)} ${"rounds".padStart(6)}  note`;
-  return [
-    head,
-    "─".repeat(head.length + 10),
-    ...rows.map(
-      (r) =>
-        `${r.label.padEnd(40)} ${String(r.workers).padStart(7)} ${opt(r.factsPerSecond, 8)} ` +
-        `${opt(r.deliveriesPerSecond, 8)} ${opt(r.transactionsPerSecond, 7)} ` +
-        `${opt(r.dynamodbRequestsPerFact, 11, 2)} ${opt(r.sqsRequestsPerFact, 11, 2)} ` +
-        `${num(r.seconds, 7, 1)} ${r.rounds === undefined ? "–".padStart(6) : String(r.rounds).padStart(6)}  ${r.note ?? ""}`,
+export function pick<T>(figures: Record<string, T>, key: string): T {
+  const found = figures[key];
+  if (!found) throw new Error(`no figure ${key}`);
+  return found;
+}
+
+function ceilingRatios(
+  ours: ThroughputSummary,
+  base: ThroughputSummary,
+  rawTxPerSecond: number,
+  txPerFact: number,
+) {
+  const ceiling = rawTxPerSecond / txPerFact;
+  return {
+    factsPerSecondOursOverBaseline: ours.factsPerSecond / base.factsPerSecond,
+    transactionsPerSecondOursOverRaw: ours.transactionsPerSecond / rawTxPerSecond,
+    rawCeilingFactsPerSecond: ceiling,
+    factsPerSecondOursOverRawCeiling: ours.factsPerSecond / ceiling,
+  };
+}
+
+export function results(passes: Passes, figures: Figures, batchSize: number): Results {
+  const types = typeOrder([...Object.keys(passes.ours.byType), ...Object.keys(passes.baseline.byType)]);
+  const perType = types.map((type) => {
+    const ours = passes.ours.byType[type];
+    const base = passes.baseline.byType[type];
+    if (!ours || !base) throw new Error(`type ${type} missing from a pass`);
+    return { type, ours: perFact(ours, batchSize), baseline: perFact(base, batchSize) };
+  });
+  const totals = {
+    ours: perFact(passes.ours.total, batchSize),
+    baseline: perFact(passes.baseline.total, batchSize),
+  };
+  const summaries = Object.fromEntries(
+    Object.entries(figures.runs).map(([key, run]) => [key, throughputSummary(run, passes, batchSize)]),
+  );
+  const ratios = Object.fromEntries(
+    WORKER_COUNTS.map((workers) => [
+      `${workers}w`,
+      ceilingRatios(
+        pick(summaries, `ours-${workers}`),
+        pick(summaries, `baseline-${workers}`),
+        pick(figures.raws, `raw-${workers}`).transactionsPerSecond,
+        totals.ours.transactions,
+      ),
+    ]),
+  );
+  const costRatios = {
+    readUnits: totals.ours.readUnits / totals.baseline.readUnits,
+    writeUnits: totals.ours.writeUnits / totals.baseline.writeUnits,
+    dynamodbRequests: totals.ours.dynamodbRequests / totals.baseline.dynamodbRequests,
+    sqsRequests: totals.ours.sqs.total / totals.baseline.sqs.total,
+  };
+  return { perType, totals, summaries, raws: figures.raws, ratios, costRatios };
+}
+
+export const CAPACITY_NOTE =
+  "RCU/WCU per line, computed from item sizes with DynamoDB's published rules (bench/capacity.ts); " +
+  "DynamoDB Local's ConsumedCapacity under-reports transactions and misses, so it is only kept in the JSON (reported*).";
+
+/** bench/latest.json: the run's settings, how each figure was measured, and every figure. */
+export function latestJson(
+  run: {
+    runSeconds: number;
+    machine: Record<string, unknown>;
+    city: string;
+    lines: number;
+    minSeconds: number;
+  },
+  settings: { batchSize: number; receiveLimit: number },
+  passes: Passes,
+  r: Results,
+) {
+  return {
+    timestamp: new Date().toISOString(),
+    runSeconds: run.runSeconds,
+    machine: run.machine,
+    settings: {
+      city: run.city,
+      sampleLines: run.lines,
+      minSecondsPerFigure: run.minSeconds,
+      workers: WORKER_COUNTS,
+      ingestBatchSize: settings.batchSize,
+      receiveLimit: settings.receiveLimit,
+    },
+    methods: {
+      capacity: CAPACITY_NOTE,
+      sqs: "per-type: computed from counts (ReceiveMessage and DeleteMessageBatch per batch of ingest deliveries, one SendMessage per rejection, one relay SendMessage per payout item); throughput: rejected SendMessage counted on the actual path (SQS middleware), payout items counted from the write requests, poller requests computed from deliveries",
+      redelivery:
+        "per-type: a waiting fact is delivered again right after its original is written; an orphan until the receive limit. Throughput: a failed record goes to the back of the shared list, until the receive limit.",
+      raw: "transactions built with transactionFor from the per-type pass's applied facts, re-keyed to fresh keys per send, version conditions replaced by attribute_not_exists(pk)",
+    },
+    perType: Object.fromEntries(
+      r.perType.map((row) => [row.type, { ours: row.ours, baseline: row.baseline }]),
     ),
-  ].join("\n");
+    allLines: r.totals,
+    costRatiosOursOverBaseline: r.costRatios,
+    passSeconds: { ours: passes.ours.seconds, baseline: passes.baseline.seconds },
+    sequentialNetPaidFen: {
+      ours: passes.sequentialNetPaidFen,
+      baseline: passes.baselineSequentialNetPaidFen,
+    },
+    throughput: r.summaries,
+    raw: r.raws,
+    throughputRatios: r.ratios,
+    unmodelledRequests: passes.ours.total.ddb.unmodelled + passes.baseline.total.ddb.unmodelled,
+  };
 }
-
-export type { RawResult, ThroughputResult };

@@ -60,6 +60,10 @@ function sqsRecord(task: Task): SQSRecord {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Whole rounds of the sample through `workers` concurrent loops (see the file's comment). One function of
+ * ~90 lines: the workers, the shared list of records and the round being appended share their state.
+ */
 export async function measureThroughput(options: {
   lines: readonly string[];
   workers: number;

@@ -5,44 +5,47 @@
  * Uses the operator's AWS credentials and region (or AWS_ENDPOINT_URL_DYNAMODB for the local stack).
  * Each release reaches finance as a `release` message through the table stream and the relay.
  */
-import { parseArgs } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { allocate } from "../shared/ledger/budgets";
 import { fenToYuan, yuanToFen } from "../shared/money";
 import { readCity } from "../shared/policy/files";
+import { cityId, commandArgs, parseFlags, required, wholeNumber } from "./lib/cli";
+import { UsageError } from "./lib/errors";
 
-const { values } = parseArgs({
-  options: {
+const USAGE =
+  "allocate-budget --city <id> --table <name> --program <id> --period <year> --add <yuan> [--version <id>]";
+
+const args = commandArgs("allocate-budget", USAGE, (argv) => {
+  const values = parseFlags(argv, {
     city: { type: "string" },
     table: { type: "string" },
     program: { type: "string" },
     period: { type: "string" },
     add: { type: "string" },
     version: { type: "string" },
-  },
+  });
+  const city = cityId(required("city", values.city));
+  const table = required("table", values.table);
+  const program = required("program", values.program);
+  const period = wholeNumber(required("period", values.period), "period", 1);
+  const add = required("add", values.add);
+  const addedFen = yuanToFen(add);
+  if (addedFen === undefined || addedFen <= 0n) {
+    throw new UsageError(`--add ${JSON.stringify(add)} must be a positive yuan amount like "100000.00"`);
+  }
+  return { city, table, program, period, addedFen, version: values.version };
 });
-const { city: cityId, table, program, period, add } = values;
-if (!cityId || !table || !program || !period || !add) {
-  console.error(
-    "usage: allocate-budget --city <id> --table <name> --program <id> --period <year> --add <yuan> [--version <id>]",
-  );
-  process.exit(2);
-}
-const addedFen = yuanToFen(add);
-if (addedFen === undefined || addedFen <= 0n) {
-  console.error(`--add ${add}: must be a positive yuan amount like "100000.00"`);
-  process.exit(2);
-}
-const city = readCity(cityId);
-const policyVersion = values.version ?? city.versionFor(Number(period))?.id;
+const { table, program, period, addedFen } = args;
+const city = readCity(args.city);
+const policyVersion = args.version ?? city.versionFor(period)?.id;
 if (!policyVersion) {
-  console.error(`${cityId} has no policy version in force in ${period}`);
+  console.error(`allocate-budget: ${args.city} has no policy version in force in ${period}`);
   process.exit(2);
 }
 const { budget, releases } = await allocate(new DynamoDBClient({}), table, city, {
   policyVersion,
   programId: program,
-  period: Number(period),
+  period,
   addedFen,
   now: new Date().toISOString(),
 });

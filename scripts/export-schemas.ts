@@ -8,6 +8,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { z } from "zod";
 import { cityJsonSchemaFiles } from "../shared/contract";
+import { commandArgs, parseFlags } from "./lib/cli";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -45,6 +46,7 @@ export function existingSchemaFiles(root = REPO_ROOT): Map<string, string> {
 }
 
 function main(): void {
+  commandArgs("export-schemas", "npm run schemas", (argv) => parseFlags(argv, {}));
   const dir = join(REPO_ROOT, "schemas");
   const expected = expectedSchemaFiles();
   mkdirSync(dir, { recursive: true });

@@ -8,43 +8,29 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { performance } from "node:perf_hooks";
-import { generateSample } from "./sample/generate";
-import { formatStats } from "./sample/stats";
+import { generateSample } from "../sample/generate";
+import { formatStats } from "../sample/stats";
+import { commandArgs, parseFlags, wholeNumber } from "./lib/cli";
 
-interface Options {
-  readonly seed: number;
-  readonly count: number;
-  readonly out: string;
-}
+const USAGE = "npm run sample -- [--seed <n>] [--count <n>] [--out <path>]";
 
-const DEFAULTS: Options = { seed: 2024, count: 1300, out: "examples/jinan-2024.ndjson" };
-
-function parseArgs(argv: readonly string[]): Options {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    const match = /^--(seed|count|out)(?:=(.*))?$/.exec(arg);
-    if (!match?.[1])
-      throw new Error(`unknown argument ${arg}; usage: generate-sample [--seed N] [--count N] [--out path]`);
-    const value = match[2] ?? argv[++i];
-    if (value === undefined) throw new Error(`--${match[1]} needs a value`);
-    values.set(match[1], value);
-  }
-  return {
-    seed: integer(values.get("seed"), DEFAULTS.seed, "seed"),
-    count: integer(values.get("count"), DEFAULTS.count, "count"),
-    out: values.get("out") ?? DEFAULTS.out,
-  };
-}
-
-function integer(text: string | undefined, fallback: number, name: string): number {
-  if (text === undefined) return fallback;
-  if (!/^\d{1,9}$/.test(text)) throw new Error(`--${name} must be a non-negative integer, got ${text}`);
-  return Number(text);
+function optionsOf() {
+  return commandArgs("generate-sample", USAGE, (argv) => {
+    const values = parseFlags(argv, {
+      seed: { type: "string", default: "2024" },
+      count: { type: "string", default: "1300" },
+      out: { type: "string", default: "examples/jinan-2024.ndjson" },
+    });
+    return {
+      seed: wholeNumber(values.seed, "seed"),
+      count: wholeNumber(values.count, "count"),
+      out: values.out,
+    };
+  });
 }
 
 function main(): void {
-  const options = parseArgs(process.argv.slice(2));
+  const options = optionsOf();
   const started = performance.now();
   const sample = generateSample(options);
   mkdirSync(dirname(options.out), { recursive: true });

@@ -6,16 +6,20 @@
  * agrees with the package. Pin a new year as soon as it is announced (usually November or December).
  */
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import chineseDays from "chinese-days";
 import { formatDays, parseDate } from "../shared/contract/calendar";
 import { pinnedCalendarOf } from "../shared/policy/working-days";
+import { commandArgs, parseFlags, wholeNumber } from "./lib/cli";
 
 const CN_CALENDAR_FILE = new URL("../calendars/cn.json", import.meta.url).pathname;
 
-const { values } = parseArgs({ options: { from: { type: "string" }, to: { type: "string" } } });
-const from = Number(values.from ?? 2023);
-const to = Number(values.to ?? 2026);
+const { from, to } = commandArgs("calendar", "npm run calendar -- [--from 2023] [--to 2026]", (argv) => {
+  const values = parseFlags(argv, { from: { type: "string" }, to: { type: "string" } });
+  return {
+    from: wholeNumber(values.from ?? "2023", "from", 2000),
+    to: wholeNumber(values.to ?? "2026", "to", 2000),
+  };
+});
 const isWorkday = (date: string) => chineseDays.isWorkday(date);
 const dates: string[] = [];
 for (let day = parseDate(`${from}-01-01`) ?? 0; day <= (parseDate(`${to}-12-31`) ?? 0); day++) {

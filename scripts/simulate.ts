@@ -1,19 +1,25 @@
 /**
  * npm run simulate -- --city <id> --events <in.ndjson> --out <payouts.ndjson> [--rejects <r.ndjson>]
- *   [--dead-letters <d.ndjson>] [--refused <lines.ndjson>] [--now <ISO instant, for reproducible files>]
+ *   [--dead-letters <d.ndjson>] [--refused <lines.ndjson>] [--now <RFC 3339 instant, for reproducible files>]
  * Replays a stream in order through the decision core with in-memory state: the what-if tool for a
  * policy change, and the reference the DynamoDB ledger and the local stack are tested against.
  */
 import { readCity } from "../shared/policy/files";
 import { simulate } from "../shared/simulate/simulate";
 import { formatSummary, summarise } from "../shared/simulate/summary";
-import { streamArgs } from "./lib/args";
+import { checkStreamArgs, STREAM_OPTIONS, STREAM_USAGE } from "./lib/args";
+import { commandArgs, instant, parseFlags } from "./lib/cli";
 import { readStream, writeNdjson } from "./lib/ndjson";
 
-const args = streamArgs(process.argv.slice(2));
+const args = commandArgs("simulate", `npm run simulate -- ${STREAM_USAGE} [--now <instant>]`, (argv) => {
+  const values = checkStreamArgs(parseFlags(argv, { ...STREAM_OPTIONS, now: { type: "string" } }));
+  // Written into every payout's computedAt as given, once it is known to be an instant.
+  return { ...values, now: values.now === undefined ? undefined : instant(values.now, "now") };
+});
 const city = readCity(args.city);
 const lines = readStream(args.events);
-const clock = args.now ? () => args.now as string : () => new Date().toISOString();
+const { now } = args;
+const clock = now ? () => now : () => new Date().toISOString();
 
 const started = performance.now();
 const result = simulate(lines, city, clock);

@@ -1,36 +1,44 @@
 /**
  * npm start [-- --city <id> --events <in.ndjson> --out <payouts.ndjson> [--rejects <r.ndjson>]
- *   [--dead-letters <d.ndjson>] [--refused <lines.ndjson>] [--visibility <seconds>] [--serve]]
+ *   [--dead-letters <d.ndjson>] [--refused <lines.ndjson>] [--visibility <whole seconds>] [--serve]]
  * A city's stack on this machine, end to end: DynamoDB Local and the SQS emulator; the table and queues
  * made from the city's synthesised CloudFormation template; the unchanged Lambda handlers driven as
  * Lambda's event sources drive them. With no arguments, the Jinan sample.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import { type Engines, startEngines } from "../local/engines";
+import { LocalStack } from "../local/stack";
+import { cityTemplate, templateSettings } from "../local/template";
+import type { CityPolicy } from "../shared/policy/city";
 import { readCity } from "../shared/policy/files";
+import type { RefusedLine } from "../shared/simulate/lines";
 import { formatSummary, summarise } from "../shared/simulate/summary";
-import { streamArgs } from "./lib/args";
+import { checkStreamArgs, STREAM_OPTIONS, STREAM_USAGE } from "./lib/args";
+import { commandArgs, parseFlags, wholeNumber } from "./lib/cli";
 import { readStream, writeNdjson } from "./lib/ndjson";
 import { Progress } from "./lib/progress";
-import { localClientConfig, startEngines } from "./local/engines";
-import { createFromTemplate, synthesizeCityTemplate } from "./local/from-template";
-import { LocalStack } from "./local/stack";
 
-const args = streamArgs(process.argv.slice(2), {
-  visibility: { type: "string" },
-  serve: { type: "boolean" },
-});
+const args = commandArgs(
+  "start",
+  `npm start -- ${STREAM_USAGE} [--visibility <seconds>] [--serve]`,
+  (argv) => {
+    const values = checkStreamArgs(
+      parseFlags(argv, {
+        ...STREAM_OPTIONS,
+        visibility: { type: "string", default: "3" },
+        serve: { type: "boolean" },
+      }),
+    );
+    // Locally a waiting fact whose original never comes should be dead-lettered in seconds, not minutes.
+    return { ...values, visibility: wholeNumber(values.visibility, "visibility", 1) };
+  },
+);
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 const city = readCity(args.city);
 const lines = readStream(args.events);
-/** Locally a waiting fact whose original never comes should be dead-lettered in seconds, not minutes. */
-const visibility = Number(args.visibility ?? 3);
+const { visibility } = args;
 
 say(`starting DynamoDB Local and the SQS emulator…`);
 const engines = await startEngines();
@@ -48,21 +56,13 @@ process.once("SIGTERM", () => void shutdown(143));
 
 try {
   say(`synthesising Autogrant-${city.city} and creating its table and queues from the template…`);
-  const template = synthesizeCityTemplate(city.city, mkdtempSync(join(tmpdir(), "autogrant-cdk-")));
-  const dynamodb = new DynamoDBClient(localClientConfig(engines.dynamodb.endpoint));
-  const sqs = new SQSClient(localClientConfig(engines.sqs.endpoint));
-  const fromTemplate = await createFromTemplate(template, dynamodb, sqs, {
-    visibilityTimeoutSeconds: visibility,
-  });
-  const production = template.Resources;
-  const productionVisibility = Object.values(production).find(
-    (r) => r.Type === "AWS::SQS::Queue" && r.Properties.QueueName === `autogrant-${city.city}-ingest`,
-  )?.Properties.VisibilityTimeout;
+  const template = await cityTemplate(city.city);
+  const production = templateSettings(template).ingest;
   stack = await LocalStack.start({
     city,
     endpoints: { dynamodb: engines.dynamodb.endpoint, sqs: engines.sqs.endpoint },
-    prefix: "local",
-    fromTemplate,
+    template,
+    visibilityTimeoutSeconds: visibility,
   });
 
   const progress = new Progress(lines.length, stack, elapsed);
@@ -77,8 +77,26 @@ try {
   writeNdjson(args["dead-letters"], collected.deadLetters);
   writeNdjson(args.refused, refused);
 
+  printSummary(city, stack, collected, refused, production.visibilityTimeoutSeconds);
+  if (args.serve) {
+    console.log(serving(engines, stack));
+    await new Promise(() => {}); // until SIGINT
+  }
+  await shutdown(0);
+} catch (error) {
+  say(`failed after ${elapsed()}: ${(error as Error).stack ?? error}`);
+  await shutdown(1);
+}
+
+function printSummary(
+  city: CityPolicy,
+  stack: LocalStack,
+  collected: Awaited<ReturnType<LocalStack["collect"]>>,
+  refused: RefusedLine[],
+  productionVisibility: number,
+): void {
   const seconds = (performance.now() - started) / 1000;
-  const { ingest } = fromTemplate.settings;
+  const { ingest } = stack.settings;
   console.log(`${city.file.name} (${city.city}) on the local stack: ${args.events}`);
   console.log(
     formatSummary(summarise(collected.messages, collected.rejections, collected.deadLetters, refused)),
@@ -93,18 +111,14 @@ try {
         ? `; ${stack.ingest.counters.invocationErrors} batch(es) outlived it and were delivered again`
         : ""),
   );
-  if (args.serve) {
-    const r = stack.resources;
-    console.log(
-      `\nserving (Ctrl-C stops):\n  DynamoDB endpoint ${engines.dynamodb.endpoint}, table ${r.tableName}\n` +
-        `  SQS endpoint ${engines.sqs.endpoint}\n  ingest   ${r.ingestQueueUrl}\n  rejected ${r.rejectedQueueUrl}\n` +
-        `  payouts  ${r.payoutsQueueUrl}\n  ingest dead letters ${r.ingestDeadLetterQueueUrl}\n` +
-        `  e.g. aws --endpoint-url ${engines.sqs.endpoint} sqs send-message --queue-url ${r.ingestQueueUrl} --message-body file://event.json`,
-    );
-    await new Promise(() => {}); // until SIGINT
-  }
-  await shutdown(0);
-} catch (error) {
-  say(`failed after ${elapsed()}: ${(error as Error).stack ?? error}`);
-  await shutdown(1);
+}
+
+function serving(engines: Engines, stack: LocalStack): string {
+  const r = stack.resources;
+  return (
+    `\nserving (Ctrl-C stops):\n  DynamoDB endpoint ${engines.dynamodb.endpoint}, table ${r.tableName}\n` +
+    `  SQS endpoint ${engines.sqs.endpoint}\n  ingest   ${r.ingestQueueUrl}\n  rejected ${r.rejectedQueueUrl}\n` +
+    `  payouts  ${r.payoutsQueueUrl}\n  ingest dead letters ${r.ingestDeadLetterQueueUrl}\n` +
+    `  e.g. aws --endpoint-url ${engines.sqs.endpoint} sqs send-message --queue-url ${r.ingestQueueUrl} --message-body file://event.json`
+  );
 }

@@ -11,10 +11,44 @@ function sources(dir: string): string[] {
   });
 }
 
+/** Every module a file imports, statically or with import(), resolved to a repository path when relative. */
 function imports(file: string): string[] {
   const text = readFileSync(join(root, file), "utf8");
-  return [...text.matchAll(/^import[^;]*?from\s+"([^"]+)"/gms)].map((m) => m[1] ?? "");
+  const named = [
+    ...[...text.matchAll(/^import[^;]*?from\s+"([^"]+)"/gms)].map((m) => m[1] ?? ""),
+    ...[...text.matchAll(/\bimport\("([^"]+)"\)/g)].map((m) => m[1] ?? ""),
+  ];
+  return named.map((name) => (name.startsWith(".") ? relative(root, join(root, file, "..", name)) : name));
 }
+
+const read = (file: string) => readFileSync(join(root, file), "utf8");
+
+/**
+ * The areas around the decision core, and what each may import besides node and npm packages. The core and
+ * the deployed code never reach into the tools built around them.
+ */
+const AREAS: Record<string, readonly string[]> = {
+  shared: ["shared"],
+  functions: ["shared", "functions"],
+  infra: ["shared", "infra"],
+  // The local cloud: the handler modules it runs, and the CDK app it synthesises the template from.
+  local: ["shared", "functions", "infra", "local"],
+  sample: ["shared", "sample"],
+  bench: ["shared", "functions", "infra", "local", "bench", "scripts/lib"],
+  scripts: ["shared", "local", "sample", "scripts"],
+};
+
+/**
+ * The only files that send CreateTable or CreateQueue. The product's table and queues are made from the
+ * city's synthesised template, by one loader, so there is one definition of each: the CDK stack's.
+ */
+const CREATES_TABLES_OR_QUEUES = [
+  "local/provision.ts",
+  // The baseline's Powertools idempotency table: the product has no such table.
+  "bench/baseline.ts",
+  // Bare queues and a table for the tests that probe the engines and the SQS event source themselves.
+  "tests/support/bare.ts",
+];
 
 /** The layers, in order: each may import only the layers before it (no arrow pointing back). */
 const LAYERS = [
@@ -42,20 +76,64 @@ describe("architecture", () => {
   test.each(LAYERS)("%s imports no later layer", (layer) => {
     const later = LAYERS.slice(LAYERS.indexOf(layer) + 1);
     for (const file of sources(layer)) {
-      for (const target of imports(file).filter((i) => i.startsWith("."))) {
-        const resolved = relative(root, join(root, file, "..", target));
+      for (const target of imports(file)) {
         expect(
-          later.some((l) => resolved.startsWith(l)),
+          later.some((l) => target.startsWith(l)),
           `${file} imports ${target}`,
         ).toBe(false);
       }
     }
   });
 
+  test.each(Object.keys(AREAS))("%s imports only what it may", (area) => {
+    const allowed = AREAS[area] ?? [];
+    for (const file of sources(area)) {
+      for (const target of imports(file)) {
+        const inRepo = [...Object.keys(AREAS), "tests"].some((a) => target.startsWith(`${a}/`));
+        if (!inRepo) continue;
+        expect(
+          allowed.some((a) => target.startsWith(`${a}/`)),
+          `${file} imports ${target}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  test("only the template loader creates tables or queues (and the two named exceptions)", () => {
+    const creating = ["shared", "functions", "infra", "local", "sample", "bench", "scripts", "tests"]
+      .flatMap(sources)
+      .filter((file) => file !== "tests/architecture.test.ts")
+      .filter((file) => /\bCreate(Table|Queue)Command\b/.test(read(file)));
+    expect(creating.sort()).toEqual([...CREATES_TABLES_OR_QUEUES].sort());
+  });
+
+  test("scripts/ holds command entry points and their lib/ only; every command reads its arguments in one place", () => {
+    const folders = readdirSync(join(root, "scripts"), { withFileTypes: true }).filter((e) =>
+      e.isDirectory(),
+    );
+    expect(folders.map((e) => e.name)).toEqual(["lib"]);
+    const commands = [
+      ...sources("scripts").filter((file) => !file.startsWith("scripts/lib/")),
+      "bench/run.ts",
+      "bench/measure-bundles.ts",
+    ];
+    for (const file of commands) expect(read(file), file).toMatch(/\bcommandArgs\(/);
+    const parsing = ["shared", "functions", "infra", "local", "sample", "bench", "scripts"]
+      .flatMap(sources)
+      .filter((file) => /\bparseArgs\(|process\.argv(?!\[1\])/.test(read(file)));
+    expect(parsing).toEqual(["scripts/lib/cli.ts"]);
+  });
+
   test("money is never a float: no parseFloat, toFixed or Number() on amounts in the domain", () => {
     for (const file of LAYERS.flatMap(sources)) {
       const text = readFileSync(join(root, file), "utf8");
       expect(text.match(/parseFloat|toFixed\(/g), file).toBeNull();
+    }
+  });
+
+  test("the tools format money with shared/money.ts, never as a float divided by 100", () => {
+    for (const file of ["local", "sample", "bench", "scripts"].flatMap(sources)) {
+      expect(read(file).match(/Number\([^)]*fen\b|\/\s*100\b/gi), file).toBeNull();
     }
   });
 });

@@ -1,4 +1,4 @@
-import type { LocalStack } from "../local/stack";
+import type { LocalStack } from "../../local/stack";
 
 /** One line on stderr, redrawn in place on a terminal: published, ingested, payouts relayed. */
 export class Progress {

@@ -30,4 +30,4 @@ export {
   rejectionOf,
 } from "./rejection";
 export { SQS_MAX_MESSAGE_BYTES, sqsJson, sqsRefusal } from "./sqs";
-export { type DataOf, type DataSchemas, dataSchemas, FACT_DATE_FIELDS } from "./types";
+export { type DataOf, type DataSchemas, dataSchemas, FACT_DATE_FIELDS, type WireDataOf } from "./types";

@@ -200,6 +200,9 @@ export type DataSchemas = ReturnType<typeof buildDataSchemas>;
 /** A type's parsed data: money fields are bigint fen, everything else as on the wire. */
 export type DataOf<T extends FactType> = z.output<DataSchemas[T]>;
 
+/** A type's data as a registry sends it: money as yuan strings (the sample generator writes these). */
+export type WireDataOf<T extends FactType> = z.input<DataSchemas[T]>;
+
 // One set of schemas per district list: a stack parses many messages for one city.
 const cache = new Map<string, DataSchemas>();
 

@@ -110,14 +110,10 @@ export class MemoryLedger implements Ledger {
     for (const payout of writes.payouts) {
       this.outbox.push(payout);
       const partition = keys.payout(payout).pk;
-      let payouts = this.payouts.get(partition);
-      if (!payouts) this.payouts.set(partition, (payouts = []));
-      payouts.push(payout);
+      pushTo(this.payouts, partition, payout);
       if (payout.status === "awaiting-budget") {
         const budget = keyId(keys.budget(payout.policyVersion, payout.program, payout.period));
-        let held = this.held.get(budget);
-        if (!held) this.held.set(budget, (held = []));
-        held.push(payout);
+        pushTo(this.held, budget, payout);
       }
     }
   }
@@ -129,7 +125,10 @@ export class MemoryLedger implements Ledger {
   private store(item: Item): void {
     this.items.set(keyId(item.key), item);
     let partition = this.partitions.get(item.key.pk);
-    if (!partition) this.partitions.set(item.key.pk, (partition = new Map()));
+    if (!partition) {
+      partition = new Map();
+      this.partitions.set(item.key.pk, partition);
+    }
     partition.set(item.key.sk, item);
   }
 
@@ -138,4 +137,10 @@ export class MemoryLedger implements Ledger {
     const actual = item && "version" in item ? item.version : null;
     if (actual !== expected) throw new Error(`${key.pk} ${key.sk}: version ${actual}, expected ${expected}`);
   }
+}
+
+function pushTo<T>(lists: Map<string, T[]>, key: string, value: T): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
 }

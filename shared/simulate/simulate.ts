@@ -53,7 +53,10 @@ export class Replay {
       return;
     }
     const parsed = parseMessage(line.text, this.#context);
-    if (parsed.ok) return this.apply(parsed.message);
+    if (parsed.ok) {
+      this.apply(parsed.message);
+      return;
+    }
     this.onOutcome?.({ outcome: "rejected", rejection: parsed.rejection });
     this.reject(parsed.rejection);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { FACT_DATE_FIELDS, FACT_TYPES, type FactType } from "../../shared/contract";
+import { FACT_DATE_FIELDS, FACT_TYPES } from "../../shared/contract";
 import { parseTime } from "../../shared/contract/time";
 import { accepted, expectRejected, raw, rawWith, VALID, withField } from "./fixtures";
 

@@ -6,7 +6,6 @@
  * that client-dynamodb does not cover; DynamoDB Local serves it on the same endpoint.
  */
 import {
-  CreateTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -23,7 +22,8 @@ import {
   type _Record as StreamRecord,
 } from "@aws-sdk/client-dynamodb-streams";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { localClientConfig } from "../../scripts/local/engines";
+import { localClientConfig } from "../../local/engines";
+import { bareTable } from "../support/bare";
 import { dynamoClient, dynamoEndpoint, uniqueName } from "../support/engines";
 
 const ddb: DynamoDBClient = dynamoClient();
@@ -61,32 +61,30 @@ async function readStream(streamArn: string): Promise<StreamRecord[]> {
 }
 
 beforeAll(async () => {
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-        { AttributeName: "uscc", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: "byUscc",
-          KeySchema: [
-            { AttributeName: "uscc", KeyType: "HASH" },
-            { AttributeName: "sk", KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: "ALL" },
-        },
-      ],
-      StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
-    }),
-  );
+  await bareTable(ddb, {
+    TableName: table,
+    BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: [
+      { AttributeName: "pk", AttributeType: "S" },
+      { AttributeName: "sk", AttributeType: "S" },
+      { AttributeName: "uscc", AttributeType: "S" },
+    ],
+    KeySchema: [
+      { AttributeName: "pk", KeyType: "HASH" },
+      { AttributeName: "sk", KeyType: "RANGE" },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: "byUscc",
+        KeySchema: [
+          { AttributeName: "uscc", KeyType: "HASH" },
+          { AttributeName: "sk", KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "ALL" },
+      },
+    ],
+    StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
+  });
 });
 
 function payout(id: string, uscc: string, fen: string) {

@@ -4,31 +4,21 @@
  */
 import {
   ChangeMessageVisibilityCommand,
-  CreateQueueCommand,
   DeleteMessageCommand,
-  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   SendMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { afterAll, describe, expect, test } from "vitest";
-import { sqsClient, uniqueName } from "../support/engines";
+import { bareQueue } from "../support/bare";
+import { sqsClient } from "../support/engines";
 
 const sqs: SQSClient = sqsClient();
 afterAll(() => sqs.destroy());
 
-async function createQueue(prefix: string, attributes: Record<string, string> = {}) {
-  const name = uniqueName(prefix);
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-  if (!QueueUrl) throw new Error("CreateQueue returned no QueueUrl");
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
-  );
-  const arn = Attributes?.QueueArn;
-  if (!arn) throw new Error("GetQueueAttributes returned no QueueArn");
-  return { url: QueueUrl, arn };
-}
+const createQueue = (prefix: string, attributes?: Record<string, string>) =>
+  bareQueue(sqs, prefix, attributes);
 
 async function receive(queueUrl: string, options: { max?: number; visibility?: number; wait?: number } = {}) {
   const { Messages } = await sqs.send(

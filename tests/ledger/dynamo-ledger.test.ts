@@ -1,6 +1,7 @@
 import { DeleteTableCommand, QueryCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createLedgerTable } from "../../scripts/local/resources";
+import { createLedgerTable } from "../../local/provision";
+import { cityTemplate } from "../../local/template";
 import { parseMessage } from "../../shared/contract";
 import type { PayoutMessage } from "../../shared/decisions/payouts";
 import { allocate } from "../../shared/ledger/budgets";
@@ -31,7 +32,7 @@ afterAll(async () => {
 
 async function ledgerFor(cityId: string) {
   const table = uniqueName(`ledger-${cityId}`);
-  await createLedgerTable(client, table);
+  await createLedgerTable(await cityTemplate(cityId), client, table);
   tables.push(table);
   return new DynamoLedger(client, table, readCity(cityId));
 }

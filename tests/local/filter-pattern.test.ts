@@ -1,8 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { matchesFilterPattern } from "../../scripts/local/from-template";
+import { matchesFilterPattern } from "../../local/event-filter";
+import { cityTemplate, templateSettings } from "../../local/template";
 
-/** The relay's filter, as the stack declares it (infra/functions.ts) and the template carries it. */
-const pattern = { eventName: ["INSERT"], dynamodb: { NewImage: { entity: { S: ["payout", "release"] } } } };
+/**
+ * The relay's filter as the template carries it (infra/functions.ts RELAY_FILTER, synthesised): the one
+ * the local stack uses. Without a pattern every record would match, and the `false` rows fail.
+ */
+const pattern = templateSettings(await cityTemplate("jinan")).relay.filterPattern;
 const record = (eventName: string, entity?: string) => ({
   eventName,
   dynamodb: { NewImage: entity === undefined ? {} : { entity: { S: entity } } },

@@ -6,26 +6,35 @@
  */
 import { randomUUID } from "node:crypto";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
-import { drainQueue, waitUntilQuiet } from "../../scripts/local/drain";
-import { type LocalHandlers, loadHandlers } from "../../scripts/local/handlers";
-import { createLocalResources, type LocalResources } from "../../scripts/local/resources";
-import { outboxFilter, SqsEventSource, StreamEventSource } from "../../scripts/local/runtime";
+import { PAYOUTS_RECEIVE_LIMIT } from "../../infra/queues";
+import { drainQueue, waitUntilQuiet } from "../../local/drain";
+import { eventFilter } from "../../local/event-filter";
+import { type LocalHandlers, loadHandlers } from "../../local/handlers";
+import { type LocalResources, provision } from "../../local/provision";
+import { SqsEventSource } from "../../local/sqs-source";
+import { StreamEventSource } from "../../local/stream-source";
+import { cityTemplate, type TemplateSettings } from "../../local/template";
 import { dynamoClient, dynamoEndpoint, sqsClient, sqsEndpoint, uniqueName } from "../support/engines";
 import { usccFor } from "../support/parties";
 
 const ddb: DynamoDBClient = dynamoClient();
 const sqs: SQSClient = sqsClient();
 let resources: LocalResources;
+let settings: TemplateSettings;
 let handlers: LocalHandlers;
+let templateQueues: number;
 
 beforeAll(async () => {
-  resources = await createLocalResources(ddb, sqs, uniqueName("rt"), {
+  const template = await cityTemplate("jinan");
+  templateQueues = Object.values(template.Resources).filter((r) => r.Type === "AWS::SQS::Queue").length;
+  ({ resources, settings } = await provision(template, ddb, sqs, {
+    prefix: uniqueName("rt"),
     receiveLimit: 5,
     visibilityTimeoutSeconds: 5,
-  });
+  }));
   handlers = await loadHandlers({
     city: "jinan",
     dynamodbEndpoint: dynamoEndpoint(),
@@ -112,7 +121,7 @@ describe("loadHandlers", () => {
       streamArn: resources.streamArn,
       endpoint: dynamoEndpoint(),
       batchSize: 100,
-      filter: outboxFilter,
+      filter: eventFilter(settings.relay.filterPattern),
       retryAttempts: 3,
       timeoutSeconds: 60,
       handler: (event) => handlers.relay(event, 60),
@@ -178,5 +187,34 @@ describe("loadHandlers", () => {
         ...resources,
       }),
     ).resolves.toBe(handlers);
+  });
+});
+
+describe("provision", () => {
+  const attributes = async (QueueUrl: string) =>
+    (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["All"] }))).Attributes ?? {};
+  const receiveLimit = (queue: Record<string, string>) =>
+    (JSON.parse(queue.RedrivePolicy ?? "{}") as { maxReceiveCount?: number }).maxReceiveCount;
+
+  test("the queues are the template's; only the ingest queue's visibility and receive limit are this run's", async () => {
+    const [ingest, payouts, payoutsDlq] = await Promise.all(
+      [resources.ingestQueueUrl, resources.payoutsQueueUrl, resources.payoutsDeadLetterQueueUrl].map(
+        attributes,
+      ),
+    );
+    expect({ visibility: ingest?.VisibilityTimeout, receiveLimit: receiveLimit(ingest ?? {}) }).toEqual({
+      visibility: "5",
+      receiveLimit: 5,
+    });
+    // The stack's payouts dead-letter rule (infra/queues.ts), which a hand-made copy once gave as 5.
+    expect({ fifo: payouts?.FifoQueue, receiveLimit: receiveLimit(payouts ?? {}) }).toEqual({
+      fifo: "true",
+      receiveLimit: PAYOUTS_RECEIVE_LIMIT,
+    });
+    expect(payoutsDlq?.FifoQueue).toBe("true");
+    // Every queue the stack declares (ingest, payouts, rejected, the lifecycle's four, their DLQs), no more.
+    expect(templateQueues).toBeGreaterThanOrEqual(14);
+    expect(resources.queueUrls).toHaveLength(templateQueues);
+    expect(settings.relay).toMatchObject({ batchSize: 100, retryAttempts: 10, timeoutSeconds: 60 });
   });
 });

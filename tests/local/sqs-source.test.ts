@@ -4,17 +4,13 @@
  * throws), redrive to the DLQ by the queue, parallel pollers and a graceful stop.
  */
 import { createHash } from "node:crypto";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  SendMessageBatchCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, describe, test } from "vitest";
-import { drainQueue, queueCounts, waitUntilQuiet } from "../../scripts/local/drain";
-import { SqsEventSource, type SqsEventSourceOptions } from "../../scripts/local/runtime";
-import { sqsClient, uniqueName } from "../support/engines";
+import { drainQueue, queueCounts, waitUntilQuiet } from "../../local/drain";
+import { SqsEventSource, type SqsEventSourceOptions } from "../../local/sqs-source";
+import { bareQueue } from "../support/bare";
+import { sqsClient } from "../support/engines";
 
 const sqs: SQSClient = sqsClient();
 const sources: SqsEventSource[] = [];
@@ -23,16 +19,8 @@ afterAll(async () => {
   sqs.destroy();
 });
 
-async function createQueue(prefix: string, attributes: Record<string, string> = {}) {
-  const { QueueUrl: url } = await sqs.send(
-    new CreateQueueCommand({ QueueName: uniqueName(prefix), Attributes: attributes }),
-  );
-  if (!url) throw new Error("no QueueUrl");
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }),
-  );
-  return { url, arn: Attributes?.QueueArn ?? "" };
-}
+const createQueue = (prefix: string, attributes?: Record<string, string>) =>
+  bareQueue(sqs, prefix, attributes);
 
 async function send(url: string, bodies: string[]): Promise<void> {
   const { Failed = [] } = await sqs.send(

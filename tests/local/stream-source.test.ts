@@ -18,17 +18,20 @@ import {
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { afterAll, describe, test } from "vitest";
-import { waitUntilQuiet } from "../../scripts/local/drain";
-import { createLedgerTable } from "../../scripts/local/resources";
+import { waitUntilQuiet } from "../../local/drain";
+import { eventFilter } from "../../local/event-filter";
+import { createLedgerTable } from "../../local/provision";
 import {
-  outboxFilter,
   StreamEventSource,
   type StreamEventSourceOptions,
   type StreamFailure,
-} from "../../scripts/local/runtime";
+} from "../../local/stream-source";
+import { cityTemplate, templateSettings } from "../../local/template";
 import { dynamoClient, dynamoEndpoint, uniqueName } from "../support/engines";
 
 const ddb: DynamoDBClient = dynamoClient();
+const template = await cityTemplate("jinan");
+const relayFilter = eventFilter(templateSettings(template).relay.filterPattern);
 const sources: StreamEventSource[] = [];
 afterAll(async () => {
   await Promise.all(sources.map((source) => source.stop()));
@@ -37,7 +40,7 @@ afterAll(async () => {
 
 async function table() {
   const name = uniqueName("esm-stream");
-  const streamArn = await createLedgerTable(ddb, name);
+  const streamArn = await createLedgerTable(template, ddb, name);
   const put = (pk: string, entity: string, extra: Record<string, { S: string } | { B: Uint8Array }> = {}) =>
     ddb.send(
       new PutItemCommand({
@@ -77,7 +80,7 @@ describe.concurrent("StreamEventSource", () => {
     expect,
   }) => {
     const { name, streamArn, put } = await table();
-    const { source, invocations } = await run(streamArn, async () => undefined, { filter: outboxFilter });
+    const { source, invocations } = await run(streamArn, async () => undefined, { filter: relayFilter });
 
     await put("payout#1", "payout", { blob: { B: new Uint8Array([1, 2, 3]) } });
     await put("decision#1", "decision");

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { drainQueue } from "../../scripts/local/drain";
+import { drainQueue } from "../../local/drain";
 import { raw, rawWith, VALID } from "../contract/fixtures";
 import { type HandlersOnEngines, handlersOnEngines, sqs, sqsEventOf } from "../support/handlers";
 import { toLine } from "../support/scenarios";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { drainQueue } from "../../scripts/local/drain";
+import { drainQueue } from "../../local/drain";
 import { sqsRefusal } from "../../shared/contract";
 import { raw, VALID, withField } from "../contract/fixtures";
 import { HOSTILE } from "../contract/hostile/corpus";

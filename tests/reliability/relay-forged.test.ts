@@ -1,7 +1,7 @@
 import { type AttributeValue, PutItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { drainQueue } from "../../scripts/local/drain";
+import { drainQueue } from "../../local/drain";
 import { sqsJson } from "../../shared/contract";
 import { raw, VALID } from "../contract/fixtures";
 import { dynamodb, type HandlersOnEngines, handlersOnEngines, sqs, sqsEventOf } from "../support/handlers";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { LocalStack, type LocalStackOptions } from "../../scripts/local/stack";
+import { LocalStack, type LocalStackOptions } from "../../local/stack";
 import type { PayoutMessage, ReleaseMessage } from "../../shared/decisions/payouts";
 import type { CityPolicy } from "../../shared/policy/city";
 import { simulate } from "../../shared/simulate/simulate";
@@ -56,10 +56,7 @@ export function reference(lines: readonly string[], city: CityPolicy) {
 }
 
 /** Runs lines through the local stack (real handlers, DynamoDB Local, the SQS emulator) and collects. */
-export async function throughStack(
-  lines: readonly string[],
-  options: Omit<LocalStackOptions, "endpoints" | "prefix"> & { prefix?: string },
-) {
+export async function throughStack(lines: readonly string[], options: Omit<LocalStackOptions, "endpoints">) {
   // Long enough that a batch is never redelivered while it still runs (Lambda's is 6× the timeout),
   // short enough that a fact whose original never comes is dead-lettered in seconds.
   const stack = await LocalStack.start({

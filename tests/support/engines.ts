@@ -6,13 +6,13 @@
  * machine's handlers outlive their timeouts; a file's own engine starts in ~3 s and stays fast.
  *
  * AUTOGRANT_LOCAL_DYNAMODB_ENDPOINT and AUTOGRANT_LOCAL_SQS_ENDPOINT (both, e.g. from
- * `npx tsx scripts/local/up.ts`) point every file at engines already running instead.
+ * `npx tsx scripts/engines.ts`) point every file at engines already running instead.
  */
 import { randomBytes } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll } from "vitest";
-import { localClientConfig, startEngines } from "../../scripts/local/engines";
+import { localClientConfig, startEngines } from "../../local/engines";
 
 const fromEnv = {
   dynamodb: process.env.AUTOGRANT_LOCAL_DYNAMODB_ENDPOINT,

@@ -1,11 +1,13 @@
 /**
  * The real handler modules against this file's engines (tests/support/engines.ts), driven record by
- * record as Lambda's event sources would, for tests that build their own events.
+ * record as Lambda's event sources would, for tests that build their own events. The table and queues
+ * come from the city's synthesised template, like every local stack's.
  */
 import { DeleteTableCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
-import { type LocalHandlers, loadHandlers } from "../../scripts/local/handlers";
-import { createLocalResources, type LocalResources } from "../../scripts/local/resources";
+import { type LocalHandlers, loadHandlers } from "../../local/handlers";
+import { type LocalResources, provision } from "../../local/provision";
+import { cityTemplate } from "../../local/template";
 import { dynamoClient, dynamoEndpoint, sqsClient, sqsEndpoint, uniqueName } from "./engines";
 
 export const dynamodb = dynamoClient();
@@ -22,7 +24,8 @@ export interface HandlersOnEngines {
 
 /** A ledger table and queues named after `prefix`, and the handler modules pointed at them. */
 export async function handlersOnEngines(prefix: string): Promise<HandlersOnEngines> {
-  const resources = await createLocalResources(dynamodb, sqs, uniqueName(prefix), {
+  const { resources } = await provision(await cityTemplate("jinan"), dynamodb, sqs, {
+    prefix: uniqueName(prefix),
     receiveLimit: 5,
     visibilityTimeoutSeconds: 5,
   });
@@ -33,6 +36,7 @@ export async function handlersOnEngines(prefix: string): Promise<HandlersOnEngin
     tableName: resources.tableName,
     rejectedQueueUrl: resources.rejectedQueueUrl,
     payoutsQueueUrl: resources.payoutsQueueUrl,
+    queueEnv: resources.queueEnv,
     logLevel: "SILENT",
   });
   const scanTable = async () => {

@@ -1,3 +1,4 @@
+import { minFen } from "../../money";
 import type { CityPolicy } from "../../policy/city";
 import type { Beneficiary } from "../../policy/parties";
 import type { BudgetItem, Snapshot } from "../items";
@@ -137,7 +138,7 @@ function netAgainstReceivables(ws: WorkingSet, line: LineItem, city: CityPolicy)
     if (!acrossPrograms && ref.program !== line.program) continue;
     const receivable = ws.read(ref.key, "receivable") as ReceivableItem | null;
     if (!receivable || receivable.owedFen === 0n) continue;
-    const fen = receivable.owedFen < next.amountFen ? receivable.owedFen : next.amountFen;
+    const fen = minFen(receivable.owedFen, next.amountFen);
     next = {
       ...next,
       amountFen: next.amountFen - fen,
@@ -194,7 +195,7 @@ function reduceUnit(
   const touched: LineItem[] = [];
   for (const { line } of candidates) {
     if (remaining === 0n) break;
-    const fen = line.amountFen < remaining ? line.amountFen : remaining;
+    const fen = minFen(line.amountFen, remaining);
     remaining -= fen;
     const reduced = {
       ...line,

@@ -1,6 +1,6 @@
 import { type DataOf, parseLineId } from "../../contract";
 import { type ItemKey, keys } from "../keys";
-import { loaded } from "../snapshot";
+import { loaded, present } from "../snapshot";
 import type { BatchItem, LineItem, Objection } from "./items";
 import { beneficiaryOf, liftHold, requeueLine, unitLines } from "./lines";
 import { effect, type LifecycleHandler, needing, type Outcome, todayOrWait } from "./outcome";
@@ -54,8 +54,9 @@ export const objectionFiled: LifecycleHandler<"objection.filed"> = (message, sna
 
 /** `objection.resolved`: dismissed → the line goes on; upheld → withdrawn, and its unit held. */
 export const objectionResolved: LifecycleHandler<"objection.resolved"> = (message, snapshot, context) => {
-  const filed = loaded(snapshot, keys.fact("objection.filed", message.data.objectionId), "fact");
-  const lineId = (filed?.data as DataOf<"objection.filed">).lineId;
+  // The objection's filing is what this fact waits for (catalogue), so it stands here.
+  const filed = present(snapshot, keys.fact("objection.filed", message.data.objectionId), "fact");
+  const lineId = (filed.data as DataOf<"objection.filed">).lineId;
   const named = namedLine(lineId, snapshot);
   if (!("line" in named)) return named;
   const unit = unitOf(named.line, snapshot, context.city);
@@ -114,8 +115,8 @@ function holdUnit(ws: WorkingSet, line: LineItem): void {
 
 /** `hold.released`: the bureau releases a unit its upheld objection held; the withdrawn amount opens again. */
 export const holdReleased: LifecycleHandler<"hold.released"> = (message, snapshot, context) => {
-  const resolved = loaded(snapshot, keys.fact("objection.resolved", message.data.objectionId), "fact");
-  if ((resolved?.data as DataOf<"objection.resolved">).outcome !== "upheld") {
+  const resolved = present(snapshot, keys.fact("objection.resolved", message.data.objectionId), "fact");
+  if ((resolved.data as DataOf<"objection.resolved">).outcome !== "upheld") {
     return {
       rejected: `data.objectionId: ${message.data.objectionId} was dismissed; there is no hold to release`,
     };
@@ -126,7 +127,7 @@ export const holdReleased: LifecycleHandler<"hold.released"> = (message, snapsho
   const filedKey = keys.fact("objection.filed", message.data.objectionId);
   const first = needing(snapshot, [filedKey]);
   if (first) return first;
-  const lineId = (loaded(snapshot, filedKey, "fact")?.data as DataOf<"objection.filed">).lineId;
+  const lineId = (present(snapshot, filedKey, "fact").data as DataOf<"objection.filed">).lineId;
   const named = namedLine(lineId, snapshot);
   if (!("line" in named)) return named;
   const unit = unitOf(named.line, snapshot, context.city);

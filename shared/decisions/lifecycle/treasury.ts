@@ -1,5 +1,5 @@
 import { parseInstructionId, parseLineId } from "../../contract";
-import { fenToYuan } from "../../money";
+import { fenToYuan, minFen } from "../../money";
 import { keys } from "../keys";
 import { loaded } from "../snapshot";
 import type { LineItem, ReceivableItem } from "./items";
@@ -76,7 +76,7 @@ export const disbursementFailed: LifecycleHandler<"disbursement.failed"> = (mess
     "receivable",
   ) as ReceivableItem | null;
   if (receivable && receivable.owedFen > 0n) {
-    const fen = receivable.owedFen < failed.amountFen ? receivable.owedFen : failed.amountFen;
+    const fen = minFen(receivable.owedFen, failed.amountFen);
     failed = {
       ...failed,
       amountFen: failed.amountFen - fen,

@@ -1,0 +1,11 @@
+/** The local cloud's errors. */
+
+/** An invocation still running at the function timeout: Lambda stops it and counts it as an error. */
+export class InvocationTimeoutError extends Error {
+  override readonly name = "InvocationTimeoutError";
+}
+
+/** The synthesised template is not shaped as the local stack reads it (a resource missing or doubled). */
+export class TemplateShapeError extends Error {
+  override readonly name = "TemplateShapeError";
+}

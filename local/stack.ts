@@ -1,0 +1,214 @@
+/**
+ * A city's stack on this machine: its table and queues made from its synthesised template on the local
+ * engines, and the unchanged handler modules driven the way Lambda's event source mappings drive them (SQS
+ * polling with partial batch failures and redrive; stream polling for the relay). Used by `npm start` and
+ * the reliability suite.
+ */
+import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteQueueCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { parseMessage } from "../shared/contract";
+import type { PayoutMessage, ReleaseMessage } from "../shared/decisions/payouts";
+import { decideLoading } from "../shared/decisions/run";
+import { DynamoLedger } from "../shared/ledger/dynamo-ledger";
+import type { CityPolicy } from "../shared/policy/city";
+import { type RefusedLine, type StreamLine, sqsRefusal, streamOf } from "../shared/simulate/lines";
+import type { DeadLetter, RejectionRecord } from "../shared/simulate/records";
+import { drainQueue, waitUntilQuiet } from "./drain";
+import { localClientConfig } from "./engines";
+import { eventFilter } from "./event-filter";
+import {
+  type IngestHandler,
+  type LocalHandlers,
+  type LocalLogLevel,
+  loadHandlers,
+  type RelayHandler,
+} from "./handlers";
+import { type LocalResources, provision } from "./provision";
+import { SqsEventSource } from "./sqs-source";
+import { StreamEventSource } from "./stream-source";
+import { cityTemplate, type LocalOverrides, type Template, type TemplateSettings } from "./template";
+
+export interface LocalStackOptions extends LocalOverrides {
+  city: CityPolicy;
+  endpoints: { dynamodb: string; sqs: string };
+  /** Names the table and queues `<prefix>-<name in the template>`; without one, as the template does. */
+  prefix?: string;
+  /** The city's synthesised template; by default synthesised here (once per process). */
+  template?: Template;
+  /** Parallel ingest pollers; default the template's maximum concurrency. */
+  workers?: number;
+  /** Wraps a handler, e.g. to make a worker die after its commit (reliability tests). */
+  wrapIngest?: (handler: IngestHandler) => IngestHandler;
+  wrapRelay?: (handler: RelayHandler) => RelayHandler;
+  logLevel?: LocalLogLevel;
+}
+
+export interface Collected {
+  messages: (PayoutMessage | ReleaseMessage)[];
+  rejections: RejectionRecord[];
+  deadLetters: DeadLetter[];
+}
+
+export class LocalStack {
+  private constructor(
+    readonly options: LocalStackOptions,
+    readonly resources: LocalResources,
+    /** The event sources' settings: the template's, with the local overrides. */
+    readonly settings: TemplateSettings,
+    readonly sqs: SQSClient,
+    readonly dynamodb: DynamoDBClient,
+    readonly ingest: SqsEventSource,
+    readonly relay: StreamEventSource,
+  ) {}
+
+  /** Creates the city's table and queues from its template and starts both event sources on them. */
+  static async start(options: LocalStackOptions): Promise<LocalStack> {
+    const sqs = new SQSClient(localClientConfig(options.endpoints.sqs));
+    const dynamodb = new DynamoDBClient(localClientConfig(options.endpoints.dynamodb));
+    const template = options.template ?? (await cityTemplate(options.city.city));
+    const { resources, settings } = await provision(template, dynamodb, sqs, options);
+    const handlers = await loadHandlers({
+      city: options.city.city,
+      dynamodbEndpoint: options.endpoints.dynamodb,
+      sqsEndpoint: options.endpoints.sqs,
+      tableName: resources.tableName,
+      rejectedQueueUrl: resources.rejectedQueueUrl,
+      payoutsQueueUrl: resources.payoutsQueueUrl,
+      queueEnv: resources.queueEnv,
+      logLevel: options.logLevel ?? "SILENT",
+    });
+    const { ingest, relay } = eventSources(options, resources, settings, handlers, sqs);
+    await Promise.all([ingest.start(), relay.start()]);
+    return new LocalStack(options, resources, settings, sqs, dynamodb, ingest, relay);
+  }
+
+  /**
+   * Sends the lines to the ingest queue in order, ten per request, as registries would. A line the queue
+   * refuses (or that is not UTF-8, which no SendMessage can carry) is skipped and returned, as a
+   * registry's failed SendMessage would fail for that one message.
+   */
+  async publish(
+    lines: readonly (string | StreamLine)[],
+    onProgress?: (sent: number) => void,
+  ): Promise<RefusedLine[]> {
+    const stream = [...streamOf(lines)];
+    const refused: RefusedLine[] = [];
+    const sendable: { line: number; text: string }[] = [];
+    for (const item of stream) {
+      // Held back only what cannot be sent at all (bytes that are not text); the queue judges the rest.
+      if (item.text !== undefined) sendable.push({ line: item.line, text: item.text });
+      else if (item.refused) refused.push(item.refused);
+    }
+    for (let i = 0; i < sendable.length; i += 10) {
+      const chunk = sendable.slice(i, i + 10);
+      const entries = chunk.map((item, n) => ({ Id: String(n), MessageBody: item.text }));
+      const { Failed = [] } = await this.sqs.send(
+        new SendMessageBatchCommand({ QueueUrl: this.resources.ingestQueueUrl, Entries: entries }),
+      );
+      for (const failure of Failed) {
+        const item = chunk[Number(failure.Id)];
+        if (!item) throw new Error(`ingest queue refused an entry it was not sent: ${failure.Id}`);
+        const refusal = sqsRefusal(item.text);
+        refused.push({
+          line: item.line,
+          ...(refusal ?? { reason: "invalid-characters", detail: failure.Message ?? String(failure.Code) }),
+        });
+      }
+      onProgress?.(Math.min(i + 10, sendable.length));
+    }
+    return refused.sort((a, b) => a.line - b.line);
+  }
+
+  /** Until nothing moves: both sources idle and the ingest queue empty (waiting facts retried or dead). */
+  async quiet(timeoutMs = 120_000): Promise<void> {
+    await waitUntilQuiet({
+      sources: [this.ingest, this.relay],
+      sqs: this.sqs,
+      queueUrls: [this.resources.ingestQueueUrl],
+      quietMs: 300,
+      timeoutMs,
+    });
+  }
+
+  /** Drains the payouts, rejected and ingest dead-letter queues into simulate's record formats. */
+  async collect(): Promise<Collected> {
+    const [payouts, rejected, dead] = await Promise.all([
+      drainQueue(this.sqs, this.resources.payoutsQueueUrl),
+      drainQueue(this.sqs, this.resources.rejectedQueueUrl),
+      drainQueue(this.sqs, this.resources.ingestDeadLetterQueueUrl),
+    ]);
+    return {
+      messages: payouts.map((body) => JSON.parse(body)),
+      rejections: rejected.map((body) => JSON.parse(body)),
+      deadLetters: await Promise.all(dead.map((body) => this.whyDead(body))),
+    };
+  }
+
+  /** What a dead letter was waiting for, decided (read-only) against the ledger as it stands. */
+  private async whyDead(body: string): Promise<DeadLetter> {
+    const city = this.options.city;
+    const parsed = parseMessage(body, { city: city.city, districtIds: city.districtIds });
+    if (!parsed.ok) return { source: "", id: "", type: "", why: parsed.rejection.detail };
+    const { message } = parsed;
+    const ledger = new DynamoLedger(this.dynamodb, this.resources.tableName, city);
+    const decision = await decideLoading(message, { city, now: new Date().toISOString() }, (keys) =>
+      ledger.load(keys),
+    );
+    const why = decision.outcome === "waiting" ? decision.detail : `dead-lettered, now ${decision.outcome}`;
+    return { source: message.source, id: message.id, type: message.type, why };
+  }
+
+  /**
+   * Stops the event sources; `removeResources` also deletes the table and queues, since on a shared
+   * DynamoDB Local every stream record left behind slows every later write.
+   */
+  async stop(options: { removeResources?: boolean } = {}): Promise<void> {
+    await Promise.all([this.ingest.stop(), this.relay.stop()]);
+    if (options.removeResources) {
+      const { tableName, queueUrls } = this.resources;
+      await this.dynamodb.send(new DeleteTableCommand({ TableName: tableName }));
+      await Promise.all(queueUrls.map((QueueUrl) => this.sqs.send(new DeleteQueueCommand({ QueueUrl }))));
+    }
+    this.sqs.destroy();
+    this.dynamodb.destroy();
+  }
+}
+
+/**
+ * The ingest and relay mappings as the template declares them. Lambda refuses a function timeout above the
+ * queue's visibility timeout; locally the visibility is shortened (so waiting facts are dead-lettered in
+ * seconds), and the function timeout with it.
+ */
+function eventSources(
+  options: LocalStackOptions,
+  resources: LocalResources,
+  settings: TemplateSettings,
+  handlers: LocalHandlers,
+  sqs: SQSClient,
+): { ingest: SqsEventSource; relay: StreamEventSource } {
+  const ingestTimeout = Math.min(settings.ingest.timeoutSeconds, settings.ingest.visibilityTimeoutSeconds);
+  const ingestHandler: IngestHandler = (event) => handlers.ingest(event, ingestTimeout);
+  const relayHandler: RelayHandler = (event) => handlers.relay(event, settings.relay.timeoutSeconds);
+  const ingest = new SqsEventSource({
+    name: "ingest",
+    sqs,
+    queueUrl: resources.ingestQueueUrl,
+    batchSize: settings.ingest.batchSize,
+    visibilityTimeoutSeconds: settings.ingest.visibilityTimeoutSeconds,
+    timeoutSeconds: ingestTimeout,
+    maxConcurrency: options.workers ?? settings.ingest.maxConcurrency,
+    handler: options.wrapIngest ? options.wrapIngest(ingestHandler) : ingestHandler,
+  });
+  const relay = new StreamEventSource({
+    name: "relay",
+    streamArn: resources.streamArn,
+    endpoint: options.endpoints.dynamodb,
+    batchSize: settings.relay.batchSize,
+    filter: eventFilter(settings.relay.filterPattern),
+    // Lambda's -1: retried until the record expires.
+    retryAttempts: settings.relay.retryAttempts < 0 ? Number.POSITIVE_INFINITY : settings.relay.retryAttempts,
+    timeoutSeconds: settings.relay.timeoutSeconds,
+    handler: options.wrapRelay ? options.wrapRelay(relayHandler) : relayHandler,
+  });
+  return { ingest, relay };
+}
