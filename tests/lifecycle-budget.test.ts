@@ -41,6 +41,8 @@ test("allocating budget releases the oldest held payouts and lets their lines go
       data: { beneficiary: { kind: "carrier", id: "c1" }, accountRef: "ACCT-C1", confirmedOn: "2018-06-01" },
     },
     ...Array.from({ length: 42 }, (_, i) => grant(i + 1)),
+    // A batch holds the lines opened before the day it closes (payments.md § Batches).
+    { type: "clock.day", data: { date: "2018-06-04" } },
     staff("batch.closed", "close", { batchId: "carrier-hte-bonus-2018-1", actor: "preparer" }),
     { type: "clock.day", data: { date: "2018-06-20" } },
     staff("batch.approved", "approve", { batchId: "carrier-hte-bonus-2018-1", actor: "approver" }),
@@ -49,7 +51,7 @@ test("allocating budget releases the oldest held payouts and lets their lines go
       policyVersion: "chongqing-2017",
       program: "carrier-hte-bonus",
       period: 2018,
-      addYuan: "60000",
+      amount: "60000",
       actor: "approver",
     }),
   ];

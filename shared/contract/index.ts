@@ -15,6 +15,8 @@ export {
   type BatchRef,
   buildLifecycleSchemas,
   type LineRefId,
+  lineIdOf,
+  NOT_YET_OPENED_ON,
   parseBatchId,
   parseInstructionId,
   parseLineId,

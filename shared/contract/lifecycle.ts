@@ -24,18 +24,28 @@ import {
 
 /** `<program>-<period>-<seq>`: `innovation-voucher-2024-1`. */
 export const BATCH_ID = /^([a-z][a-z0-9-]{1,62})-([0-9]{4})-([1-9][0-9]{0,5})$/;
-/** `<program>.<period>.<batch seq>.<8 hex>`: `hte-first-award.2025.1.5f0c2a9e`. */
-export const LINE_ID = /^([a-z][a-z0-9-]{1,62})\.([0-9]{4})\.([1-9][0-9]{0,5})\.([0-9a-f]{8})$/;
+/**
+ * `<program>.<period>.<day opened, yyyymmdd>.<8 hex>`: `hte-first-award.2025.20250110.5f0c2a9e`. The day is
+ * the ledger's date when the line opened (`00000000` before the first `clock.day`); which batch holds the
+ * line follows from it (payments.md § Batches: a batch holds the lines opened before its cut-off day).
+ */
+export const LINE_ID = /^([a-z][a-z0-9-]{1,62})\.([0-9]{4})\.([0-9]{8})\.([0-9a-f]{8})$/;
 /** `<lineId>.<attempt>`. */
-export const INSTRUCTION_ID =
-  /^([a-z][a-z0-9-]{1,62}\.[0-9]{4}\.[1-9][0-9]{0,5}\.[0-9a-f]{8})\.([1-9][0-9]{0,3})$/;
+export const INSTRUCTION_ID = /^([a-z][a-z0-9-]{1,62}\.[0-9]{4}\.[0-9]{8}\.[0-9a-f]{8})\.([1-9][0-9]{0,3})$/;
+/** The day a line opened before the ledger's first `clock.day` sorts before every real day. */
+export const NOT_YET_OPENED_ON = "0000-00-00";
 
 export interface BatchRef {
   program: string;
   period: number;
   seq: number;
 }
-export interface LineRefId extends BatchRef {
+/** What a line id says: where the line lives (its partition and the day it opened), not its batch. */
+export interface LineRefId {
+  program: string;
+  period: number;
+  /** `yyyy-mm-dd`, or NOT_YET_OPENED_ON for a line opened before the ledger's first day. */
+  openedOn: string;
   hash: string;
 }
 
@@ -45,9 +55,18 @@ export function parseBatchId(batchId: string): BatchRef | undefined {
 }
 export function parseLineId(lineId: string): LineRefId | undefined {
   const m = LINE_ID.exec(lineId);
-  return m
-    ? { program: m[1] as string, period: Number(m[2]), seq: Number(m[3]), hash: m[4] as string }
-    : undefined;
+  if (!m) return undefined;
+  const day = m[3] as string;
+  return {
+    program: m[1] as string,
+    period: Number(m[2]),
+    openedOn: `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)}`,
+    hash: m[4] as string,
+  };
+}
+/** The line id of a line opened on `openedOn` (null: before the ledger's first day). */
+export function lineIdOf(program: string, period: number, openedOn: string | null, hash: string): string {
+  return `${program}.${period}.${(openedOn ?? NOT_YET_OPENED_ON).replaceAll("-", "")}.${hash}`;
 }
 export function parseInstructionId(instructionId: string): { lineId: string; attempt: number } | undefined {
   const m = INSTRUCTION_ID.exec(instructionId);
@@ -66,8 +85,12 @@ function patterned(what: string, pattern: RegExp, example: string) {
 }
 
 const batchId = patterned("a batch id", BATCH_ID, "innovation-voucher-2024-1");
-const lineId = patterned("a line id", LINE_ID, "hte-first-award.2025.1.5f0c2a9e");
-const instructionId = patterned("an instruction id", INSTRUCTION_ID, "hte-first-award.2025.1.5f0c2a9e.1");
+const lineId = patterned("a line id", LINE_ID, "hte-first-award.2025.20250110.5f0c2a9e");
+const instructionId = patterned(
+  "an instruction id",
+  INSTRUCTION_ID,
+  "hte-first-award.2025.20250110.5f0c2a9e.1",
+);
 const programId = patterned("a program id", /^[a-z][a-z0-9-]{1,62}$/, "hte-first-award");
 const listId = patterned("a credit list id", /^[a-z][a-z0-9-]{1,40}$/, "dishonest-debtor");
 const token = identifier(128);
@@ -125,7 +148,7 @@ export function buildLifecycleSchemas() {
         policyVersion: programId,
         program: programId,
         period: year,
-        addYuan: amount,
+        amount: amount,
         actor,
       },
       DATA,
@@ -150,14 +173,14 @@ export function buildLifecycleSchemas() {
     "payee.confirmed": strict({ beneficiary, accountRef: token, confirmedOn: date }, DATA),
     "payee.revoked": strict({ beneficiary, revokedOn: date }, DATA),
     "payee.declined": strict({ lineId, declinedOn: date }, DATA),
-    "disbursement.paid": strict({ instructionId, reference: token, paidOn: date, amountYuan: amount }, DATA),
+    "disbursement.paid": strict({ instructionId, reference: token, paidOn: date, amount: amount }, DATA),
     "disbursement.failed": strict({ instructionId, failedOn: date, reason }, DATA),
     "recovery.received": strict(
       {
         beneficiary,
         program: programId,
         period: year,
-        amountYuan: amount,
+        amount: amount,
         receivedOn: date,
         reference: token,
       },

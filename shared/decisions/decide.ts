@@ -12,7 +12,7 @@ import { commitBudgets, payoutsOf } from "./differences";
 import type { Decision, MessageRef, NoPayoutReason, Snapshot, Writes } from "./items";
 import { keyId, keys } from "./keys";
 import { decideLifecycle } from "./lifecycle/decide";
-import { applyPayouts, payoutLineNeeds } from "./lifecycle/lines";
+import { applyPayouts, lineKeysFor, payoutLineNeeds } from "./lifecycle/lines";
 import { outboxOf } from "./lifecycle/outcome";
 import { settle } from "./lifecycle/settle";
 import { WorkingSet } from "./lifecycle/working-set";
@@ -109,10 +109,13 @@ function applyChange(message: AnyMessage, snapshot: Snapshot, context: DecideCon
   if (unitsMissing.length) return { needs: unitsMissing };
   const units = recompute(unitChanges, snapshot);
   const payouts = payoutsOf(units);
-  const budgetsMissing = missing(
-    snapshot,
-    payouts.flatMap((p) => (p.budgetFen === undefined ? [] : [p.budgetKey])),
-  );
+  // Budgets, and what the changes' lines will read first, in one round.
+  const budgetsMissing = missing(snapshot, [
+    ...payouts.flatMap((p) => (p.budgetFen === undefined ? [] : [p.budgetKey])),
+    ...lineKeysFor(
+      payouts.map((p) => ({ beneficiary: p.unit.beneficiary, program: p.program.id, period: p.period })),
+    ),
+  ]);
   if (budgetsMissing.length) return { needs: budgetsMissing };
   const { messages, budgets } = commitBudgets(payouts, snapshot, judged.ref, context);
   // Each change of what is owed moves money on its way: lines open, reduce, or debts arise.
@@ -140,7 +143,7 @@ function applyChange(message: AnyMessage, snapshot: Snapshot, context: DecideCon
   const writes: Writes = {
     receipt,
     puts: ws.puts(),
-    checks: checksOf(judged.read, snapshot),
+    checks: checksOf(judged.read, snapshot, ws.checks()),
     payouts: messages,
     outbox: outboxOf([...settled.notices, ...settled.instructions], keyId(receipt.key)),
   };

@@ -11,9 +11,9 @@
  *   budget    budget#<version>#<program>#<period>   budget             —
  *   payout    ledger#<period>#<program>             payout#<payoutId>  byPeriodStatus, byBeneficiary
  *   release   ledger#<period>#<program>             release#<releaseId>
- *   series    ledger#<period>#<program>             series             (which batch is open)
+ *   series    ledger#<period>#<program>             series             (the batches' cut-off days)
  *   batch     ledger#<period>#<program>             batch#<seq>
- *   line      ledger#<period>#<program>             line#<seq>#<hash>  byBeneficiary
+ *   line      ledger#<period>#<program>             line#<opened on>#<hash>  byBeneficiary
  *   receivable ledger#<period>#<program>            receivable#<kind>#<id>
  *   outbox    ledger#<period>#<program>             outbox#<kind>#<id> (lists, notices, instructions)
  *   beneficiary beneficiary#<kind>#<id>             beneficiary        —
@@ -23,7 +23,7 @@
  * A period's money for one program shares one partition (`ledger#<period>#<program>`), so one strongly
  * consistent query reads all of it — what reconciliation needs, and no index could give.
  */
-import type { FactType } from "../contract";
+import { type FactType, NOT_YET_OPENED_ON } from "../contract";
 import type { Beneficiary } from "../policy/parties";
 
 /** Where an item lives: its partition and sort key. */
@@ -79,9 +79,10 @@ export const keys = {
     pk: ledgerPartition(period, program),
     sk: `batch#${String(seq).padStart(4, "0")}`,
   }),
-  line: (l: { period: number; program: string; seq: number; hash: string }): ItemKey => ({
+  /** By the day it opened, so a batch's lines (opened in its window of days) are one key range. */
+  line: (l: { period: number; program: string; openedOn: string | null; hash: string }): ItemKey => ({
     pk: ledgerPartition(l.period, l.program),
-    sk: `line#${String(l.seq).padStart(4, "0")}#${l.hash}`,
+    sk: `line#${l.openedOn ?? NOT_YET_OPENED_ON}#${l.hash}`,
   }),
   receivable: (period: number, program: string, b: Pick<Beneficiary, "kind" | "id">): ItemKey => ({
     pk: ledgerPartition(period, program),
@@ -97,17 +98,25 @@ export const keys = {
   }),
 };
 
-/** A set of items read together by one consistent query: a partition, or its sort keys under a prefix. */
+/**
+ * A set of items read together by one consistent query: a partition's sort keys under a prefix, and, when
+ * `skBetween` is given, only those from its first key up to its second (inclusive, as DynamoDB's BETWEEN).
+ */
 export interface ItemCollection {
   readonly pk: string;
   readonly skPrefix: string;
+  readonly skBetween?: readonly [string, string];
 }
 
 export const collections = {
-  /** A batch's lines. */
-  batchLines: (period: number, program: string, seq: number): ItemCollection => ({
+  /**
+   * The lines of a program's period opened on days `from` ≤ day < `before`: a batch's lines. `line#<before>`
+   * sorts after every line of the day before and before every line of `before` itself (they go on `#hash`).
+   */
+  linesOpened: (period: number, program: string, from: string, before: string): ItemCollection => ({
     pk: ledgerPartition(period, program),
-    skPrefix: `line#${String(seq).padStart(4, "0")}#`,
+    skPrefix: "line#",
+    skBetween: [`line#${from}`, `line#${before}`],
   }),
   /** Everything of one program's period: what reconciliation reads. */
   period: (period: number, program: string): ItemCollection => ({
@@ -117,7 +126,15 @@ export const collections = {
 };
 
 export function collectionId(collection: ItemCollection): string {
-  return `${collection.pk}\u0000${collection.skPrefix}*`;
+  const range = collection.skBetween ? `[${collection.skBetween.join("..")}]` : "";
+  return `${collection.pk}\u0000${collection.skPrefix}*${range}`;
+}
+
+/** Whether a sort key belongs to a collection of its partition (the in-memory ledger's query). */
+export function inCollection(collection: ItemCollection, sk: string): boolean {
+  if (!sk.startsWith(collection.skPrefix)) return false;
+  const range = collection.skBetween;
+  return !range || (sk >= range[0] && sk <= range[1]);
 }
 
 /** The table: key attributes, the version attribute conditions test, and finance's two indexes. */

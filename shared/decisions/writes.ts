@@ -2,7 +2,7 @@ import { type AnyMessage, rejectionOf } from "../contract";
 import { type Requirement, TYPE_RULES } from "./catalogue";
 import type { DecideContext, Step } from "./decide";
 import type { FactItem, MessageRef, NoPayoutReason, ReceiptItem, Snapshot, Writes } from "./items";
-import { type ItemKey, keys } from "./keys";
+import { type ItemKey, keyId, keys } from "./keys";
 import { loaded } from "./snapshot";
 
 /** The pieces every decision's writes are made of: the receipt, the standing fact, checks, rejections. */
@@ -71,12 +71,21 @@ export function factItem(message: AnyMessage, judged: Judged): FactItem {
   };
 }
 
-/** Read facts that a replacement could change under us must still be as read when this commits. */
-export function checksOf(read: readonly Requirement[], snapshot: Snapshot): Writes["checks"] {
-  return read
+/**
+ * Read facts that a replacement could change under us must still be as read when this commits, and so
+ * must what the working set kept (the clock a new line is dated by); one check per item.
+ */
+export function checksOf(
+  read: readonly Requirement[],
+  snapshot: Snapshot,
+  kept: Writes["checks"] = [],
+): Writes["checks"] {
+  const facts = read
     .filter((r) => TYPE_RULES[r.type].replacing)
     .map((r) => ({
       key: factKey(r),
       expectedVersion: loaded(snapshot, factKey(r), "fact")?.version ?? null,
     }));
+  const byKey = new Map([...facts, ...kept].map((check) => [keyId(check.key), check]));
+  return [...byKey.values()];
 }

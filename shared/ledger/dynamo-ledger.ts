@@ -82,16 +82,11 @@ export class DynamoLedger implements Ledger {
     const items: Item[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {
-      const prefix = collection.skPrefix ? ` AND begins_with(${LEDGER_TABLE.sortKey}, :prefix)` : "";
       const page = await this.send("Query", () =>
         this.client.send(
           new QueryCommand({
             TableName: this.table,
-            KeyConditionExpression: `${LEDGER_TABLE.partitionKey} = :pk${prefix}`,
-            ExpressionAttributeValues: {
-              ":pk": { S: collection.pk },
-              ...(collection.skPrefix ? { ":prefix": { S: collection.skPrefix } } : {}),
-            },
+            ...keyCondition(collection),
             ConsistentRead: true,
             ExclusiveStartKey: start,
           }),
@@ -142,4 +137,23 @@ export class DynamoLedger implements Ledger {
 function backoff(attempt: number): Promise<void> {
   const ms = Math.min(1000, 10 * 2 ** attempt) * Math.random();
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A collection as a key condition: the partition, then a BETWEEN range or a prefix of the sort key. */
+function keyCondition(collection: ItemCollection) {
+  const { partitionKey, sortKey } = LEDGER_TABLE;
+  const pk = { ":pk": { S: collection.pk } };
+  if (collection.skBetween) {
+    const [from, to] = collection.skBetween;
+    return {
+      KeyConditionExpression: `${partitionKey} = :pk AND ${sortKey} BETWEEN :from AND :to`,
+      ExpressionAttributeValues: { ...pk, ":from": { S: from }, ":to": { S: to } },
+    };
+  }
+  if (!collection.skPrefix)
+    return { KeyConditionExpression: `${partitionKey} = :pk`, ExpressionAttributeValues: pk };
+  return {
+    KeyConditionExpression: `${partitionKey} = :pk AND begins_with(${sortKey}, :prefix)`,
+    ExpressionAttributeValues: { ...pk, ":prefix": { S: collection.skPrefix } },
+  };
 }

@@ -1,7 +1,14 @@
 import type { AnyMessage } from "../contract";
 import { allocateBudget, openBudget } from "../decisions/budget";
 import type { Decision, Item, VersionedItem, VersionedPut, Writes } from "../decisions/items";
-import { type ItemCollection, type ItemKey, keyId, keys, ledgerPartition } from "../decisions/keys";
+import {
+  type ItemCollection,
+  type ItemKey,
+  inCollection,
+  keyId,
+  keys,
+  ledgerPartition,
+} from "../decisions/keys";
 import type { ApplyResult, Ledger } from "../decisions/ledger";
 import type { OutboxItem } from "../decisions/lifecycle/messages";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
@@ -50,7 +57,7 @@ export class MemoryLedger implements Ledger {
     const partition = this.partitions.get(collection.pk);
     if (!partition) return [];
     return [...partition.entries()]
-      .filter(([sk]) => sk.startsWith(collection.skPrefix))
+      .filter(([sk]) => inCollection(collection, sk))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, item]) => item);
   }

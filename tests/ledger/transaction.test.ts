@@ -52,18 +52,20 @@ describe("the transaction a fact produces (built, not sent)", () => {
       ["Put", "unit", absent],
       ["Put", "unit", absent],
       ["Put", "unit", "#version = :version"],
-      // Each payout opens a line in its program's open batch (payments.md), with its series and beneficiary.
+      // Each payout opens a line dated by the clock (payments.md, "Which batch"), and its beneficiary's index.
       ...["carrier-hte-bonus", "hte-first-award", "hte-district-bonus"].flatMap(() => [
-        ["Put", "series", absent],
         ["Put", "line", absent],
         ["Put", "beneficiary", absent],
       ]),
+      // The day the lines were opened on must still be the clock's when they commit: a close racing them
+      // would otherwise miss a line it should hold. No clock day yet, so the check is that there is none.
+      ["ConditionCheck", "clock", absent],
       ["Put", "payout", absent],
       ["Put", "payout", absent],
       ["Put", "payout", absent],
     ]);
     // Payouts live in their period's partition, where reconciliation reads them.
-    expect(TransactItems.slice(14).map((t) => t.Put?.Item?.pk?.S)).toEqual([
+    expect(TransactItems.slice(12).map((t) => t.Put?.Item?.pk?.S)).toEqual([
       "ledger#2024#carrier-hte-bonus",
       "ledger#2024#hte-first-award",
       "ledger#2024#hte-district-bonus",

@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import type { Item } from "../../shared/decisions/items";
 import { keyId, keys } from "../../shared/decisions/keys";
-import type { BatchItem, LineItem } from "../../shared/decisions/lifecycle/items";
+import type { BatchItem, LineItem, SeriesItem } from "../../shared/decisions/lifecycle/items";
 import { reconcilePartition } from "../../shared/decisions/lifecycle/reconcile";
 import { lineStatus } from "../../shared/decisions/lifecycle/state";
-import { budgetKeyOf } from "../../shared/decisions/lifecycle/view";
+import { batchKeyOf, budgetKeyOf } from "../../shared/decisions/lifecycle/view";
 import { fenToYuan } from "../../shared/money";
 import type { CityPolicy } from "../../shared/policy/city";
 import { type Outcome, Replay } from "../../shared/simulate/simulate";
@@ -82,13 +82,14 @@ function resolve(data: Record<string, unknown>, replay: Replay, city: CityPolicy
   const line = data.lineId as { line?: [string, string, number, number?] } | undefined;
   if (line?.line) {
     const [program, alias, period, n] = line.line;
-    out.lineId = unitLines(replay, program, alias, period)[n ?? 0]?.lineId ?? "unknown.2000.1.00000000";
+    out.lineId =
+      unitLines(replay, program, alias, period)[n ?? 0]?.lineId ?? "unknown.2000.00000000.00000000";
   }
   const instruction = data.instructionId as { instruction?: [string, string, number, number] } | undefined;
   if (instruction?.instruction) {
     const [program, alias, period, attempt] = instruction.instruction;
     const found = unitLines(replay, program, alias, period)[0];
-    out.instructionId = `${found?.lineId ?? "unknown.2000.1.00000000"}.${attempt}`;
+    out.instructionId = `${found?.lineId ?? "unknown.2000.00000000.00000000"}.${attempt}`;
   }
   void city;
   return out;
@@ -98,7 +99,9 @@ export function linesOf(replay: Replay, city: CityPolicy): [string, string, numb
   const get = (key: Parameters<typeof keyId>[0]) => replay.ledger.items.get(keyId(key)) as Item | undefined;
   const today = (get(keys.clock()) as { today: string } | undefined)?.today ?? null;
   return allLines(replay).map((line) => {
-    const batch = (get(keys.batch(line.period, line.program, line.seq)) as BatchItem | undefined) ?? null;
+    const series = (get(keys.series(line.period, line.program)) as SeriesItem | undefined) ?? null;
+    const batchKey = batchKeyOf(line, series);
+    const batch = batchKey ? ((get(batchKey) as BatchItem | undefined) ?? null) : null;
     const beneficiary = (get(keys.beneficiary(line.beneficiary)) as never) ?? null;
     const budgetKey = budgetKeyOf(line, city);
     const budget = budgetKey ? ((get(budgetKey) as never) ?? null) : null;

@@ -1,8 +1,8 @@
-import { parseBatchId } from "../../contract";
+import { NOT_YET_OPENED_ON, parseBatchId } from "../../contract";
 import type { CityPolicy } from "../../policy/city";
 import { collections, keys } from "../keys";
 import { membersOf } from "../snapshot";
-import type { Actor, BatchItem, LineItem, SeriesItem } from "./items";
+import type { Actor, BatchItem, ClockItem, LineItem, SeriesItem } from "./items";
 import { money, type PublicityListMessage } from "./messages";
 import { effect, type LifecycleHandler, needing, todayOrWait } from "./outcome";
 import { settle } from "./settle";
@@ -25,7 +25,10 @@ function roleProblem(actor: Actor, role: "preparer" | "approver"): string | unde
     : `data.actor.roles: ${actor.id} is not a${role === "approver" ? "n" : ""} ${role}`;
 }
 
-/** `batch.closed`: a preparer closes the open batch; its 公示 list is published (payments.md § Batches). */
+/**
+ * `batch.closed`: a preparer closes the open batch today; it holds the lines opened before today, and
+ * its 公示 list is published (payments.md § Batches). Today's own lines wait for the next batch.
+ */
 export const batchClosed: LifecycleHandler<"batch.closed"> = (message, snapshot, context) => {
   const { batchId, actor } = message.data;
   const invalid = programProblem(batchId, context.city) ?? roleProblem(actor, "preparer");
@@ -37,43 +40,72 @@ export const batchClosed: LifecycleHandler<"batch.closed"> = (message, snapshot,
   const today = todayOrWait(ws);
   if (typeof today !== "string") return today;
   const series = ws.read(keys.series(ref.period, ref.program), "series") as SeriesItem | null;
-  const openSeq = series?.openSeq ?? 1;
-  if (ref.seq !== openSeq || !series?.openCount) {
+  const window = openWindow(ref, series, today);
+  if (ref.seq !== window.seq) {
+    const open = `${ref.program}-${ref.period}-${window.seq}`;
     return {
       rejected:
-        ref.seq < openSeq
+        ref.seq < window.seq
           ? `data.batchId: ${batchId} is already closed`
-          : ref.seq > openSeq
-            ? `data.batchId: ${batchId} is not open (the open batch is ${ref.program}-${ref.period}-${openSeq})`
-            : `data.batchId: ${batchId} has no lines; an empty batch cannot be closed`,
+          : `data.batchId: ${batchId} is not open (the open batch is ${open})`,
     };
   }
-  const lines = needing(snapshot, [collections.batchLines(ref.period, ref.program, ref.seq)]);
+  const lines = needing(snapshot, [linesOf(window)]);
   if (lines) return lines;
-  return effect(ws, undefined, ...closeBatch(ws, series, today, actor, context.city));
+  if (!membersOf(snapshot, linesOf(window), "line").length) {
+    return {
+      rejected: `data.batchId: ${batchId} has no lines opened before today (${today}); an empty batch cannot be closed`,
+    };
+  }
+  return effect(ws, undefined, ...closeBatch(ws, window, today, actor, context.city));
 };
 
-/** Closes a series' open batch today (by a preparer, or on the cadence): the batch, the next seq, the list. */
+/** The open batch of a series, if it closed with cut-off `cutoff`: its seq and window of days. */
+export interface BatchWindow {
+  period: number;
+  program: string;
+  seq: number;
+  from: string;
+  cutoff: string;
+}
+
+export function openWindow(
+  ref: { period: number; program: string },
+  series: SeriesItem | null,
+  cutoff: string,
+): BatchWindow {
+  const cutoffs = series?.cutoffs ?? [];
+  const from = cutoffs.at(-1) ?? NOT_YET_OPENED_ON;
+  return { period: ref.period, program: ref.program, seq: cutoffs.length + 1, from, cutoff };
+}
+
+/** The lines a batch holds: opened on days in its window. */
+export function linesOf(window: Pick<BatchWindow, "period" | "program" | "from" | "cutoff">) {
+  return collections.linesOpened(window.period, window.program, window.from, window.cutoff);
+}
+
+/** Closes a series' open batch today (by a preparer, or on the cadence): the batch, its cut-off, the list. */
 export function closeBatch(
   ws: WorkingSet,
-  series: SeriesItem,
+  window: BatchWindow,
   today: string,
   actor: Actor | null,
   city: CityPolicy,
 ): PublicityListMessage[] {
-  const { period, program } = series;
-  const seq = series.openSeq;
-  const lines = membersOf(ws.snapshot, collections.batchLines(period, program, seq), "line");
-  const clause = lines[0]?.clause ?? "";
+  const { period, program, seq } = window;
+  const lines = membersOf(ws.snapshot, linesOf(window), "line");
+  const first = lines[0] as LineItem;
   const batch: BatchItem = {
     entity: "batch",
     key: keys.batch(period, program, seq),
     batchId: `${program}-${period}-${seq}`,
-    policyVersion: series.policyVersion,
+    policyVersion: first.policyVersion,
     program,
-    clause,
+    clause: first.clause,
     period,
     seq,
+    from: window.from,
+    cutoff: window.cutoff,
     closedOn: today,
     closedBy: actor,
     notice: city.payments.noticeEnd(today),
@@ -84,7 +116,17 @@ export function closeBatch(
     version: 0,
   };
   ws.write(batch);
-  ws.write({ ...series, openSeq: seq + 1, openCount: 0 });
+  const seriesKey = keys.series(period, program);
+  const series = (ws.read(seriesKey, "series") as SeriesItem | null) ?? {
+    entity: "series" as const,
+    key: seriesKey,
+    policyVersion: first.policyVersion,
+    program,
+    period,
+    cutoffs: [],
+    version: 0,
+  };
+  ws.write({ ...series, cutoffs: [...series.cutoffs, window.cutoff] });
   return publicityLists(batch, lines, city);
 }
 
@@ -128,11 +170,7 @@ export const batchApproved: LifecycleHandler<"batch.approved"> = (message, snaps
   if (invalid) return { rejected: invalid };
   const ref = parseBatchId(batchId) as NonNullable<ReturnType<typeof parseBatchId>>;
   const batchKey = keys.batch(ref.period, ref.program, ref.seq);
-  const first = needing(snapshot, [
-    keys.clock(),
-    batchKey,
-    collections.batchLines(ref.period, ref.program, ref.seq),
-  ]);
+  const first = needing(snapshot, [keys.clock(), batchKey]);
   if (first) return first;
   const ws = new WorkingSet(snapshot);
   const batch = ws.read(batchKey, "batch") as BatchItem | null;
@@ -141,7 +179,9 @@ export const batchApproved: LifecycleHandler<"batch.approved"> = (message, snaps
   if (typeof today !== "string") return today;
   const problem = approvalProblem(batch, actor, today);
   if (problem) return { rejected: problem };
-  const lines = membersOf(snapshot, collections.batchLines(ref.period, ref.program, ref.seq), "line");
+  const listed = needing(snapshot, [linesOf(batch)]);
+  if (listed) return listed;
+  const lines = membersOf(snapshot, linesOf(batch), "line");
   const views = needing(snapshot, missingForLines(snapshot, lines, context.city));
   if (views) return views;
   ws.write({ ...batch, approvedOn: today, approvedBy: actor });
@@ -159,16 +199,14 @@ function approvalProblem(batch: BatchItem, actor: Actor, today: string): string 
   return undefined;
 }
 
-/** For the clock: whether a program's open batch closes on this day's cadence. */
-export function closesOnCadence(
-  city: CityPolicy,
-  program: string,
-  previous: string | null,
-  today: string,
-): boolean {
-  return (
-    city.payments.cadenceOf(program) === "month-end" &&
-    previous !== null &&
-    previous.slice(0, 7) < today.slice(0, 7)
-  );
+/**
+ * For the clock: the cut-off a program's month-end cadence has reached, on a clock day whose previous
+ * ledger day was `clock.today`: the first of that day's month, once the ledger has lived in that month for
+ * a whole day — only then is every line of the month before certainly written (a line opens on the day it
+ * reads and checks the clock). Null when the cadence closes nothing today.
+ */
+export function cadenceCutoff(city: CityPolicy, program: string, clock: ClockItem | null): string | null {
+  if (city.payments.cadenceOf(program) !== "month-end" || !clock) return null;
+  const monthStart = `${clock.today.slice(0, 7)}-01`;
+  return clock.previous === null || clock.previous < monthStart ? monthStart : null;
 }

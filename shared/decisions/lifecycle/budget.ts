@@ -15,7 +15,7 @@ import { WorkingSet } from "./working-set";
  * the budget gate. Allocation is a fact: nothing writes a budget around the core.
  */
 export const budgetAllocated: LifecycleHandler<"budget.allocated"> = (message, snapshot, context) => {
-  const { policyVersion, program: programId, period, addYuan, actor } = message.data;
+  const { policyVersion, program: programId, period, amount, actor } = message.data;
   const program = context.city.program(policyVersion, programId);
   if (!program?.budgetsFen) {
     return { rejected: `data.program: ${programId} has no budget in ${policyVersion}` };
@@ -31,7 +31,7 @@ export const budgetAllocated: LifecycleHandler<"budget.allocated"> = (message, s
   const budget = openBudget(before, { policyVersion, programId, period, allocatedFen });
   const held = budget.held ?? [];
   const asPayouts = held.map((h) => heldPayout(h, context.city.city, programId, period, policyVersion));
-  const { budget: put, releases } = allocateBudget(budget, before !== null, addYuan, asPayouts, context.now);
+  const { budget: put, releases } = allocateBudget(budget, before !== null, amount, asPayouts, context.now);
   const released = held.slice(0, releases.length);
   const lineKeys = released.flatMap((h) => (h.line ? [h.line] : []));
   const second = needing(snapshot, lineKeys);

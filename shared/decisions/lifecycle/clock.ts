@@ -1,8 +1,8 @@
 import { formatDays, parseDate } from "../../contract/calendar";
 import type { CityPolicy } from "../../policy/city";
-import { collections, type ItemKey, keyId, keys } from "../keys";
+import { type ItemKey, keyId, keys } from "../keys";
 import { membersOf, type Need } from "../snapshot";
-import { closeBatch, closesOnCadence } from "./batches";
+import { type BatchWindow, cadenceCutoff, closeBatch, linesOf, openWindow } from "./batches";
 import type { AgendaItem, BeneficiaryItem, ClockItem, LineItem, ReceivableItem, SeriesItem } from "./items";
 import { type LifecycleMessage, money, type ReceivableOverdueMessage } from "./messages";
 import { effect, type LifecycleHandler, needing } from "./outcome";
@@ -22,24 +22,18 @@ export const clockDay: LifecycleHandler<"clock.day"> = (message, snapshot, conte
   const clock = ws.read(keys.clock(), "clock") as ClockItem | null;
   const today = message.data.date;
   if (clock && today <= clock.today) return { effect: { ws, messages: [], reason: "superseded" } };
-  const previous = clock?.today ?? null;
   const agenda = (ws.read(keys.agenda(), "agenda") as AgendaItem | null) ?? emptyAgenda();
   const due = dueWork(agenda, today, context.city);
-  const second = needing(snapshot, [...cadenceSeries(context.city, previous, today), ...due.needs]);
+  const cadence = cadenceSeries(context.city, clock);
+  const second = needing(snapshot, [...cadence.map((c) => c.key), ...due.needs]);
   if (second) return second;
-  const closing = cadenceSeries(context.city, previous, today)
-    .map((key) => ws.read(key, "series") as SeriesItem | null)
-    .filter((series): series is SeriesItem => (series?.openCount ?? 0) > 0);
+  const windows = cadenceWindows(ws, cadence);
   const clearedLines = clearanceLines(ws, due.clearances);
-  const third = needing(snapshot, [
-    ...closing.map((s) => collections.batchLines(s.period, s.program, s.openSeq)),
-    ...clearedLines,
-  ]);
+  const third = needing(snapshot, [...windows.map(linesOf), ...clearedLines]);
   if (third) return third;
+  const closing = windows.filter((w) => membersOf(snapshot, linesOf(w), "line").length > 0);
   const lines = [
-    ...due.batches.flatMap((b) =>
-      membersOf(snapshot, collections.batchLines(b.period, b.program, b.seq), "line"),
-    ),
+    ...due.batches.flatMap((b) => membersOf(snapshot, linesOf(b), "line")),
     ...clearedLines
       .map((key) => ws.read(key, "line") as LineItem | null)
       .filter((l): l is LineItem => l !== null),
@@ -47,25 +41,51 @@ export const clockDay: LifecycleHandler<"clock.day"> = (message, snapshot, conte
   const fourth = needing(snapshot, missingForLines(snapshot, lines, context.city));
   if (fourth) return fourth;
 
-  ws.write({ entity: "clock", key: keys.clock(), today, version: clock?.version ?? 0 });
-  const messages: LifecycleMessage[] = closing.flatMap((series) =>
-    closeBatch(ws, series, today, null, context.city),
+  ws.write({
+    entity: "clock",
+    key: keys.clock(),
+    today,
+    previous: clock?.today ?? null,
+    version: clock?.version ?? 0,
+  });
+  const messages: LifecycleMessage[] = closing.flatMap((window) =>
+    closeBatch(ws, window, today, null, context.city),
   );
   ws.write({ ...agenda, ...due.remaining });
   messages.push(...overdueReports(ws, due.overdue, today, context.city));
   return effect(ws, settle(ws, lines, context.city), ...messages);
 };
 
-/** Every series a month-end cadence closes today: its programs' periods in force. */
-function cadenceSeries(city: CityPolicy, previous: string | null, today: string): ItemKey[] {
+/** Every series whose month-end cadence reaches a cut-off today: its programs' periods in force. */
+interface CadenceSeries {
+  key: ItemKey;
+  period: number;
+  program: string;
+  cutoff: string;
+}
+
+function cadenceSeries(city: CityPolicy, clock: ClockItem | null): CadenceSeries[] {
   return city.file.policyVersions.flatMap((version) => {
     const from = Number(version.inForce.from.slice(0, 4));
     const to = Number(version.inForce.to.slice(0, 4));
-    return version.programs
-      .filter((program) => closesOnCadence(city, program.id, previous, today))
-      .flatMap((program) =>
-        Array.from({ length: to - from + 1 }, (_, i) => keys.series(from + i, program.id)),
-      );
+    return version.programs.flatMap((program) => {
+      const cutoff = cadenceCutoff(city, program.id, clock);
+      if (!cutoff) return [];
+      return Array.from({ length: to - from + 1 }, (_, i) => ({
+        key: keys.series(from + i, program.id),
+        period: from + i,
+        program: program.id,
+        cutoff,
+      }));
+    });
+  });
+}
+
+/** The open batches the cadence would close: those whose window of days is not empty by the calendar. */
+function cadenceWindows(ws: WorkingSet, cadence: readonly CadenceSeries[]): BatchWindow[] {
+  return cadence.flatMap((c) => {
+    const window = openWindow(c, ws.read(c.key, "series") as SeriesItem | null, c.cutoff);
+    return window.from < window.cutoff ? [window] : [];
   });
 }
 
@@ -98,7 +118,7 @@ function dueWork(agenda: AgendaItem, today: string, city: CityPolicy): Due {
       ),
     },
     needs: [
-      ...batches.flatMap((b) => [b.batch, collections.batchLines(b.period, b.program, b.seq)]),
+      ...batches.flatMap((b) => [b.batch, linesOf(b)]),
       ...clearances.map((c) => c.beneficiary),
       ...overdue.map((r) => r.key),
     ],

@@ -52,7 +52,7 @@ export function decideLifecycle(
   const writes: Writes = {
     receipt,
     puts: ws.puts(),
-    checks: checksOf(judged.read, snapshot),
+    checks: checksOf(judged.read, snapshot, ws.checks()),
     payouts: [],
     outbox: outboxOf(messages, keyId(receipt.key)),
   };

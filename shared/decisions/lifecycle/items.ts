@@ -20,20 +20,23 @@ export interface ClockItem {
   entity: "clock";
   key: ItemKey;
   today: string;
+  /** The ledger's date before `today` (null on its first day): the cadence closes a month once past it. */
+  previous: string | null;
   version: number;
 }
 
-/** A program's batches for one period: which seq is open and how many lines it holds. */
+/**
+ * A program's batches for one period, as their cut-off days: batch n holds the lines opened on days from
+ * `cutoffs[n-2]` (the start) up to the day before `cutoffs[n-1]`. Written only when a batch closes — never
+ * by a line opening, so new lines of one program do not contend on one item (payments.md § Batches).
+ */
 export interface SeriesItem {
   entity: "series";
   key: ItemKey;
   policyVersion: string;
   program: string;
   period: number;
-  openSeq: number;
-  openCount: number;
-  /** Lines ever opened in the series: each line's ordinal. */
-  opened: number;
+  cutoffs: string[];
   version: number;
 }
 
@@ -46,7 +49,7 @@ export interface Instruction {
   accountRef: string | null;
 }
 
-/** A closed batch. The open one is only its series' `openSeq`. */
+/** A closed batch: the lines opened on days `from` ≤ day < `cutoff`. The open batch has no item. */
 export interface BatchItem {
   entity: "batch";
   key: ItemKey;
@@ -56,6 +59,8 @@ export interface BatchItem {
   clause: string;
   period: number;
   seq: number;
+  from: string;
+  cutoff: string;
   closedOn: string;
   /** `null`: closed on the city's cadence, with no preparer. */
   closedBy: Actor | null;
@@ -97,8 +102,7 @@ export interface LineItem {
   program: string;
   clause: string;
   period: number;
-  seq: number;
-  /** Its place in its series: lines open in this order (newest first is highest). */
+  /** Its place among its beneficiary's lines: newest is highest (reductions take newest first). */
   ordinal: number;
   beneficiary: Beneficiary;
   district: string | null;
@@ -132,7 +136,7 @@ export interface LineRef {
   key: ItemKey;
   program: string;
   period: number;
-  seq: number;
+  openedOn: string | null;
 }
 
 /** What the lifecycle knows of one beneficiary: payee, credit, holds, open lines and debts. */
@@ -147,6 +151,8 @@ export interface BeneficiaryItem {
   holds: { program: string; period: number }[];
   /** Lines not yet in a terminal state. */
   openLines: LineRef[];
+  /** Lines ever opened for this beneficiary: the next line's ordinal. */
+  opened: number;
   /** Units this beneficiary owes on, oldest first. */
   receivables: { key: ItemKey; program: string; period: number }[];
   version: number;
@@ -180,7 +186,14 @@ export interface ReceivableItem {
 export interface AgendaItem {
   entity: "agenda";
   key: ItemKey;
-  deadlines: { date: string; batch: ItemKey; period: number; program: string; seq: number }[];
+  deadlines: {
+    date: string;
+    batch: ItemKey;
+    period: number;
+    program: string;
+    from: string;
+    cutoff: string;
+  }[];
   clearances: { date: string; beneficiary: ItemKey }[];
   receivables: { key: ItemKey; since: string | null; reportedOn?: string }[];
   version: number;

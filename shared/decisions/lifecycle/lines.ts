@@ -1,3 +1,4 @@
+import { lineIdOf } from "../../contract";
 import { minFen } from "../../money";
 import type { CityPolicy } from "../../policy/city";
 import type { Beneficiary } from "../../policy/parties";
@@ -5,7 +6,7 @@ import type { BudgetItem, Snapshot } from "../items";
 import { type ItemKey, keyId, keys } from "../keys";
 import type { PayoutMessage } from "../payouts";
 import { loaded, missing, type Need } from "../snapshot";
-import type { BeneficiaryItem, LineItem, ReceivableItem, SeriesItem } from "./items";
+import type { BeneficiaryItem, LineItem, ReceivableItem } from "./items";
 import { shortHash } from "./messages";
 import { emptyAgenda } from "./settle";
 import { REDUCIBLE } from "./state";
@@ -65,31 +66,33 @@ function lineSource(payout: PayoutMessage, district: string | null): LineSource 
   };
 }
 
-/** Opens a line in the open batch of its program and period; nets it against receivables first. */
+/**
+ * Opens a line on the ledger's today, in its program's open batch (the one whose cut-off is still to come),
+ * netted against receivables first. Which batch holds it follows from that day alone, so nothing shared
+ * by the program's lines is written; the clock is checked instead — a batch closed after today began can
+ * then never miss a line of an earlier day still being written (payments.md § Batches).
+ */
 export function openLine(ws: WorkingSet, source: LineSource, amountFen: bigint, city: CityPolicy): LineItem {
-  const seriesKey = keys.series(source.period, source.program);
-  const series = (ws.read(seriesKey, "series") as SeriesItem | null) ?? newSeries(seriesKey, source);
-  const seq = series.openSeq;
+  const openedOn = todayOf(ws);
+  ws.keep(keys.clock());
   const hash = shortHash("line", source.hashOf).slice(0, 8);
-  const ordinal = series.opened + 1;
-  ws.write({ ...series, openCount: series.openCount + 1, opened: ordinal });
+  const before = beneficiaryOf(ws, source.beneficiary);
   const line: LineItem = {
     entity: "line",
-    key: keys.line({ period: source.period, program: source.program, seq, hash }),
-    lineId: `${source.program}.${source.period}.${seq}.${hash}`,
+    key: keys.line({ period: source.period, program: source.program, openedOn, hash }),
+    lineId: lineIdOf(source.program, source.period, openedOn, hash),
     hash,
     payoutId: source.payoutId,
     policyVersion: source.policyVersion,
     program: source.program,
     clause: source.clause,
     period: source.period,
-    seq,
-    ordinal,
+    ordinal: before.opened + 1,
     beneficiary: source.beneficiary,
     district: source.district,
     originalFen: amountFen,
     amountFen,
-    openedOn: todayOf(ws),
+    openedOn,
     reductions: [],
     netted: [],
     objections: [],
@@ -100,23 +103,13 @@ export function openLine(ws: WorkingSet, source: LineSource, amountFen: bigint, 
   const netted = netAgainstReceivables(ws, line, city);
   ws.write(netted);
   const beneficiary = beneficiaryOf(ws, source.beneficiary);
-  ws.write({ ...beneficiary, openLines: [...beneficiary.openLines, refOf(netted)] });
+  ws.write({
+    ...beneficiary,
+    openLines: [...beneficiary.openLines, refOf(netted)],
+    opened: beneficiary.opened + 1,
+  });
   if (source.held) recordHeldLine(ws, source, netted.key, city);
   return netted;
-}
-
-function newSeries(key: ItemKey, source: LineSource): SeriesItem {
-  return {
-    entity: "series",
-    key,
-    policyVersion: source.policyVersion,
-    program: source.program,
-    period: source.period,
-    openSeq: 1,
-    openCount: 0,
-    opened: 0,
-    version: 0,
-  };
 }
 
 /** A held payout's budget entry names the line it opened, so a release can settle that line. */
@@ -315,6 +308,7 @@ export function beneficiaryOf(ws: WorkingSet, who: Pick<Beneficiary, "kind" | "i
       credit: [],
       holds: [],
       openLines: [],
+      opened: 0,
       receivables: [],
       version: 0,
     }
@@ -322,8 +316,8 @@ export function beneficiaryOf(ws: WorkingSet, who: Pick<Beneficiary, "kind" | "i
 }
 
 /**
- * What `applyPayouts` reads, in two rounds: the clock, the agenda, each payout's beneficiary, series (a
- * line opens) and receivable (a clawback may owe); then the lines of units a clawback reduces or a
+ * What `applyPayouts` reads, in two rounds: the clock, the agenda, each payout's beneficiary, series (its
+ * lines' batches) and receivable (a clawback may owe); then the lines of units a clawback reduces or a
  * correction lifts a hold from, their batches and budgets, and the receivables a new line nets against.
  */
 export function payoutLineNeeds(
@@ -332,15 +326,7 @@ export function payoutLineNeeds(
   city: CityPolicy,
 ): Need[] {
   if (!payouts.length) return [];
-  const first = missing(snapshot, [
-    keys.clock(),
-    keys.agenda(),
-    ...payouts.flatMap((p) => [
-      keys.beneficiary(p.beneficiary),
-      keys.series(p.period, p.program),
-      keys.receivable(p.period, p.program, p.beneficiary),
-    ]),
-  ]);
+  const first = missing(snapshot, lineKeysFor(payouts));
   if (first.length) return first;
   return missing(
     snapshot,
@@ -348,12 +334,30 @@ export function payoutLineNeeds(
   );
 }
 
-/** A payout's second round: its open batch, the lines a clawback or a lifted hold touches, the debts a line nets. */
+/**
+ * The first round, known as soon as the changes are (before budgets are committed), so the decision may
+ * read it together with the budgets: the clock, the agenda, each unit's beneficiary, series and receivable.
+ */
+export function lineKeysFor(
+  changes: readonly { beneficiary: Pick<Beneficiary, "kind" | "id">; program: string; period: number }[],
+): ItemKey[] {
+  if (!changes.length) return [];
+  return [
+    keys.clock(),
+    keys.agenda(),
+    ...changes.flatMap((p) => [
+      keys.beneficiary(p.beneficiary),
+      keys.series(p.period, p.program),
+      keys.receivable(p.period, p.program, p.beneficiary),
+    ]),
+  ];
+}
+
+/** A payout's second round: the lines a clawback or a lifted hold touches and their batches, the debts a line nets. */
 function secondRound(snapshot: Snapshot, p: PayoutMessage, city: CityPolicy): Need[] {
   const beneficiary = loaded(snapshot, keys.beneficiary(p.beneficiary), "beneficiary");
+  if (!beneficiary) return [];
   const series = loaded(snapshot, keys.series(p.period, p.program), "series");
-  const openBatch = keys.batch(p.period, p.program, series?.openSeq ?? 1);
-  if (!beneficiary) return [openBatch];
   const held = beneficiary.holds.some((h) => h.program === p.program && h.period === p.period);
   const reduces = BigInt(p.amountFen) < 0n;
   const refs =
@@ -362,8 +366,7 @@ function secondRound(snapshot: Snapshot, p: PayoutMessage, city: CityPolicy): Ne
       : [];
   const budget = budgetKeyOf(p, city);
   return [
-    openBatch,
-    ...refs.flatMap((r) => [r.key, batchKeyOf(r)]),
+    ...refs.flatMap((r) => [r.key, batchKeyOf(r, series)].filter((k): k is ItemKey => k !== null)),
     ...(budget ? [budget] : []),
     ...beneficiary.receivables.map((r) => r.key),
   ];

@@ -6,7 +6,7 @@ import { beneficiaryOf, liftHold, requeueLine, unitLines } from "./lines";
 import { effect, type LifecycleHandler, needing, type Outcome, todayOrWait } from "./outcome";
 import { settle } from "./settle";
 import { inWindow } from "./state";
-import { batchKeyOf, lineViewKeys, missingForLines } from "./view";
+import { batchKeyOf, lineViewKeys, missingForLines, refOf } from "./view";
 import { WorkingSet } from "./working-set";
 
 /** The line a published list names, with its batch: loaded, waited for, or unknown. */
@@ -16,14 +16,14 @@ function namedLine(
 ): Outcome | { line: LineItem; batch: BatchItem; key: ItemKey } {
   const ref = parseLineId(lineId) as NonNullable<ReturnType<typeof parseLineId>>;
   const key = keys.line(ref);
-  const batchKey = batchKeyOf(ref);
-  const first = needing(snapshot, [key, batchKey, keys.clock()]);
+  const seriesKey = keys.series(ref.period, ref.program);
+  const first = needing(snapshot, [key, seriesKey, keys.clock()]);
   if (first) return first;
-  const batch = loaded(snapshot, batchKey, "batch");
-  if (!batch)
-    return {
-      waiting: { key: batchKey, detail: `waits for the list of ${ref.program}-${ref.period}-${ref.seq}` },
-    };
+  const batchKey = batchKeyOf(ref, loaded(snapshot, seriesKey, "series"));
+  if (!batchKey) return { waiting: { key: seriesKey, detail: `waits for the 公示 list holding ${lineId}` } };
+  const second = needing(snapshot, [batchKey]);
+  if (second) return second;
+  const batch = present(snapshot, batchKey, "batch");
   const line = loaded(snapshot, key, "line");
   if (!line) return { rejected: `data.lineId: ${lineId} is not a line of ${batch.batchId}` };
   return { line, batch, key };
@@ -81,9 +81,9 @@ export const objectionResolved: LifecycleHandler<"objection.resolved"> = (messag
 function unitOf(
   line: LineItem,
   snapshot: WorkingSet["snapshot"],
-  city: Parameters<typeof lineViewKeys>[2],
+  city: Parameters<typeof lineViewKeys>[3],
 ): Outcome | { ws: WorkingSet } {
-  const first = needing(snapshot, lineViewKeys(line, line.beneficiary, city));
+  const first = needing(snapshot, lineViewKeys(snapshot, refOf(line), line.beneficiary, city));
   if (first) return first;
   const ws = new WorkingSet(snapshot);
   const refs = (ws.read(keys.beneficiary(line.beneficiary), "beneficiary")?.openLines ?? []).filter(
@@ -133,12 +133,6 @@ export const holdReleased: LifecycleHandler<"hold.released"> = (message, snapsho
   const unit = unitOf(named.line, snapshot, context.city);
   if (!("ws" in unit)) return unit;
   const { ws } = unit;
-  const seriesKey = keys.series(named.line.period, named.line.program);
-  const series = needing(snapshot, [seriesKey]);
-  if (series) return series;
-  const openSeq = ws.read(seriesKey, "series")?.openSeq ?? 1;
-  const openBatch = needing(snapshot, [keys.batch(named.line.period, named.line.program, openSeq)]);
-  if (openBatch) return openBatch;
   const withdrawn = liftHold(ws, named.line.beneficiary, named.line.program, named.line.period);
   const touched = withdrawn.flatMap((line) => requeueLine(ws, line, context.city));
   return effect(ws, settle(ws, touched, context.city));

@@ -3,7 +3,7 @@ import type { CityPolicy } from "../../policy/city";
 import type { BudgetItem, Item } from "../items";
 import { type ItemKey, keyId, keys } from "../keys";
 import type { PayoutMessage } from "../payouts";
-import type { BatchItem, BeneficiaryItem, ClockItem, LineItem, ReceivableItem } from "./items";
+import type { BatchItem, BeneficiaryItem, ClockItem, LineItem, ReceivableItem, SeriesItem } from "./items";
 import { type LineState, lineStatus } from "./state";
 import { batchKeyOf, budgetKeyOf } from "./view";
 
@@ -103,11 +103,13 @@ function stateOf(
   today: string | null,
   city: CityPolicy,
 ) {
-  const batchKey = batchKeyOf(line);
-  const batch =
-    (partition.items.find((i) => "entity" in i && i.entity === "batch" && keyId(i.key) === keyId(batchKey)) as
-      | BatchItem
-      | undefined) ?? null;
+  const series = (partition.items.find((i) => "entity" in i && i.entity === "series") as SeriesItem) ?? null;
+  const batchKey = batchKeyOf(line, series);
+  const batch = batchKey
+    ? ((partition.items.find(
+        (i) => "entity" in i && i.entity === "batch" && keyId(i.key) === keyId(batchKey),
+      ) as BatchItem | undefined) ?? null)
+    : null;
   const beneficiary = (lookup(keys.beneficiary(line.beneficiary)) as BeneficiaryItem | undefined) ?? null;
   const budgetKey = budgetKeyOf(line, city);
   const budget = budgetKey ? ((lookup(budgetKey) as BudgetItem | undefined) ?? null) : null;

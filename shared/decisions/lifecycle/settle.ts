@@ -3,7 +3,7 @@ import { keyId, keys } from "../keys";
 import type { AgendaItem, BatchItem, BeneficiaryItem, Instruction, LineItem } from "./items";
 import { money, type PaymentInstructionMessage, type PaymentNoticeMessage } from "./messages";
 import { type LineStatus, type LineView, silenceConsents, TERMINAL } from "./state";
-import { batchKeyOf, statusIn, todayOf } from "./view";
+import { batchOf, statusIn, todayOf } from "./view";
 import type { WorkingSet } from "./working-set";
 
 export interface Settled {
@@ -57,7 +57,7 @@ function settleConfirmation(
 
 function latch(ws: WorkingSet, view: LineView, status: LineStatus, today: string, city: CityPolicy) {
   const { line } = view;
-  const batch = ws.read(batchKeyOf(line), "batch") as BatchItem;
+  const batch = batchOf(ws, line) as BatchItem;
   const attempt = (status.instruction?.attempt ?? 0) + 1;
   const instruction: Instruction = {
     attempt,
@@ -87,7 +87,7 @@ function latch(ws: WorkingSet, view: LineView, status: LineStatus, today: string
 
 function sendNotice(ws: WorkingSet, view: LineView, today: string, city: CityPolicy): PaymentNoticeMessage {
   const { line } = view;
-  const batch = ws.read(batchKeyOf(line), "batch") as BatchItem;
+  const batch = batchOf(ws, line) as BatchItem;
   const deadline = city.payments.confirmationDeadline(today);
   ws.write({ ...batch, notices: { ...batch.notices, [line.hash]: { sentOn: today, deadline } } });
   const agenda = (ws.read(keys.agenda(), "agenda") as AgendaItem | null) ?? emptyAgenda();
@@ -96,7 +96,8 @@ function sendNotice(ws: WorkingSet, view: LineView, today: string, city: CityPol
     batch: batch.key,
     period: batch.period,
     program: batch.program,
-    seq: batch.seq,
+    from: batch.from,
+    cutoff: batch.cutoff,
   };
   if (!agenda.deadlines.some((d) => d.date === deadline && keyId(d.batch) === keyId(batch.key))) {
     ws.write({

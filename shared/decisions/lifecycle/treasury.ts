@@ -6,26 +6,30 @@ import type { LineItem, ReceivableItem } from "./items";
 import { settleReceivable } from "./lines";
 import { effect, type LifecycleHandler, needing, type Outcome } from "./outcome";
 import { settle } from "./settle";
-import { batchKeyOf, lineViewKeys, statusIn } from "./view";
+import { batchKeyOf, lineViewKeys, refOf, statusIn } from "./view";
 import { WorkingSet } from "./working-set";
 
 /** The line an instruction id names, once that attempt is latched on its batch. */
 function instructed(
   instructionId: string,
   snapshot: WorkingSet["snapshot"],
-  city: Parameters<typeof lineViewKeys>[2],
+  city: Parameters<typeof lineViewKeys>[3],
 ): Outcome | { ws: WorkingSet; line: LineItem; amountFen: bigint } {
   const { lineId, attempt } = parseInstructionId(instructionId) as NonNullable<
     ReturnType<typeof parseInstructionId>
   >;
   const ref = parseLineId(lineId) as NonNullable<ReturnType<typeof parseLineId>>;
   const key = keys.line(ref);
-  const first = needing(snapshot, [key, batchKeyOf(ref), keys.clock()]);
+  const seriesKey = keys.series(ref.period, ref.program);
+  const first = needing(snapshot, [key, seriesKey, keys.clock()]);
   if (first) return first;
-  const batch = loaded(snapshot, batchKeyOf(ref), "batch");
+  const batchKey = batchKeyOf(ref, loaded(snapshot, seriesKey, "series"));
+  const second = batchKey && needing(snapshot, [batchKey]);
+  if (second) return second;
+  const batch = batchKey && loaded(snapshot, batchKey, "batch");
   const latched = batch?.instructions[ref.hash];
   if (!batch || !latched || latched.attempt < attempt) {
-    return { waiting: { key: batchKeyOf(ref), detail: `waits for instruction ${instructionId}` } };
+    return { waiting: { key: batchKey ?? seriesKey, detail: `waits for instruction ${instructionId}` } };
   }
   const line = loaded(snapshot, key, "line") as LineItem;
   if (latched.attempt > attempt)
@@ -36,7 +40,7 @@ function instructed(
       rejected: `data.instructionId: ${instructionId} was already reported ${result.paid ? "paid" : "failed"}`,
     };
   const views = needing(snapshot, [
-    ...lineViewKeys(line, line.beneficiary, city),
+    ...lineViewKeys(snapshot, refOf(line), line.beneficiary, city),
     keys.receivable(line.period, line.program, line.beneficiary),
     keys.agenda(),
   ]);
@@ -49,10 +53,10 @@ export const disbursementPaid: LifecycleHandler<"disbursement.paid"> = (message,
   const found = instructed(message.data.instructionId, snapshot, context.city);
   if (!("ws" in found)) return found;
   const { ws, line, amountFen } = found;
-  const { amountYuan, reference, paidOn } = message.data;
-  if (amountYuan !== amountFen) {
+  const { amount, reference, paidOn } = message.data;
+  if (amount !== amountFen) {
     return {
-      rejected: `data.amountYuan: ${fenToYuan(amountYuan)} differs from the instruction's ${fenToYuan(amountFen)}`,
+      rejected: `data.amount: ${fenToYuan(amount)} differs from the instruction's ${fenToYuan(amountFen)}`,
     };
   }
   const attempt = Number(message.data.instructionId.split(".").at(-1));
@@ -96,19 +100,19 @@ export const disbursementFailed: LifecycleHandler<"disbursement.failed"> = (mess
 
 /** `recovery.received`: what a beneficiary paid back, no more than it owes. */
 export const recoveryReceived: LifecycleHandler<"recovery.received"> = (message, snapshot) => {
-  const { beneficiary, program, period, amountYuan, reference } = message.data;
+  const { beneficiary, program, period, amount, reference } = message.data;
   const key = keys.receivable(period, program, beneficiary);
   const first = needing(snapshot, [key, keys.beneficiary(beneficiary), keys.agenda(), keys.clock()]);
   if (first) return first;
   const ws = new WorkingSet(snapshot);
   const receivable = ws.read(key, "receivable") as ReceivableItem | null;
   if (!receivable) return { waiting: { key, detail: `waits for a receivable of ${program} ${period}` } };
-  if (amountYuan > receivable.owedFen) {
+  if (amount > receivable.owedFen) {
     return {
-      rejected: `data.amountYuan: ${fenToYuan(amountYuan)} is more than the ${fenToYuan(receivable.owedFen)} owed`,
+      rejected: `data.amount: ${fenToYuan(amount)} is more than the ${fenToYuan(receivable.owedFen)} owed`,
     };
   }
-  settleReceivable(ws, receivable, amountYuan, `recovered ${reference}`, "recoveredFen");
+  settleReceivable(ws, receivable, amount, `recovered ${reference}`, "recoveredFen");
   return effect(ws, undefined);
 };
 
@@ -120,7 +124,10 @@ export const payeeDeclined: LifecycleHandler<"payee.declined"> = (message, snaps
   if (first) return first;
   const line = loaded(snapshot, key, "line");
   if (!line) return { waiting: { key, detail: `waits for line ${message.data.lineId}` } };
-  const views = needing(snapshot, [...lineViewKeys(line, line.beneficiary, context.city), keys.agenda()]);
+  const views = needing(snapshot, [
+    ...lineViewKeys(snapshot, refOf(line), line.beneficiary, context.city),
+    keys.agenda(),
+  ]);
   if (views) return views;
   const ws = new WorkingSet(snapshot);
   const state = statusIn(ws, line, context.city).status.state;

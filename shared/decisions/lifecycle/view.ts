@@ -1,27 +1,31 @@
+import { NOT_YET_OPENED_ON } from "../../contract";
 import type { CityPolicy } from "../../policy/city";
 import type { BudgetItem, Snapshot } from "../items";
-import { type ItemKey, keys } from "../keys";
-import { missing, type Need } from "../snapshot";
-import type { BatchItem, BeneficiaryItem, ClockItem, LineItem, LineRef } from "./items";
+import { type ItemKey, keyId, keys } from "../keys";
+import { loaded, missing, type Need } from "../snapshot";
+import type { BatchItem, BeneficiaryItem, ClockItem, LineItem, LineRef, SeriesItem } from "./items";
 import { type LineStatus, type LineView, lineStatus } from "./state";
 import type { WorkingSet } from "./working-set";
 
-/** The keys a line's state is read from: the line, its batch, its beneficiary, its budget, the clock. */
+/**
+ * The keys a line's state is read from: the line, its series and (once the series is loaded, if the line's
+ * batch has closed) its batch, its beneficiary, its budget, the clock — and the agenda, since settling a
+ * line may put its confirmation deadline on it.
+ */
 export function lineViewKeys(
+  snapshot: Snapshot,
   ref: LineRef,
   beneficiary: Pick<LineItem["beneficiary"], "kind" | "id">,
   city: CityPolicy,
 ): ItemKey[] {
-  // The agenda too: settling a line may put its confirmation deadline on it.
-  const wanted: ItemKey[] = [
-    keys.clock(),
-    keys.agenda(),
-    ref.key,
-    batchKeyOf(ref),
-    keys.beneficiary(beneficiary),
-  ];
+  const seriesKey = keys.series(ref.period, ref.program);
+  const wanted: ItemKey[] = [keys.clock(), keys.agenda(), ref.key, seriesKey, keys.beneficiary(beneficiary)];
   const budget = budgetKeyOf(ref, city);
   if (budget) wanted.push(budget);
+  if (snapshot.has(keyId(seriesKey))) {
+    const batch = batchKeyOf(ref, loaded(snapshot, seriesKey, "series"));
+    if (batch) wanted.push(batch);
+  }
   return wanted;
 }
 
@@ -34,21 +38,40 @@ export function budgetKeyOf(ref: { program: string; period: number }, city: City
   return keys.budget(version.id, ref.program, ref.period);
 }
 
-export function batchKeyOf(ref: { period: number; program: string; seq: number }): ItemKey {
-  return keys.batch(ref.period, ref.program, ref.seq);
+/** The seq of the batch holding a line opened on `openedOn`; null while its batch is still open. */
+export function batchSeqOf(openedOn: string | null, series: SeriesItem | null): number | null {
+  const day = openedOn ?? NOT_YET_OPENED_ON;
+  const index = (series?.cutoffs ?? []).findIndex((cutoff) => day < cutoff);
+  return index === -1 ? null : index + 1;
+}
+
+/** The key of a line's closed batch, from its series' cut-offs; null while its batch is open. */
+export function batchKeyOf(
+  ref: { period: number; program: string; openedOn: string | null },
+  series: SeriesItem | null,
+): ItemKey | null {
+  const seq = batchSeqOf(ref.openedOn, series);
+  return seq === null ? null : keys.batch(ref.period, ref.program, seq);
+}
+
+/** A line's closed batch as the working set stands (its series must be loaded); null while open. */
+export function batchOf(ws: WorkingSet, line: LineItem | LineRef): BatchItem | null {
+  const series = ws.read(keys.series(line.period, line.program), "series") as SeriesItem | null;
+  const key = batchKeyOf(line, series);
+  return key ? (ws.read(key, "batch") as BatchItem | null) : null;
 }
 
 /** What is still missing to read these lines' states (their line items must be loaded first). */
 export function missingForLines(snapshot: Snapshot, lines: readonly LineItem[], city: CityPolicy): Need[] {
   return missing(
     snapshot,
-    lines.flatMap((line) => lineViewKeys(line, line.beneficiary, city)),
+    lines.flatMap((line) => lineViewKeys(snapshot, refOf(line), line.beneficiary, city)),
   );
 }
 
 /** A line item's reference, as its beneficiary lists it. */
 export function refOf(line: LineItem): LineRef {
-  return { key: line.key, program: line.program, period: line.period, seq: line.seq };
+  return { key: line.key, program: line.program, period: line.period, openedOn: line.openedOn };
 }
 
 export function todayOf(ws: WorkingSet): string | null {
@@ -61,7 +84,7 @@ export function statusIn(
   line: LineItem,
   city: CityPolicy,
 ): { status: LineStatus; view: LineView } {
-  const batch = ws.read(batchKeyOf(line), "batch") as BatchItem | null;
+  const batch = batchOf(ws, line);
   const beneficiary = ws.read(keys.beneficiary(line.beneficiary), "beneficiary") as BeneficiaryItem | null;
   const budgetKey = budgetKeyOf(line, city);
   const budget = budgetKey ? (ws.read(budgetKey, "budget") as BudgetItem | null) : null;

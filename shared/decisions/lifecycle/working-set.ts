@@ -9,6 +9,7 @@ import { loaded } from "../snapshot";
  */
 export class WorkingSet {
   readonly #changed = new Map<string, VersionedItem>();
+  readonly #kept = new Map<string, ItemKey>();
 
   constructor(readonly snapshot: Snapshot) {}
 
@@ -20,6 +21,21 @@ export class WorkingSet {
 
   write(item: VersionedItem): void {
     this.#changed.set(keyId(item.key), item);
+  }
+
+  /** The decision relies on this item staying as read (a line opened on today): checked at commit. */
+  keep(key: ItemKey): void {
+    this.#kept.set(keyId(key), key);
+  }
+
+  /** A version check for every kept item this working set does not itself write. */
+  checks(): { key: ItemKey; expectedVersion: number | null }[] {
+    return [...this.#kept]
+      .filter(([id]) => !this.#changed.has(id))
+      .map(([id, key]) => ({
+        key,
+        expectedVersion: (this.snapshot.get(id) as VersionedItem | null | undefined)?.version ?? null,
+      }));
   }
 
   has(key: ItemKey): boolean {
