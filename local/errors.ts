@@ -5,6 +5,11 @@ export class InvocationTimeoutError extends Error {
   override readonly name = "InvocationTimeoutError";
 }
 
+/** An AWS call an invocation tried after its timeout: Lambda would have stopped the invocation by then. */
+export class InvocationEndedError extends Error {
+  override readonly name = "InvocationEndedError";
+}
+
 /** The synthesised template is not shaped as the local stack reads it (a resource missing or doubled). */
 export class TemplateShapeError extends Error {
   override readonly name = "TemplateShapeError";

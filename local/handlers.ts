@@ -25,6 +25,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { InvokeStoreBase } from "@aws/lambda-invoke-store";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type {
   Context,
   DynamoDBBatchResponse,
@@ -33,6 +34,7 @@ import type {
   SQSEvent,
 } from "aws-lambda";
 import { LOCAL_REGION, loadFauxqs } from "./engines";
+import { InvocationEndedError } from "./errors";
 import type { LocalResources } from "./provision";
 
 /** Powertools Logger levels (POWERTOOLS_LOG_LEVEL). */
@@ -150,6 +152,7 @@ async function load(env: LocalHandlerEnv, variables: Record<string, string>): Pr
 
   // Installed before the modules load; Powertools looks it up on globalThis.awslambda.InvokeStore.
   const store = installInvokeStore();
+  endCallsAtTimeout(store);
   // Module initialisation runs in a context of its own too: Powertools' BatchProcessor constructor
   // already writes per-invocation state, which needs one. Each invocation then starts from a fresh
   // context (BatchProcessor.prepare() resets its state there).
@@ -217,10 +220,37 @@ function invoker<E, R>(
 ): (event: E, timeoutSeconds: number) => Promise<R> {
   return (event: E, timeoutSeconds: number) => {
     const requestId = randomUUID();
-    const context = lambdaContext(functionName, requestId, Date.now() + timeoutSeconds * 1_000);
-    return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId }, () =>
+    const deadlineMs = Date.now() + timeoutSeconds * 1_000;
+    const context = lambdaContext(functionName, requestId, deadlineMs);
+    return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId, [DEADLINE]: deadlineMs }, () =>
       handler(event, context),
     );
+  };
+}
+
+const DEADLINE = Symbol("autogrant.local.deadline");
+let callsEnd = false;
+
+/**
+ * Lambda stops an invocation at its timeout; here the abandoned call keeps running in-process, and left
+ * alone it keeps calling DynamoDB and SQS — retrying conflicts against the invocations that replaced it,
+ * so on a loaded machine every timeout makes the next one likelier (issue 8's cascade). So every AWS SDK
+ * client's send (all share the Smithy Client prototype) refuses to start a call for an invocation past its
+ * deadline. A call already under way finishes, as one that reached the engine just before the kill would.
+ */
+function endCallsAtTimeout(store: InvokeStoreBase): void {
+  if (callsEnd) return;
+  callsEnd = true;
+  const smithyClient = Object.getPrototypeOf(DynamoDBClient.prototype) as {
+    send: (this: unknown, ...args: unknown[]) => unknown;
+  };
+  const send = smithyClient.send;
+  smithyClient.send = function (this: unknown, ...args: unknown[]) {
+    const deadlineMs = store.get<number>(DEADLINE);
+    if (deadlineMs !== undefined && Date.now() >= deadlineMs) {
+      return Promise.reject(new InvocationEndedError("the invocation passed its timeout: no more AWS calls"));
+    }
+    return send.apply(this, args);
   };
 }
 

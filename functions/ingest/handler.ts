@@ -18,6 +18,8 @@ const metrics = new Metrics({
   namespace: "autogrant",
   serviceName: "ingest",
   defaultDimensions: { city: city.city },
+  // Its own warnings (an invocation that only retried has no metrics) go through the structured logger.
+  logger,
 });
 const processor = new BatchProcessor(EventType.SQS);
 const recordHandler = createRecordHandler({

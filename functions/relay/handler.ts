@@ -13,7 +13,13 @@ import { createRelayHandler } from "./relay";
 
 const city = requiredEnv("AUTOGRANT_CITY");
 const logger = new Logger({ serviceName: "autogrant-relay", persistentKeys: { city } });
-const metrics = new Metrics({ namespace: "autogrant", serviceName: "relay", defaultDimensions: { city } });
+// Its own warnings (a batch that sent nothing has no metrics) go through the structured logger.
+const metrics = new Metrics({
+  namespace: "autogrant",
+  serviceName: "relay",
+  defaultDimensions: { city },
+  logger,
+});
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 const recordHandler = createRelayHandler({
   sqs: new SQSClient({}),

@@ -5,7 +5,7 @@
  * process keep their batch results apart.
  */
 import { randomUUID } from "node:crypto";
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { type DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
@@ -167,6 +167,30 @@ describe("loadHandlers", () => {
     });
     // Every malformed record was published to the rejected queue exactly once.
     expect(await drainQueue(sqs, resources.rejectedQueueUrl)).toHaveLength(16);
+  });
+
+  test("an invocation past its timeout makes no more AWS calls: its fact is neither written nor rejected", async () => {
+    const certificateNo = `GR-LATE-${randomUUID().slice(0, 8).toUpperCase()}`;
+    const late = sqsRecord(granted(certificateNo, "LATE1"));
+    // A timeout of 0 s: the deadline has passed before the handler's first call, as it has for an
+    // invocation abandoned at its timeout while it still holds records.
+    // Every record fails (Powertools then throws the whole batch back, as Lambda reads a full failure).
+    await expect(handlers.ingest({ Records: [late, sqsRecord("{not json")] }, 0)).rejects.toThrow(
+      /All records failed/,
+    );
+    const written = await ddb.send(
+      new ScanCommand({
+        TableName: resources.tableName,
+        FilterExpression: "contains(#body, :no)",
+        ExpressionAttributeNames: { "#body": "body" },
+        ExpressionAttributeValues: { ":no": { S: certificateNo } },
+      }),
+    );
+    expect(written.Count).toBe(0);
+    expect(await drainQueue(sqs, resources.rejectedQueueUrl)).toEqual([]);
+    // The same records in a live invocation go through.
+    const again = await handlers.ingest({ Records: [late] }, 30);
+    expect(again.batchItemFailures).toEqual([]);
   });
 
   test("a second environment in the same process is refused", async () => {
