@@ -99,6 +99,18 @@ describe("architecture", () => {
     }
   });
 
+  test("the record handlers take the ledger port: only the module-level handler.ts wires a concrete adapter", () => {
+    const recordHandlers = sources("functions").filter((file) => !file.endsWith("/handler.ts"));
+    expect(recordHandlers).toContain("functions/ingest/ingest.ts");
+    expect(recordHandlers).toContain("functions/relay/relay.ts");
+    for (const file of recordHandlers) {
+      const concrete = imports(file).filter(
+        (target) => target.startsWith("shared/ledger/dynamo-ledger") || target.startsWith("shared/simulate/"),
+      );
+      expect(concrete, file).toEqual([]);
+    }
+  });
+
   test("only the template loader creates tables or queues (and the two named exceptions)", () => {
     const creating = ["shared", "functions", "infra", "local", "sample", "bench", "scripts", "tests"]
       .flatMap(sources)

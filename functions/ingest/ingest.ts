@@ -3,12 +3,13 @@ import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
 import { parseMessage } from "../../shared/contract";
-import type { DynamoLedger } from "../../shared/ledger/dynamo-ledger";
+import type { Ledger } from "../../shared/decisions/ledger";
 import { FactWaitingError } from "./errors";
 import { createRejectionPublisher } from "./rejections";
 
 export interface IngestDependencies {
-  ledger: DynamoLedger;
+  /** Any ledger behind the port: DynamoDB in the function, memory in unit tests, the bench's baseline. */
+  ledger: Ledger;
   sqs: SQSClient;
   rejectedQueueUrl: string;
   logger: Logger;
