@@ -50,6 +50,11 @@ export function transactionFor(table: string, writes: Writes): TransactWriteItem
         Put: { TableName: table, Item: encodePayout(payout), ...absent },
       }),
     ),
+    // The lifecycle's message lists (publicity, notices, instructions, receivables, releases): the relay
+    // sends each entry from the table's stream, as it sends payouts.
+    ...writes.outbox.map(
+      (list): TransactWriteItem => ({ Put: { TableName: table, Item: encodeItem(list), ...absent } }),
+    ),
   ];
   if (items.length > MAX_TRANSACTION_ITEMS) {
     throw new RangeError(

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createLedgerTable } from "../../local/provision";
 import { cityTemplate } from "../../local/template";
 import { parseMessage } from "../../shared/contract";
+import type { BudgetItem } from "../../shared/decisions/items";
+import { keyId, keys } from "../../shared/decisions/keys";
 import type { PayoutMessage } from "../../shared/decisions/payouts";
-import { allocate } from "../../shared/ledger/budgets";
 import { DynamoLedger } from "../../shared/ledger/dynamo-ledger";
 import { LedgerContentionError } from "../../shared/ledger/errors";
 import { readCity } from "../../shared/policy/files";
@@ -210,25 +211,46 @@ describe("DynamoLedger on DynamoDB Local", () => {
     );
     expect(held.Items?.length).toBe(50 - payable.length);
     const retries = results.reduce((n, r) => n + r.attempts - 1, 0);
-    // Allocating 3 more payouts' worth releases the three oldest held payouts, in order.
-    const heldOldest = (held.Items ?? []).map((i) => JSON.parse(i.message?.S ?? "{}") as PayoutMessage);
-    const { releases, budget: after } = await allocate(client, stored.table, stored.city, {
-      policyVersion: "chongqing-2017",
-      programId: "carrier-hte-bonus",
-      period: 2018,
-      addedFen: 15_000_000n,
-      now: "2026-02-01T00:00:00.000Z",
-    });
+    // Allocating 3 more payouts' worth releases the three oldest held payouts (in commit order, as the
+    // budget item keeps them), in order.
+    const budgetKey = keys.budget("chongqing-2017", "carrier-hte-bonus", 2018);
+    const budgetOf = async () => (await stored.load([budgetKey])).items.get(keyId(budgetKey)) as BudgetItem;
+    const heldOldest = (await budgetOf()).held ?? [];
+    expect(heldOldest).toHaveLength(50 - payable.length);
+    // budget.allocated, a staff fact like any other (payments.md § Budget): 150,000 more.
+    const [allocation] = messages("chongqing", [
+      {
+        type: "budget.allocated",
+        id: "alloc-1",
+        source: "staff/workbench",
+        data: {
+          allocationId: "ALLOC-1",
+          policyVersion: "chongqing-2017",
+          program: "carrier-hte-bonus",
+          period: 2018,
+          amount: "150000",
+          actor: "approver",
+        },
+      },
+    ]);
+    if (!allocation) throw new Error("no allocation");
+    const { decision } = await stored.apply(allocation, NOW);
+    if (decision.outcome !== "applied") throw new Error(`allocation ${decision.outcome}`);
+    const after = await budgetOf();
+    const releases = decision.writes.outbox
+      .filter((o) => o.kind === "releases")
+      .flatMap((o) => o.messages as { payoutId: string }[]);
     expect(releases.map((r) => r.payoutId)).toEqual(heldOldest.slice(0, 3).map((p) => p.payoutId));
     expect(after.committedFen).toBeLessThanOrEqual(after.allocatedFen);
     expect(after.committedFen).toBe(sum(payable) + 15_000_000n);
+    // The release messages are in the table, for the relay to send.
     const scanned = await client.send(new ScanCommand({ TableName: stored.table, ConsistentRead: true }));
-    const releasedIds = new Set(releases.map((r) => `payout#${r.payoutId}`));
-    const statuses = (scanned.Items ?? [])
-      .filter((i) => releasedIds.has(i.sk?.S ?? ""))
-      .map((i) => i.status?.S);
-    expect(statuses).toEqual(["payable", "payable", "payable"]);
-    expect((scanned.Items ?? []).filter((i) => i.entity?.S === "release")).toHaveLength(3);
+    const releaseKeys = decision.writes.outbox.filter((o) => o.kind === "releases").map((o) => keyId(o.key));
+    const releaseItems = (scanned.Items ?? []).filter((i) =>
+      releaseKeys.includes(keyId({ pk: i.pk?.S ?? "", sk: i.sk?.S ?? "" })),
+    );
+    expect(releaseKeys).toHaveLength(1);
+    expect(releaseItems).toHaveLength(1);
     console.log(
       `budget contention: 50 facts, ${payable.length} payable, ${50 - payable.length} held, ` +
         `${retries} conflict retries, ${redeliveries.count} redeliveries`,

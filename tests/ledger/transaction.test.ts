@@ -109,3 +109,28 @@ describe("the transaction a fact produces (built, not sent)", () => {
     expect(() => transactionFor("t", { ...decision.writes, payouts })).toThrow(/100-action limit/);
   });
 });
+
+test("a lifecycle fact's messages are written in its transaction, for the relay to send", () => {
+  const decisions = applyAll(new MemoryLedger(city), [
+    { type: "clock.day", data: { date: "2025-01-10" } },
+    {
+      type: "hte.certification.granted",
+      data: { ...grant.data, certificateNo: "GR2", issuedOn: "2025-01-10", incubator: undefined },
+    },
+    { type: "clock.day", data: { date: "2025-01-24" } },
+    {
+      type: "batch.closed",
+      source: "staff/workbench",
+      data: { batchId: "hte-first-award-2025-1", actor: "preparer" },
+    },
+  ]);
+  const closed = decisions[3];
+  if (closed?.outcome !== "applied") throw new Error(`expected applied, got ${closed?.outcome}`);
+  const { TransactItems = [] } = transactionFor("ledger-jinan", closed.writes);
+  const lists = TransactItems.filter((t) => t.Put?.Item?.entity?.S === "outbox");
+  // The 公示 list of the batch: one outbox item, put only if absent (a redelivery commits nothing).
+  expect(lists).toHaveLength(1);
+  expect(lists[0]?.Put?.Item?.sk?.S).toMatch(/^outbox#/);
+  expect(lists[0]?.Put?.ConditionExpression).toBe("attribute_not_exists(pk)");
+  expect(lists[0]?.Put?.Item?.body?.S).toContain("publicity-list");
+});
