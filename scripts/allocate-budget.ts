@@ -1,55 +1,81 @@
 /**
- * Budget admin: add to a program's budget for a period and release held payouts oldest first.
- *   npx tsx scripts/allocate-budget.ts --city chongqing --table <ledger table> --program carrier-hte-bonus \
- *     --period 2018 --add 100000.00 [--version chongqing-2017]
- * Uses the operator's AWS credentials and region (or AWS_ENDPOINT_URL_DYNAMODB for the local stack).
- * Each release reaches finance as a `release` message through the table stream and the relay.
+ * Budget admin: allocate more budget to a program's period, as the fact `budget.allocated`
+ * (docs/contract/payments.md § Budget) sent to the city's ingest queue like every other fact. The core
+ * commits it and releases held payouts oldest first; each release reaches finance through the relay.
+ *   npx tsx scripts/allocate-budget.ts --city chongqing --queue <ingest queue URL> --program carrier-hte-bonus \
+ *     --period 2018 --amount 100000.00 --allocation ALLOC-2018-07 --actor-id wang.fang --actor-name 王芳 \
+ *     [--version chongqing-2017]
+ * The allocation id is the fact's natural key: sending the same one again allocates nothing more. The actor
+ * stands for the approver who signed the allocation; once the workbench is deployed it publishes this fact
+ * through the staff channel with the identity its authorizer verified, and this script is for operators.
+ * Uses the operator's AWS credentials and region (or AWS_ENDPOINT_URL_SQS for the local stack).
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { allocate } from "../shared/ledger/budgets";
-import { fenToYuan, yuanToFen } from "../shared/money";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { parseMessage } from "../shared/contract";
 import { readCity } from "../shared/policy/files";
 import { cityId, commandArgs, parseFlags, required, wholeNumber } from "./lib/cli";
-import { UsageError } from "./lib/errors";
 
 const USAGE =
-  "allocate-budget --city <id> --table <name> --program <id> --period <year> --add <yuan> [--version <id>]";
+  "allocate-budget --city <id> --queue <ingest queue URL> --program <id> --period <year> --amount <yuan> " +
+  "--allocation <id> --actor-id <login> --actor-name <name> [--version <id>]";
 
 const args = commandArgs("allocate-budget", USAGE, (argv) => {
   const values = parseFlags(argv, {
     city: { type: "string" },
-    table: { type: "string" },
+    queue: { type: "string" },
     program: { type: "string" },
     period: { type: "string" },
-    add: { type: "string" },
+    amount: { type: "string" },
+    allocation: { type: "string" },
+    "actor-id": { type: "string" },
+    "actor-name": { type: "string" },
     version: { type: "string" },
   });
-  const city = cityId(required("city", values.city));
-  const table = required("table", values.table);
-  const program = required("program", values.program);
-  const period = wholeNumber(required("period", values.period), "period", 1);
-  const add = required("add", values.add);
-  const addedFen = yuanToFen(add);
-  if (addedFen === undefined || addedFen <= 0n) {
-    throw new UsageError(`--add ${JSON.stringify(add)} must be a positive yuan amount like "100000.00"`);
-  }
-  return { city, table, program, period, addedFen, version: values.version };
+  return {
+    city: cityId(required("city", values.city)),
+    queue: required("queue", values.queue),
+    program: required("program", values.program),
+    period: wholeNumber(required("period", values.period), "period", 1),
+    amount: required("amount", values.amount),
+    allocationId: required("allocation", values.allocation),
+    actor: {
+      id: required("actor-id", values["actor-id"]),
+      name: required("actor-name", values["actor-name"]),
+    },
+    version: values.version,
+  };
 });
-const { table, program, period, addedFen } = args;
 const city = readCity(args.city);
-const policyVersion = args.version ?? city.versionFor(period)?.id;
-if (!policyVersion) {
-  console.error(`allocate-budget: ${args.city} has no policy version in force in ${period}`);
+const policyVersion = args.version ?? city.versionFor(args.period)?.id;
+if (!policyVersion) refuse(`${args.city} has no policy version in force in ${args.period}`);
+const body = JSON.stringify({
+  specversion: "1.0",
+  id: `allocate-${args.allocationId}`,
+  source: "staff/workbench",
+  type: "budget.allocated",
+  time: new Date().toISOString(),
+  city: args.city,
+  data: {
+    allocationId: args.allocationId,
+    policyVersion,
+    program: args.program,
+    period: args.period,
+    amount: args.amount,
+    actor: { ...args.actor, roles: ["approver"] },
+  },
+});
+// Judged here by the same contract the ingest applies, so a typo is refused before anything is sent.
+const parsed = parseMessage(body, { city: args.city, districtIds: city.districtIds });
+if (!parsed.ok) refuse(`${parsed.rejection.reason}: ${parsed.rejection.detail}`);
+const sent = await new SQSClient({}).send(
+  new SendMessageCommand({ QueueUrl: args.queue, MessageBody: body }),
+);
+console.log(
+  `budget.allocated ${args.allocationId}: ${args.amount} yuan to ${args.program} ${args.period} (${policyVersion}) ` +
+    `sent as message ${sent.MessageId}; held payouts it releases reach finance as release messages`,
+);
+
+function refuse(why: string): never {
+  console.error(`allocate-budget: ${why}`);
   process.exit(2);
 }
-const { budget, releases } = await allocate(new DynamoDBClient({}), table, city, {
-  policyVersion,
-  programId: program,
-  period,
-  addedFen,
-  now: new Date().toISOString(),
-});
-console.log(
-  `${program} ${period}: allocated ${fenToYuan(budget.allocatedFen)}, committed ${fenToYuan(budget.committedFen)}, ` +
-    `still held ${fenToYuan(budget.heldFen)}; released ${releases.length} payout(s): ${releases.map((r) => r.payoutId).join(", ") || "none"}`,
-);

@@ -1,5 +1,4 @@
 import type { AnyMessage } from "../contract";
-import { allocateBudget, openBudget } from "../decisions/budget";
 import type { Decision, Item, VersionedItem, VersionedPut, Writes } from "../decisions/items";
 import {
   type ItemCollection,
@@ -14,7 +13,6 @@ import type { OutboxItem } from "../decisions/lifecycle/messages";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
 import { decideNow, type Loaded } from "../decisions/run";
 import { isCollection, type Need, needId } from "../decisions/snapshot";
-import type { Fen } from "../money";
 import type { CityPolicy } from "../policy/city";
 
 /**
@@ -32,8 +30,6 @@ export class MemoryLedger implements Ledger {
   readonly lifecycleOutbox: OutboxItem[] = [];
   /** Payout items by partition: what reconciliation reads as the entitlement side. */
   private readonly payouts = new Map<string, PayoutMessage[]>();
-  /** Payouts held awaiting budget, oldest first, by the budget's `keyId`. */
-  private readonly held = new Map<string, PayoutMessage[]>();
 
   constructor(readonly city: CityPolicy) {}
 
@@ -66,20 +62,6 @@ export class MemoryLedger implements Ledger {
   partition(period: number, program: string): (Item | PayoutMessage)[] {
     const pk = ledgerPartition(period, program);
     return [...this.query({ pk, skPrefix: "" }), ...(this.payouts.get(pk) ?? [])];
-  }
-
-  /** Adds budget to a program's period and releases held payouts that now fit, oldest first. */
-  allocate(policyVersion: string, programId: string, period: number, addedFen: Fen, now: string) {
-    const key = keys.budget(policyVersion, programId, period);
-    const before = (this.get(key) ?? null) as Extract<Item, { entity: "budget" }> | null;
-    const allocatedFen = this.city.program(policyVersion, programId)?.budgetsFen?.[String(period)] ?? 0n;
-    const budget = openBudget(before, { policyVersion, programId, period, allocatedFen });
-    const held = this.held.get(keyId(key)) ?? [];
-    const { budget: put, releases } = allocateBudget(budget, before !== null, addedFen, held, now);
-    this.store(put.item);
-    this.held.set(keyId(key), held.slice(releases.length));
-    this.outbox.push(...releases);
-    return releases;
   }
 
   private read(needs: readonly Need[]): Loaded {
@@ -118,10 +100,6 @@ export class MemoryLedger implements Ledger {
       this.outbox.push(payout);
       const partition = keys.payout(payout).pk;
       pushTo(this.payouts, partition, payout);
-      if (payout.status === "awaiting-budget") {
-        const budget = keyId(keys.budget(payout.policyVersion, payout.program, payout.period));
-        pushTo(this.held, budget, payout);
-      }
     }
   }
 
