@@ -78,6 +78,8 @@ export class SqsEventSource implements EventSource {
   readonly #waitTimeSeconds: number;
   #queueArn: string | undefined;
   #running: Promise<void>[] = [];
+  readonly #decided = new Set<string>();
+  readonly #failures = new Map<string, number>();
   #pollers: Poller[] = [];
   #stopping = false;
   #inFlight = 0;
@@ -230,6 +232,10 @@ export class SqsEventSource implements EventSource {
     this.#counters.batches++;
     this.#counters.records += event.Records.length;
     const result = await invoke(this.#options, event, this.name, this.#counters, this.#keepError);
+    // Powertools throws this when every record failed: each is a reported failure, as Lambda reads it.
+    if (!result.ok && (result.error as Error)?.name === "FullBatchFailureError") {
+      for (const record of event.Records) this.#failed(record.messageId);
+    }
     // Nothing deleted when it threw: the whole batch comes back after the visibility timeout.
     if (!result.ok) return;
     const response = result.response;
@@ -239,8 +245,27 @@ export class SqsEventSource implements EventSource {
       return;
     }
     this.#counters.failures += failed.size;
+    for (const id of failed) this.#failed(id);
     const done = event.Records.filter((record) => !failed.has(record.messageId));
     await this.#delete(done);
+    for (const record of done) this.#decided.add(record.messageId);
+  }
+
+  /**
+   * Whether every one of these messages is decided: handled and deleted, or reported failed twice — a fact
+   * waiting for what it names fails on every delivery, while one that lost a race to concurrent workers
+   * almost always goes through when it comes back. What an order-dependent fact waits on before it is
+   * sent (stack.ts, publish). An invocation stopped at its timeout decides nothing.
+   */
+  decided(messageIds: Iterable<string>): boolean {
+    for (const id of messageIds) if (!this.#decided.has(id)) return false;
+    return true;
+  }
+
+  #failed(messageId: string): void {
+    const times = (this.#failures.get(messageId) ?? 0) + 1;
+    this.#failures.set(messageId, times);
+    if (times >= 2) this.#decided.add(messageId);
   }
 
   async #delete(records: SQSRecord[]): Promise<void> {

@@ -7,6 +7,7 @@
 import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteQueueCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { parseMessage } from "../shared/contract";
+import { type Reconciliation, reconcileLedger } from "../shared/decisions/lifecycle/reconcile";
 import type { PayoutMessage, ReleaseMessage } from "../shared/decisions/payouts";
 import { decideLoading } from "../shared/decisions/run";
 import { DynamoLedger } from "../shared/ledger/dynamo-ledger";
@@ -41,6 +42,18 @@ export interface LocalStackOptions extends LocalOverrides {
   wrapIngest?: (handler: IngestHandler) => IngestHandler;
   wrapRelay?: (handler: RelayHandler) => RelayHandler;
   logLevel?: LocalLogLevel;
+}
+
+/** Facts whose effect depends on the order they are applied in (payments.md § Order-free streams). */
+const ORDERED_TYPES: ReadonlySet<string> = new Set(["clock.day", "batch.approved"]);
+
+function typeOf(text: string): string {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === "object" && parsed !== null && "type" in parsed ? String(parsed.type) : "";
+  } catch {
+    return "";
+  }
 }
 
 export interface Collected {
@@ -86,37 +99,76 @@ export class LocalStack {
    * Sends the lines to the ingest queue in order, ten per request, as registries would. A line the queue
    * refuses (or that is not UTF-8, which no SendMessage can carry) is skipped and returned, as a
    * registry's failed SendMessage would fail for that one message.
+   *
+   * A fact whose effect depends on what came before it (ORDERED_TYPES) is sent alone, once everything sent
+   * before it has been decided, and decided itself before anything after it is sent: deployed, the clock
+   * and the approvers act hours after the day's registry facts, never in the same second.
    */
   async publish(
     lines: readonly (string | StreamLine)[],
     onProgress?: (sent: number) => void,
   ): Promise<RefusedLine[]> {
-    const stream = [...streamOf(lines)];
     const refused: RefusedLine[] = [];
     const sendable: { line: number; text: string }[] = [];
-    for (const item of stream) {
+    for (const item of streamOf(lines)) {
       // Held back only what cannot be sent at all (bytes that are not text); the queue judges the rest.
       if (item.text !== undefined) sendable.push({ line: item.line, text: item.text });
       else if (item.refused) refused.push(item.refused);
     }
-    for (let i = 0; i < sendable.length; i += 10) {
-      const chunk = sendable.slice(i, i + 10);
-      const entries = chunk.map((item, n) => ({ Id: String(n), MessageBody: item.text }));
-      const { Failed = [] } = await this.sqs.send(
-        new SendMessageBatchCommand({ QueueUrl: this.resources.ingestQueueUrl, Entries: entries }),
-      );
-      for (const failure of Failed) {
-        const item = chunk[Number(failure.Id)];
-        if (!item) throw new Error(`ingest queue refused an entry it was not sent: ${failure.Id}`);
-        const refusal = sqsRefusal(item.text);
-        refused.push({
-          line: item.line,
-          ...(refusal ?? { reason: "invalid-characters", detail: failure.Message ?? String(failure.Code) }),
-        });
+    const undecided = new Set<string>();
+    let sent = 0;
+    const send = async (chunk: { line: number; text: string }[]) => {
+      if (!chunk.length) return;
+      const outcome = await this.sendBatch(chunk);
+      refused.push(...outcome.refused);
+      for (const id of outcome.ids) undecided.add(id);
+      sent += chunk.length;
+      onProgress?.(sent);
+    };
+    const pending: { line: number; text: string }[] = [];
+    for (const item of sendable) {
+      if (!ORDERED_TYPES.has(typeOf(item.text))) {
+        pending.push(item);
+        if (pending.length === 10) await send(pending.splice(0));
+        continue;
       }
-      onProgress?.(Math.min(i + 10, sendable.length));
+      await send(pending.splice(0));
+      await this.untilDecided(undecided);
+      await send([item]);
+      await this.untilDecided(undecided);
     }
+    await send(pending);
     return refused.sort((a, b) => a.line - b.line);
+  }
+
+  private async sendBatch(chunk: { line: number; text: string }[]) {
+    const entries = chunk.map((item, n) => ({ Id: String(n), MessageBody: item.text }));
+    const { Successful = [], Failed = [] } = await this.sqs.send(
+      new SendMessageBatchCommand({ QueueUrl: this.resources.ingestQueueUrl, Entries: entries }),
+    );
+    const refused = Failed.map((failure): RefusedLine => {
+      const item = chunk[Number(failure.Id)];
+      if (!item) throw new Error(`ingest queue refused an entry it was not sent: ${failure.Id}`);
+      const refusal = sqsRefusal(item.text);
+      return {
+        line: item.line,
+        ...(refusal ?? { reason: "invalid-characters", detail: failure.Message ?? String(failure.Code) }),
+      };
+    });
+    return { refused, ids: Successful.flatMap((s) => (s.MessageId ? [s.MessageId] : [])) };
+  }
+
+  /** Until the ingest has decided every message in `undecided` (removed as they are). */
+  private async untilDecided(undecided: Set<string>, timeoutMs = 120_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      for (const id of undecided) if (this.ingest.decided([id])) undecided.delete(id);
+      if (!undecided.size) return;
+      if (performance.now() > deadline) {
+        throw new Error(`publish: ${undecided.size} message(s) still undecided after ${timeoutMs} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   /** Until nothing moves: both sources idle and the ingest queue empty (waiting facts retried or dead). */
@@ -142,6 +194,12 @@ export class LocalStack {
       rejections: rejected.map((body) => JSON.parse(body)),
       deadLetters: await Promise.all(dead.map((body) => this.whyDead(body))),
     };
+  }
+
+  /** The ledger reconciled, partition by partition, as `simulate` reconciles its in-memory one. */
+  reconcile(): Promise<Reconciliation> {
+    const city = this.options.city;
+    return reconcileLedger(new DynamoLedger(this.dynamodb, this.resources.tableName, city), city);
   }
 
   /** What a dead letter was waiting for, decided (read-only) against the ledger as it stands. */

@@ -4,9 +4,10 @@
  * Replays a stream in order through the decision core with in-memory state: the what-if tool for a
  * policy change, and the reference the DynamoDB ledger and the local stack are tested against.
  */
+import { reconcileLedger } from "../shared/decisions/lifecycle/reconcile";
 import { readCity } from "../shared/policy/files";
 import { simulate } from "../shared/simulate/simulate";
-import { formatSummary, summarise } from "../shared/simulate/summary";
+import { formatLineStates, formatSummary, summarise } from "../shared/simulate/summary";
 import { checkStreamArgs, STREAM_OPTIONS, STREAM_USAGE } from "./lib/args";
 import { commandArgs, instant, parseFlags } from "./lib/cli";
 import { readStream, writeNdjson } from "./lib/ndjson";
@@ -35,6 +36,7 @@ console.log(
   `${city.file.name} (${city.city})${city.file.illustrative ? " — illustrative parameters" : ""}: ${args.events}`,
 );
 console.log(formatSummary(summarise(result.messages, result.rejections, result.deadLetters, result.refused)));
+console.log(`\n${formatLineStates(await reconcileLedger(result.ledger, city))}`);
 console.log(
   `\n${events} events (${result.outcomes.applied} applied, ${result.outcomes.duplicate} duplicates, ` +
     `${result.outcomes.rejected} rejected, ${result.outcomes.deadLetter} dead letters, ` +

@@ -11,7 +11,7 @@ import { cityTemplate, templateSettings } from "../local/template";
 import type { CityPolicy } from "../shared/policy/city";
 import { readCity } from "../shared/policy/files";
 import type { RefusedLine } from "../shared/simulate/lines";
-import { formatSummary, summarise } from "../shared/simulate/summary";
+import { formatLineStates, formatSummary, summarise } from "../shared/simulate/summary";
 import { checkStreamArgs, STREAM_OPTIONS, STREAM_USAGE } from "./lib/args";
 import { commandArgs, parseFlags, wholeNumber } from "./lib/cli";
 import { readStream, writeNdjson } from "./lib/ndjson";
@@ -78,6 +78,7 @@ try {
   writeNdjson(args.refused, refused);
 
   printSummary(city, stack, collected, refused, production.visibilityTimeoutSeconds);
+  console.log(`\n${formatLineStates(await stack.reconcile())}`);
   if (args.serve) {
     console.log(serving(engines, stack));
     await new Promise(() => {}); // until SIGINT

@@ -22,6 +22,7 @@ const root = join(import.meta.dirname, "..");
 
 const COMMANDS = [
   "scripts/simulate.ts",
+  "scripts/reconcile.ts",
   "scripts/start.ts",
   "scripts/export-schemas.ts",
   "scripts/generate-sample.ts",

@@ -88,6 +88,11 @@ export function encodePayout(message: PayoutMessage): Av {
   };
 }
 
+/** A payout item's message, as encodePayout stored it. */
+export function decodePayout(av: Av): PayoutMessage {
+  return parsed(av, av.message?.S) as PayoutMessage;
+}
+
 export function encodeRelease(message: ReleaseMessage): Av {
   return {
     ...keyAttributes(keys.release(message)),

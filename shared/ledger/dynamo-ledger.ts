@@ -7,12 +7,14 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import type { AnyMessage } from "../contract";
 import type { Item, Writes } from "../decisions/items";
-import { type ItemCollection, type ItemKey, keyId, LEDGER_TABLE } from "../decisions/keys";
+import { collections, type ItemCollection, type ItemKey, keyId, LEDGER_TABLE } from "../decisions/keys";
 import type { ApplyResult, Ledger } from "../decisions/ledger";
+import type { ReconcileSource } from "../decisions/lifecycle/reconcile";
+import type { PayoutMessage } from "../decisions/payouts";
 import { decideLoading, type Loaded } from "../decisions/run";
 import { isCollection, type Need, needId } from "../decisions/snapshot";
 import type { CityPolicy } from "../policy/city";
-import { decodeItem, keyAttributes, storedKey } from "./codec";
+import { decodeItem, decodePayout, keyAttributes, storedKey } from "./codec";
 import { LedgerConflictError, LedgerContentionError, ledgerErrorOf } from "./errors";
 import { transactionFor } from "./transaction";
 
@@ -27,7 +29,7 @@ const BATCH_GET_LIMIT = 100;
  * The ledger on DynamoDB: decides each fact on consistent reads of exactly the items it touches and
  * writes the outcome in one transaction. A lost race (a version moved) re-reads and decides again.
  */
-export class DynamoLedger implements Ledger {
+export class DynamoLedger implements Ledger, ReconcileSource {
   private readonly maxAttempts: number;
 
   constructor(
@@ -77,9 +79,25 @@ export class DynamoLedger implements Ledger {
     return loaded;
   }
 
-  /** Every item of a collection, in sort-key order: a strongly consistent base-table Query, paged. */
+  /** Every item of a collection, in sort-key order. */
   async query(collection: ItemCollection): Promise<Item[]> {
-    const items: Item[] = [];
+    return (await this.queryAll(collection)).flatMap((av) => (av.body?.S ? [decodeItem(av)] : []));
+  }
+
+  /**
+   * A program-period partition for reconciliation: its state items and its payout items, by one strongly
+   * consistent base-table Query — never an index, never a scan (payments.md § Reconciliation).
+   */
+  async partition(period: number, program: string): Promise<(Item | PayoutMessage)[]> {
+    return (await this.queryAll(collections.period(period, program))).flatMap(
+      (av): (Item | PayoutMessage)[] =>
+        av.body?.S ? [decodeItem(av)] : av.entity?.S === "payout" ? [decodePayout(av)] : [],
+    );
+  }
+
+  /** A strongly consistent base-table Query, every page. */
+  private async queryAll(collection: ItemCollection): Promise<Record<string, AttributeValue>[]> {
+    const found: Record<string, AttributeValue>[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {
       const page = await this.send("Query", () =>
@@ -92,10 +110,15 @@ export class DynamoLedger implements Ledger {
           }),
         ),
       );
-      for (const av of page.Items ?? []) if (av.body?.S) items.push(decodeItem(av));
+      found.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
-    return items;
+    return found;
+  }
+
+  /** Items by key (consistent), for what reconciliation reads outside a partition. */
+  readItems(keys: readonly ItemKey[]): Promise<Map<string, Item>> {
+    return this.getItems(keys);
   }
 
   /** Consistent reads of keys, a BatchGetItem per 100 keys; found items by `keyId`. */

@@ -10,6 +10,7 @@ import {
 } from "../decisions/keys";
 import type { ApplyResult, Ledger } from "../decisions/ledger";
 import type { OutboxItem } from "../decisions/lifecycle/messages";
+import type { ReconcileSource } from "../decisions/lifecycle/reconcile";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
 import { decideNow, type Loaded } from "../decisions/run";
 import { isCollection, type Need, needId } from "../decisions/snapshot";
@@ -19,7 +20,7 @@ import type { CityPolicy } from "../policy/city";
  * The ledger in memory: the same decisions as the DynamoDB ledger, committed to maps. It is what
  * `simulate` replays a stream through, and the reference the stored ledger is tested against.
  */
-export class MemoryLedger implements Ledger {
+export class MemoryLedger implements Ledger, ReconcileSource {
   /** Every item, by `keyId`. */
   readonly items = new Map<string, Item>();
   /** The same items by partition, then sort key: what a collection query reads. */
@@ -59,9 +60,22 @@ export class MemoryLedger implements Ledger {
   }
 
   /** A program-period partition as a stored ledger holds it: its items and its payout items. */
-  partition(period: number, program: string): (Item | PayoutMessage)[] {
+  partitionNow(period: number, program: string): (Item | PayoutMessage)[] {
     const pk = ledgerPartition(period, program);
     return [...this.query({ pk, skPrefix: "" }), ...(this.payouts.get(pk) ?? [])];
+  }
+
+  async partition(period: number, program: string): Promise<(Item | PayoutMessage)[]> {
+    return this.partitionNow(period, program);
+  }
+
+  async readItems(keys: readonly ItemKey[]): Promise<Map<string, Item>> {
+    const found = new Map<string, Item>();
+    for (const key of keys) {
+      const item = this.get(key);
+      if (item) found.set(keyId(key), item);
+    }
+    return found;
   }
 
   private read(needs: readonly Need[]): Loaded {

@@ -1,3 +1,4 @@
+import type { Reconciliation } from "../decisions/lifecycle/reconcile";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
 import { fenToYuan } from "../money";
 import type { RefusedLine } from "./lines";
@@ -71,6 +72,32 @@ export function formatSummary(summary: Summary): string {
   lines.push("", `rejections: ${rejected}`, `dead letters: ${summary.deadLetters}`);
   if (summary.refused) lines.push(`refused by the queue (never sent): ${summary.refused}`);
   if (summary.releases) lines.push(`releases: ${summary.releases}`);
+  return lines.join("\n");
+}
+
+/**
+ * The payment lines by state (payments.md § Reconciliation), with the units that do not balance: the table
+ * `simulate` and `npm start` both print, and must print alike, to the fen.
+ */
+export function formatLineStates(reconciliation: Reconciliation): string {
+  const rows = [...reconciliation.states].map(([state, t]) => [state, String(t.lines), fenToYuan(t.fen)]);
+  const totals = [...reconciliation.states.values()].reduce(
+    (sum, t) => ({ lines: sum.lines + t.lines, fen: sum.fen + t.fen }),
+    { lines: 0, fen: 0n },
+  );
+  const lines = table(["line state", "lines", "yuan"], rows, [
+    "total",
+    String(totals.lines),
+    fenToYuan(totals.fen),
+  ]);
+  const unbalanced = reconciliation.unbalanced;
+  lines.push(
+    `reconciliation: ${reconciliation.units.length} units, ${unbalanced.length} unbalanced` +
+      unbalanced
+        .slice(0, 5)
+        .map((u) => `\n  ${u.program} ${u.period} ${u.beneficiary}: ${fenToYuan(u.differenceFen)}`)
+        .join(""),
+  );
   return lines.join("\n");
 }
 

@@ -69,7 +69,7 @@ export async function throughStack(lines: readonly string[], options: Omit<Local
   try {
     await stack.publish(lines);
     await stack.quiet();
-    return { stack, ...(await stack.collect()) };
+    return { stack, ...(await stack.collect()), reconciliation: await stack.reconcile() };
   } finally {
     await stack.stop({ removeResources: true });
   }

@@ -120,7 +120,7 @@ function imbalances(replay: Replay, city: CityPolicy): string[] {
   for (const m of replay.ledger.outbox) if (m.kind !== "release") partitions.add(`${m.period}|${m.program}`);
   return [...partitions].flatMap((id) => {
     const [period, program] = id.split("|") as [string, string];
-    const items = replay.ledger.partition(Number(period), program);
+    const items = replay.ledger.partitionNow(Number(period), program);
     return reconcilePartition({ period: Number(period), program, items }, (k) => replay.ledger.get(k), city)
       .filter((u) => u.differenceFen !== 0n)
       .map((u) => `${program} ${period} ${u.beneficiary}: ${fenToYuan(u.differenceFen)}`);

@@ -88,3 +88,17 @@ function factDay(data: Record<string, unknown>): string {
   const year = data.year ?? data.fiscalYear;
   return typeof year === "number" ? `${year}-12-31` : "2024-06-30";
 }
+
+/** Certificate GR<n> to enterprise E<n> in Lixia (370102), above scale, issued on `day`: a 300,000.00 award. */
+export const certification = (n: number, day: string): ScenarioEvent => ({
+  type: "hte.certification.granted",
+  id: `cert-${n}`,
+  data: {
+    certificateNo: `GR${n}`,
+    enterprise: `E${n}`,
+    kind: "first",
+    scale: "above",
+    district: "370102",
+    issuedOn: day,
+  },
+});

@@ -139,3 +139,41 @@ export function lookupKeys(partition: PartitionItems, city: CityPolicy): ItemKey
   }
   return [...wanted.values()];
 }
+
+/** What reconciliation reads a stored ledger through: a partition's items, and items by key. */
+export interface ReconcileSource {
+  partition(period: number, program: string): Promise<(Item | PayoutMessage)[]>;
+  readItems(keys: readonly ItemKey[]): Promise<Map<string, Item>>;
+}
+
+/** Lines by state: how many, and how much (payments.md § Reconciliation: "per state"). */
+export type StateTotals = Map<LineState, { lines: number; fen: Fen }>;
+
+export interface Reconciliation {
+  units: UnitBalance[];
+  /** Units whose entitlement and money sides differ: none, on a ledger that is right. */
+  unbalanced: UnitBalance[];
+  states: StateTotals;
+}
+
+/** Every partition of the city, read and balanced; the same report from memory and from DynamoDB. */
+export async function reconcileLedger(source: ReconcileSource, city: CityPolicy): Promise<Reconciliation> {
+  const units: UnitBalance[] = [];
+  const states: StateTotals = new Map();
+  for (const { period, program } of partitionsOf(city)) {
+    const partition = { period, program, items: await source.partition(period, program) };
+    if (!partition.items.length) continue;
+    const found = await source.readItems(lookupKeys(partition, city));
+    const lookup: Lookup = (key) => found.get(keyId(key));
+    units.push(...reconcilePartition(partition, lookup, city));
+    const today = (lookup(keys.clock()) as ClockItem | undefined)?.today ?? null;
+    for (const item of partition.items) {
+      if (isPayout(item) || item.entity !== "line") continue;
+      const state = stateOf(item, partition, lookup, today, city);
+      const total = states.get(state) ?? { lines: 0, fen: 0n };
+      states.set(state, { lines: total.lines + 1, fen: total.fen + item.amountFen });
+    }
+  }
+  const sorted: StateTotals = new Map([...states].sort(([a], [b]) => a.localeCompare(b)));
+  return { units, unbalanced: units.filter((u) => u.differenceFen !== 0n), states: sorted };
+}

@@ -1,0 +1,49 @@
+/**
+ * The lifecycle on the local stack: clock days, a batch closed and approved after its notice window, and
+ * registry facts between them, sent by four workers. The clock and the approval are order-dependent, so
+ * the publisher lets what came before them be decided first (stack.ts); the line states then equal
+ * simulate's, line for line and fen for fen, and every unit balances.
+ */
+import { expect, test } from "vitest";
+import { reconcileLedger } from "../../shared/decisions/lifecycle/reconcile";
+import { readCity } from "../../shared/policy/files";
+import { formatLineStates } from "../../shared/simulate/summary";
+import { certification, type ScenarioEvent, toLine } from "../support/scenarios";
+import { reference, throughStack } from "./support";
+
+const city = readCity("jinan");
+const grant = certification;
+const staff = (type: string, id: string, batchId: string, actor: string): ScenarioEvent => ({
+  type,
+  id,
+  source: "staff/workbench",
+  data: { batchId, actor },
+});
+const events: ScenarioEvent[] = [
+  { type: "clock.day", id: "d1", data: { date: "2024-09-02" } },
+  ...Array.from({ length: 40 }, (_, i) => grant(i + 1, "2024-09-02")),
+  { type: "clock.day", id: "d2", data: { date: "2024-09-03" } },
+  staff("batch.closed", "close-1", "hte-first-award-2024-1", "preparer"),
+  // Opened on the day the batch closed: the next batch's.
+  ...Array.from({ length: 20 }, (_, i) => grant(i + 41, "2024-09-03")),
+  {
+    type: "hte.certification.revoked",
+    id: "rev-7",
+    data: { certificateNo: "GR7", revokedOn: "2024-09-03", reason: "撤销" },
+  },
+  { type: "clock.day", id: "d3", data: { date: "2024-09-11" } },
+  staff("batch.approved", "approve-1", "hte-first-award-2024-1", "approver"),
+  ...Array.from({ length: 10 }, (_, i) => grant(i + 61, "2024-09-11")),
+];
+
+test("lines on the local stack reach the states simulate gives them, fen for fen", async () => {
+  const lines = events.map((e, i) => toLine(e, i, "jinan"));
+  const expected = await reconcileLedger(reference(lines, city).ledger, city);
+  expect(expected.unbalanced).toEqual([]);
+  expect([...expected.states.keys()].length).toBeGreaterThan(2);
+
+  const got = await throughStack(lines, { city, workers: 4, prefix: "lifecycle" });
+
+  expect(formatLineStates(got.reconciliation)).toEqual(formatLineStates(expected));
+  expect(got.reconciliation.units).toEqual(expected.units);
+}, 120_000);
