@@ -21,11 +21,11 @@ const staff = (type: string, id: string, batchId: string, actor: string): Scenar
 });
 const events: ScenarioEvent[] = [
   { type: "clock.day", id: "d1", data: { date: "2024-09-02" } },
-  ...Array.from({ length: 40 }, (_, i) => grant(i + 1, "2024-09-02")),
+  ...Array.from({ length: 24 }, (_, i) => grant(i + 1, "2024-09-02")),
   { type: "clock.day", id: "d2", data: { date: "2024-09-03" } },
   staff("batch.closed", "close-1", "hte-first-award-2024-1", "preparer"),
   // Opened on the day the batch closed: the next batch's.
-  ...Array.from({ length: 20 }, (_, i) => grant(i + 41, "2024-09-03")),
+  ...Array.from({ length: 12 }, (_, i) => grant(i + 41, "2024-09-03")),
   {
     type: "hte.certification.revoked",
     id: "rev-7",
@@ -33,7 +33,7 @@ const events: ScenarioEvent[] = [
   },
   { type: "clock.day", id: "d3", data: { date: "2024-09-11" } },
   staff("batch.approved", "approve-1", "hte-first-award-2024-1", "approver"),
-  ...Array.from({ length: 10 }, (_, i) => grant(i + 61, "2024-09-11")),
+  ...Array.from({ length: 6 }, (_, i) => grant(i + 61, "2024-09-11")),
 ];
 
 test("lines on the local stack reach the states simulate gives them, fen for fen", async () => {
