@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps, Tags, Validations } from "
 import type { Construct } from "constructs";
 import { parseCityConfig } from "../shared/policy/city";
 import { Alarms } from "./alarms";
+import { Clock } from "./clock";
 import { Functions } from "./functions";
 import { Ledger } from "./ledger";
 import { PartnerAccess } from "./partner-access";
@@ -44,6 +45,7 @@ export class CityStack extends Stack {
       registryPrincipals: ops.registryPrincipals,
       financePrincipals: ops.financePrincipals,
     });
+    new Clock(this, "Clock", { city, key: ledger.key, ingest: queues.ingest });
     const functions = new Functions(this, "Functions", {
       city,
       rawCity: props.cityFile,

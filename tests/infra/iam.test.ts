@@ -89,19 +89,37 @@ describe("function roles: only the actions each handler and its event source use
       }
     }
     const roles = Object.values(json.Resources).filter((r) => r.Type === "AWS::IAM::Role");
-    expect(roles).toHaveLength(2);
-    for (const role of roles) {
+    // The two functions' roles, and the clock's, which only EventBridge Scheduler assumes.
+    expect(roles).toHaveLength(3);
+    const services = roles.map((role) => {
       expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
       expect(role.Properties?.Policies).toBeUndefined();
-      expect(role.Properties?.AssumeRolePolicyDocument).toEqual({
-        Statement: [
-          { Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" } },
-        ],
-        Version: "2012-10-17",
-      });
-    }
+      const trust = role.Properties?.AssumeRolePolicyDocument as {
+        Statement: { Principal: { Service: string } }[];
+      };
+      expect(trust.Statement).toHaveLength(1);
+      return trust.Statement[0]?.Principal.Service;
+    });
+    expect(services.sort()).toEqual([
+      "lambda.amazonaws.com",
+      "lambda.amazonaws.com",
+      "scheduler.amazonaws.com",
+    ]);
+    const clockRole = logicalId(json, "AWS::IAM::Role", (p) =>
+      JSON.stringify(p).includes("scheduler.amazonaws.com"),
+    );
+    const clockPolicy = Object.values(json.Resources).find(
+      (r) =>
+        r.Type === "AWS::IAM::Policy" &&
+        JSON.stringify(r.Properties?.Roles) === JSON.stringify([{ Ref: clockRole }]),
+    );
+    const document = clockPolicy?.Properties?.PolicyDocument as
+      | { Statement: { Action: string | string[] }[] }
+      | undefined;
+    const clockActions = (document?.Statement ?? []).flatMap((st) => st.Action);
+    expect(clockActions.sort()).toEqual(["kms:Decrypt", "kms:GenerateDataKey", "sqs:SendMessage"]);
     const policies = Object.values(json.Resources).filter((r) => r.Type === "AWS::IAM::Policy");
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(3);
   });
 
   it("each function waits for its role's policy, so its event source mapping never starts unauthorised", () => {

@@ -1,5 +1,6 @@
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseMessage } from "../../shared/contract";
 import { readCity } from "../../shared/policy/files";
 import { type CfnTemplate, getAtt, logicalId, ref, type Synthesized, synthCities } from "./synth";
 
@@ -517,5 +518,34 @@ describe("Autogrant-jinan: alarms, tags, outputs", () => {
       "RejectedQueueUrl",
       "TableName",
     ]);
+  });
+});
+
+describe("Autogrant-jinan: the clock", () => {
+  it("sends clock.day to the ingest queue at 00:05 China time, as a role only the scheduler assumes", () => {
+    t.resourceCountIs("AWS::Scheduler::Schedule", 1);
+    const [schedule] = Object.values(json.Resources).filter((r) => r.Type === "AWS::Scheduler::Schedule");
+    const props = schedule?.Properties as {
+      ScheduleExpression: string;
+      ScheduleExpressionTimezone: string;
+      Target: { Arn: unknown; Input: string; RoleArn: unknown };
+    };
+    expect(props.ScheduleExpression).toBe("cron(5 0 * * ? *)");
+    expect(props.ScheduleExpressionTimezone).toBe("Asia/Shanghai");
+    expect(props.Target.Arn).toEqual(getAtt(queueId("autogrant-jinan-ingest"), "Arn"));
+    // What the scheduler sends once it has put the scheduled instant (UTC) in: a fact the contract accepts,
+    // dated the China day it is — 16:05 UTC on 1 September is 00:05 on the 2nd in Jinan.
+    const body = props.Target.Input.replaceAll("<aws.scheduler.scheduled-time>", "2024-09-01T16:05:00Z");
+    const parsed = parseMessage(body, { city: "jinan", districtIds: readCity("jinan").districtIds });
+    if (!parsed.ok) throw new Error(parsed.rejection.detail);
+    expect(parsed.message).toMatchObject({
+      type: "clock.day",
+      source: "clock/daily",
+      data: { date: "2024-09-02" },
+    });
+    const roleId = (props.Target.RoleArn as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
+    expect(json.Resources[roleId]?.Properties?.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [{ Principal: { Service: "scheduler.amazonaws.com" } }],
+    });
   });
 });
