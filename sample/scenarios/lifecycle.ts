@@ -79,6 +79,9 @@ const MONTH_DAYS: readonly IsoDate[] = [
   "2024-09-02",
   "2024-10-08",
   "2024-11-01",
+  // The days after the confirmation deadlines of the December and January approvals: silence is judged.
+  "2024-12-24",
+  "2025-01-24",
   "2025-02-05",
   "2025-03-03",
   "2025-04-01",
