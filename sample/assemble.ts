@@ -1,6 +1,6 @@
 import { fullYuan } from "./amounts";
 import { formatInstant, utcStyleOf } from "./calendar";
-import { type Draft, SOURCES } from "./draft";
+import { type Draft, LIFECYCLE_TYPES, SOURCES } from "./draft";
 import { type Json, reverseKeys, rewriteStrings } from "./json";
 import { MONEY_FIELDS } from "./redeliveries";
 import type { Rng } from "./rng";
@@ -12,8 +12,11 @@ export interface Line {
 
 /** Numbers the messages, orders them for delivery and writes each as one line of JSON. */
 export function assemble(drafts: readonly Draft[], rng: Rng): Line[] {
-  const ids = assignIds(drafts, rng);
-  return deliveryOrder(drafts).map((draft) => {
+  const registry = drafts.filter((d) => !isLifecycle(d));
+  const lifecycle = drafts.filter(isLifecycle);
+  const ids = assignIds(registry, rng);
+  for (const [draft, id] of numberInOrder(lifecycle)) ids.set(draft, id);
+  return mergeByTime(deliveryOrder(registry), [...lifecycle].sort(byTime)).map((draft) => {
     const id = ids.get(draft.idOf ?? draft);
     if (id === undefined) throw new Error(`message ${draft.seq} has no id`);
     return { draft, text: render(draft, id) };
@@ -35,6 +38,40 @@ function assignIds(drafts: readonly Draft[], rng: Rng): Map<Draft, string> {
     ids.set(draft, `${prefix}-${String(current).padStart(width, "0")}`);
   }
   return ids;
+}
+
+/**
+ * Lifecycle facts (clock, staff, publicity office, credit, portal, treasury) are numbered and placed
+ * apart from the registries' facts, so adding them leaves every registry line — its id, and so every
+ * payout's cause — exactly as it was.
+ */
+function isLifecycle(draft: Draft): boolean {
+  return LIFECYCLE_TYPES.has(draft.type);
+}
+
+/** Those publishers number without gaps: `<prefix>-<n>` from 1, in time order. */
+function numberInOrder(drafts: readonly Draft[]): Map<Draft, string> {
+  const next = new Map<string, number>();
+  const ids = new Map<Draft, string>();
+  for (const draft of [...drafts].sort(byTime)) {
+    const { prefix, width } = draft.idScheme;
+    const current = next.get(prefix) ?? 1;
+    next.set(prefix, current + 1);
+    ids.set(draft, `${prefix}-${String(current).padStart(width, "0")}`);
+  }
+  return ids;
+}
+
+/** `timed` (sorted by time) slotted into `order` before the first line published after it. */
+function mergeByTime(order: readonly Draft[], timed: readonly Draft[]): Draft[] {
+  const out: Draft[] = [];
+  let next = 0;
+  for (const draft of order) {
+    for (; next < timed.length && (timed[next] as Draft).time < draft.time; next++)
+      out.push(timed[next] as Draft);
+    out.push(draft);
+  }
+  return [...out, ...timed.slice(next)];
 }
 
 /** By time, then each relatively placed message a few lines before or after its anchor. */

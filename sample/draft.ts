@@ -1,4 +1,5 @@
 import type { FactType, RejectionReason } from "../shared/contract";
+import { LIFECYCLE_DATE_FIELDS } from "../shared/contract/lifecycle";
 import { chinaYearOf, type Instant, type TimeStyle } from "./calendar";
 import type { Json, JsonObject } from "./json";
 import type { Rng } from "./rng";
@@ -36,6 +37,11 @@ export const SOURCES = {
   "disbursement.failed": "treasury/payments",
   "recovery.received": "treasury/payments",
 } as const satisfies Record<FactType, string>;
+
+/** The payment lifecycle's fact types: numbered and placed apart from the registries' (assemble.ts). */
+export const LIFECYCLE_TYPES: ReadonlySet<FactType> = new Set(
+  Object.keys(LIFECYCLE_DATE_FIELDS) as FactType[],
+);
 
 /** The situations the sample exists to exercise; the generator counts lines per case. */
 export const SPECIAL_CASES = {

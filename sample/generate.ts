@@ -1,3 +1,4 @@
+import { readCity } from "../shared/policy/files";
 import { assemble } from "./assemble";
 import { DraftBook } from "./draft";
 import { Parties } from "./parties";
@@ -10,6 +11,7 @@ import type { Context, Scalable } from "./scenarios/context";
 import { Contracts } from "./scenarios/contracts";
 import { Institutions } from "./scenarios/institutions";
 import { InvalidMessages } from "./scenarios/invalid";
+import { Lifecycle } from "./scenarios/lifecycle";
 import { Loans } from "./scenarios/loans";
 import { Products } from "./scenarios/products";
 import { RdExpenses } from "./scenarios/rd";
@@ -88,10 +90,23 @@ export function generateSample({ seed, count }: SampleOptions): Sample {
   targets.emit(certifications.standingFirsts);
   redeliver(Rng.derive(seed, "redeliveries"), book);
 
+  const render = () => assemble(book.drafts, Rng.derive(seed, "ids")).map((l) => l.text);
+  const lifecycle = new Lifecycle(context("lifecycle"), readCity("jinan"), render);
+  lifecycle.designed();
+
   const lines = assemble(book.drafts, Rng.derive(seed, "ids"));
-  const checks = [targets, carriers, institutions, rd, vouchers, loans, products, contracts, centres].flatMap(
-    (part) => part.checks,
-  );
+  const checks = [
+    lifecycle,
+    targets,
+    carriers,
+    institutions,
+    rd,
+    vouchers,
+    loans,
+    products,
+    contracts,
+    centres,
+  ].flatMap((part) => part.checks);
   return { lines: lines.map((l) => l.text), stats: collectStats(lines, checks), floor };
 }
 
