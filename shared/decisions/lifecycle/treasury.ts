@@ -31,7 +31,10 @@ function instructed(
   if (!batch || !latched || latched.attempt < attempt) {
     return { waiting: { key: batchKey ?? seriesKey, detail: `waits for instruction ${instructionId}` } };
   }
-  const line = loaded(snapshot, key, "line") as LineItem;
+  const line = loaded(snapshot, key, "line");
+  // The batch latched an instruction for this hash, but no line opened on the day the id names: the id
+  // is not one the ledger issued (a line opens on the clock's day, so it can never appear later).
+  if (!line) return { rejected: `data.instructionId: ${instructionId} names no payment line of this ledger` };
   if (latched.attempt > attempt)
     return { rejected: `data.instructionId: ${instructionId} was superseded by attempt ${latched.attempt}` };
   const result = line.results.find((r) => r.attempt === attempt);
