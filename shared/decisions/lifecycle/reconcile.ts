@@ -37,10 +37,12 @@ export interface PartitionItems {
 /** What the line states read beyond the partition: by `keyId`. */
 export type Lookup = (key: ItemKey) => Item | undefined;
 
+/** The partition's units balanced; each line's state is also counted into `states` when given. */
 export function reconcilePartition(
   partition: PartitionItems,
   lookup: Lookup,
   city: CityPolicy,
+  states?: StateTotals,
 ): UnitBalance[] {
   const units = new Map<string, UnitBalance>();
   const unit = (beneficiary: { kind: string; id: string }) => {
@@ -65,7 +67,12 @@ export function reconcilePartition(
       unit(item.beneficiary).entitlementFen += BigInt(item.amountFen);
     } else if (item.entity === "line") {
       const u = unit(item.beneficiary);
-      add(u, stateOf(item, partition, lookup, today, city), item.amountFen);
+      const state = stateOf(item, partition, lookup, today, city);
+      add(u, state, item.amountFen);
+      if (states) {
+        const total = states.get(state) ?? { lines: 0, fen: 0n };
+        states.set(state, { lines: total.lines + 1, fen: total.fen + item.amountFen });
+      }
       add(
         u,
         "nettedOut",
@@ -165,14 +172,7 @@ export async function reconcileLedger(source: ReconcileSource, city: CityPolicy)
     if (!partition.items.length) continue;
     const found = await source.readItems(lookupKeys(partition, city));
     const lookup: Lookup = (key) => found.get(keyId(key));
-    units.push(...reconcilePartition(partition, lookup, city));
-    const today = (lookup(keys.clock()) as ClockItem | undefined)?.today ?? null;
-    for (const item of partition.items) {
-      if (isPayout(item) || item.entity !== "line") continue;
-      const state = stateOf(item, partition, lookup, today, city);
-      const total = states.get(state) ?? { lines: 0, fen: 0n };
-      states.set(state, { lines: total.lines + 1, fen: total.fen + item.amountFen });
-    }
+    units.push(...reconcilePartition(partition, lookup, city, states));
   }
   const sorted: StateTotals = new Map([...states].sort(([a], [b]) => a.localeCompare(b)));
   return { units, unbalanced: units.filter((u) => u.differenceFen !== 0n), states: sorted };
