@@ -47,7 +47,8 @@ export interface LocalStackOptions extends LocalOverrides {
 /** Facts whose effect depends on the order they are applied in (payments.md § Order-free streams). */
 const ORDERED_TYPES: ReadonlySet<string> = new Set(["clock.day", "batch.approved"]);
 
-function typeOf(text: string): string {
+/** A stream line's `type`, or "" for a line that is not a JSON object (the ingest judges those). */
+export function typeOf(text: string): string {
   try {
     const parsed: unknown = JSON.parse(text);
     return typeof parsed === "object" && parsed !== null && "type" in parsed ? String(parsed.type) : "";

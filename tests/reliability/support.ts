@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { LocalStack, type LocalStackOptions } from "../../local/stack";
+import { LocalStack, type LocalStackOptions, typeOf } from "../../local/stack";
 import { LIFECYCLE_TYPES } from "../../shared/contract/fact-types";
 import type { PayoutMessage, ReleaseMessage } from "../../shared/decisions/payouts";
 import type { CityPolicy } from "../../shared/policy/city";
@@ -141,11 +141,3 @@ export function expectSettled(
 }
 
 const LIFECYCLE: ReadonlySet<string> = new Set(LIFECYCLE_TYPES);
-
-function typeOf(line: string): string {
-  try {
-    return String(JSON.parse(line).type);
-  } catch {
-    return "";
-  }
-}
