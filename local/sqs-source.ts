@@ -252,14 +252,13 @@ export class SqsEventSource implements EventSource {
   }
 
   /**
-   * Whether every one of these messages is decided: handled and deleted, or reported failed twice — a fact
+   * Whether this message is decided: handled and deleted, or reported failed twice — a fact
    * waiting for what it names fails on every delivery, while one that lost a race to concurrent workers
    * almost always goes through when it comes back. What an order-dependent fact waits on before it is
    * sent (stack.ts, publish). An invocation stopped at its timeout decides nothing.
    */
-  decided(messageIds: Iterable<string>): boolean {
-    for (const id of messageIds) if (!this.#decided.has(id)) return false;
-    return true;
+  decided(messageId: string): boolean {
+    return this.#decided.has(messageId);
   }
 
   #failed(messageId: string): void {

@@ -163,7 +163,7 @@ export class LocalStack {
   private async untilDecided(undecided: Set<string>, timeoutMs = 120_000): Promise<void> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      for (const id of undecided) if (this.ingest.decided([id])) undecided.delete(id);
+      for (const id of undecided) if (this.ingest.decided(id)) undecided.delete(id);
       if (!undecided.size) return;
       if (performance.now() > deadline) {
         throw new Error(`publish: ${undecided.size} message(s) still undecided after ${timeoutMs} ms`);
