@@ -28,13 +28,14 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSRecord } from "aws-lambda";
 import { FactWaitingError } from "../functions/ingest/errors";
 import { createRejectionPublisher } from "../functions/ingest/rejections";
-import { type AnyMessage, parseMessage } from "../shared/contract";
+import { type AnyMessage, parseMessage, type Rejection } from "../shared/contract";
 import type { Decision, Item, Writes } from "../shared/decisions/items";
 import { type ItemKey, keyId } from "../shared/decisions/keys";
 import { decideLoading } from "../shared/decisions/run";
 import { isCollection } from "../shared/decisions/snapshot";
 import { decodeItem, encodeItem, encodePayout, keyAttributes } from "../shared/ledger/codec";
 import type { CityPolicy } from "../shared/policy/city";
+import { replayDelivery } from "../shared/policy/publishers";
 import type { Delivery } from "./passes";
 
 type Av = Record<string, AttributeValue>;
@@ -202,10 +203,11 @@ export function createBaselineRecordHandler(deps: {
   const { apply, logger, metrics, clock } = deps;
   const context = { city: deps.city.city, districtIds: deps.city.districtIds };
 
-  const reject = createRejectionPublisher({ ...deps, clock });
+  const publish = createRejectionPublisher({ ...deps, clock });
+  const reject = (rejection: Rejection) => publish(rejection, deps.rejectedQueueUrl);
 
   return async (record: SQSRecord): Promise<void> => {
-    const parsed = parseMessage(record.body, context);
+    const parsed = parseMessage(record.body, context, replayDelivery(deps.city, record.body, clock()));
     if (!parsed.ok) return reject(parsed.rejection);
     const { message } = parsed;
     logger.appendKeys({ messageId: message.id, source: message.source, type: message.type });

@@ -10,6 +10,7 @@ import type { Writes } from "../shared/decisions/items";
 import { keyId } from "../shared/decisions/keys";
 import type { DynamoLedger } from "../shared/ledger/dynamo-ledger";
 import type { CityPolicy } from "../shared/policy/city";
+import { replayDelivery } from "../shared/policy/publishers";
 import { addUsage, type DynamoMeter, emptyUsage, type Usage, usageSince } from "./meter";
 import { lineType } from "./sample";
 
@@ -149,7 +150,7 @@ export async function capacityPass(options: {
   for (const line of options.lines) {
     const type = lineType(line);
     stats(type).lines++;
-    const parsed = parseMessage(line, context);
+    const parsed = parseMessage(line, context, replayDelivery(options.city, line, new Date().toISOString()));
     if (parsed.ok) {
       await run({ message: parsed.message, type, deliveries: 0 });
       continue;

@@ -9,6 +9,12 @@
  * always covers the sample's full mix of types, duplicates, rejections and waiting facts.
  */
 import type { SQSRecord } from "aws-lambda";
+import { channelArnFor } from "../local/records";
+import { readCity } from "../shared/policy/files";
+
+/** The bench replays Jinan's sample (run.ts), all of it accepted by SQS when the bench starts. */
+const JINAN = readCity("jinan");
+const SENT_AT = String(Date.now());
 
 export interface Round {
   handler: (record: SQSRecord) => Promise<void>;
@@ -46,14 +52,15 @@ function sqsRecord(task: Task): SQSRecord {
     body: task.line,
     attributes: {
       ApproximateReceiveCount: String(task.deliveries),
-      SentTimestamp: "0",
+      SentTimestamp: SENT_AT,
       SenderId: "bench",
-      ApproximateFirstReceiveTimestamp: "0",
+      ApproximateFirstReceiveTimestamp: SENT_AT,
     },
     messageAttributes: {},
     md5OfBody: "",
     eventSource: "aws:sqs",
-    eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:bench-ingest",
+    // Each line from its registry's own queue, as the stack receives it (events.md § Publishers).
+    eventSourceARN: channelArnFor(JINAN, task.line),
     awsRegion: "us-east-1",
   };
 }

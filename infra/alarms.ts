@@ -107,16 +107,26 @@ export class Alarms extends Construct {
 
   /** DLQs holding anything; the ingest queue not drained; payouts and rejections waiting unseen. */
   private queueAlarms({ queues, ingestAgeThreshold, thresholds }: AlarmsProps): void {
-    for (const queue of [queues.ingestDlq, queues.payoutsDlq, queues.relayFailures]) {
+    const channels = [...queues.channels.values()];
+    const dlqs = [...channels.map((c) => c.deadLetter), queues.payoutsDlq, queues.relayFailures];
+    for (const queue of dlqs) {
       const depth = queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: "Maximum" });
       this.alarm(`${queue.node.id}-depth`, depth, 0, `${queue.node.id} holds messages that need a person`);
     }
-    this.alarm(
-      "Ingest-oldest-message",
-      oldestMessage(queues.ingest),
-      ingestAgeThreshold.toSeconds(),
-      "a registry message is older than its whole retry budget: the ingest queue is not being drained",
-    );
+    for (const { ingest, rejected, publisher } of channels) {
+      this.alarm(
+        `${ingest.node.id}-oldest-message`,
+        oldestMessage(ingest),
+        ingestAgeThreshold.toSeconds(),
+        `a message from ${publisher.source} is older than its whole retry budget: its queue is not being drained`,
+      );
+      this.alarm(
+        `${rejected.node.id}-oldest-message`,
+        oldestMessage(rejected),
+        Duration.hours(thresholds.rejectedOldestMessageHours).toSeconds(),
+        `a rejection has waited longer than operations.alarms allows: ${publisher.source} is not reading its rejections`,
+      );
+    }
     // Money messages left unread expire with the queue's 14-day retention; these page long before.
     this.alarm(
       "Payouts-oldest-message",
@@ -124,11 +134,15 @@ export class Alarms extends Construct {
       Duration.hours(thresholds.payoutsOldestMessageHours).toSeconds(),
       "a payout has waited longer than operations.alarms allows: finance is not receiving payouts",
     );
+    const unattributed = queues.rejected.metricApproximateNumberOfMessagesVisible({
+      period: PERIOD,
+      statistic: "Maximum",
+    });
     this.alarm(
-      "Rejected-oldest-message",
-      oldestMessage(queues.rejected),
-      Duration.hours(thresholds.rejectedOldestMessageHours).toSeconds(),
-      "a rejection has waited longer than operations.alarms allows: a registry is not reading its rejections",
+      "Rejected-depth",
+      unattributed,
+      0,
+      "a message came through no publisher's queue and was rejected: operators read the city's rejected queue",
     );
   }
 

@@ -1,12 +1,14 @@
-import { CfnOutput, Duration, Stack, type StackProps, Tags, Validations } from "aws-cdk-lib";
+import { CfnOutput, Duration, Stack, type StackProps, Tags, Token, Validations } from "aws-cdk-lib";
+import { RegionInfo } from "aws-cdk-lib/region-info";
 import type { Construct } from "constructs";
-import { parseCityConfig } from "../shared/policy/city";
+import { type CityFile, parseCityConfig } from "../shared/policy/city";
+import { CityConfigError } from "../shared/policy/errors";
 import { Alarms } from "./alarms";
 import { Clock } from "./clock";
 import { Functions } from "./functions";
 import { Ledger } from "./ledger";
 import { PartnerAccess } from "./partner-access";
-import { Queues } from "./queues";
+import { pascal, Queues } from "./queues";
 
 export interface CityStackProps extends StackProps {
   /** The city file's content as parsed JSON, not yet validated: the stack validates it. */
@@ -25,6 +27,7 @@ export class CityStack extends Stack {
   constructor(scope: Construct, id: string, props: CityStackProps) {
     super(scope, id, { description: "autogrant: one city's subsidy ledger, queues and functions", ...props });
     const policy = parseCityConfig(props.cityFile, props.source);
+    checkPartition(this, policy.file, props.source);
     const city = policy.city;
     const ops = policy.file.operations;
     this.city = city;
@@ -37,15 +40,23 @@ export class CityStack extends Stack {
       key: ledger.key,
       ingestTimeout: Duration.seconds(ops.ingest.timeoutSeconds),
       receiveLimit: ops.ingest.receiveLimit,
+      publishers: policy.file.publishers,
+    });
+    const clockChannel = [...queues.channels.values()].find((c) => c.publisher.channel === "clock");
+    if (!clockChannel) throw new Error("the city file names no clock channel (parseCityConfig requires one)");
+    const clock = new Clock(this, "Clock", {
+      city,
+      key: ledger.key,
+      ingest: clockChannel.ingest,
+      source: clockChannel.publisher.source,
     });
     new PartnerAccess(this, "PartnerAccess", {
       city,
       key: ledger.key,
       queues,
-      registryPrincipals: ops.registryPrincipals,
+      clockRoleArn: clock.role.roleArn,
       financePrincipals: ops.financePrincipals,
     });
-    new Clock(this, "Clock", { city, key: ledger.key, ingest: queues.ingest });
     const functions = new Functions(this, "Functions", {
       city,
       rawCity: props.cityFile,
@@ -70,19 +81,39 @@ export class CityStack extends Stack {
 
     acknowledgeNagFindings(queues, functions);
 
-    new CfnOutput(this, "IngestQueueUrl", {
-      value: queues.ingest.queueUrl,
-      description: "registry sends facts here",
-    });
-    new CfnOutput(this, "RejectedQueueUrl", {
-      value: queues.rejected.queueUrl,
-      description: "registry reads rejections",
-    });
+    for (const [id, channel] of queues.channels) {
+      new CfnOutput(this, `IngestQueueUrl${pascal(id)}`, {
+        value: channel.ingest.queueUrl,
+        description: `${channel.publisher.source} sends facts here`,
+      });
+      new CfnOutput(this, `RejectedQueueUrl${pascal(id)}`, {
+        value: channel.rejected.queueUrl,
+        description: `${channel.publisher.source} reads its rejections here`,
+      });
+    }
     new CfnOutput(this, "PayoutsQueueUrl", {
       value: queues.payouts.queueUrl,
       description: "finance receives payouts",
     });
     new CfnOutput(this, "TableName", { value: ledger.table.tableName });
+  }
+}
+
+/**
+ * A principal of another partition could never be named in this stack's policies (IAM refuses it): a
+ * China city's file names `arn:aws-cn:` principals. Checked where the stack's region is known.
+ */
+function checkPartition(stack: Stack, file: CityFile, source: string): void {
+  if (Token.isUnresolved(stack.region)) return;
+  const partition = RegionInfo.get(stack.region).partition;
+  if (!partition) return;
+  const principals = [...file.publishers.flatMap((p) => p.principals), ...file.operations.financePrincipals];
+  const foreign = principals.filter((arn) => !arn.startsWith(`arn:${partition}:`));
+  if (foreign.length) {
+    throw new CityConfigError(
+      source,
+      foreign.map((arn) => `${arn}: not in partition ${partition}, where ${stack.region} is`),
+    );
   }
 }
 
@@ -95,11 +126,13 @@ function acknowledgeNagFindings(queues: Queues, functions: Functions): void {
         "Pinned to nodejs22.x on purpose: the bundle is built, tested and measured on the project's Node 22 (package.json engines, the node dev dependency); moving to a newer runtime is a deliberate upgrade, not drift.",
     });
   }
-  Validations.of(queues.rejected).acknowledge({
-    id: "AwsSolutions-SQS3",
-    reason:
-      "The rejected queue is itself a terminal mailbox: every message is already the failure record, kept 14 days for the registry to correct and resend; a DLQ would move rejections out of the registry's sight.",
-  });
+  for (const rejected of [queues.rejected, ...[...queues.channels.values()].map((c) => c.rejected)]) {
+    Validations.of(rejected).acknowledge({
+      id: "AwsSolutions-SQS3",
+      reason:
+        "A rejected queue is itself a terminal mailbox: every message is already the failure record, kept 14 days for the registry to correct and resend; a DLQ would move rejections out of the registry's sight.",
+    });
+  }
   Validations.of(queues.relayFailures).acknowledge({
     id: "AwsSolutions-SQS3",
     reason:

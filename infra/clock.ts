@@ -7,12 +7,14 @@ import { Construct } from "constructs";
 export interface ClockProps {
   city: string;
   key: IKey;
+  /** The clock channel's ingest queue, and the source the city file names for it. */
   ingest: IQueue;
+  source: string;
 }
 
 /**
- * The clock (payments.md § Time is a fact): an EventBridge schedule that sends `clock.day` to the ingest
- * queue at 00:05 China time every day, as a role only the scheduler assumes — the clock channel's one
+ * The clock (payments.md § Time is a fact): an EventBridge schedule that sends `clock.day` to the clock
+ * channel's ingest queue at 00:05 China time every day, as a role only the scheduler assumes — the clock channel's one
  * publisher. The payload learns the time only as the scheduled instant in UTC; the contract derives the
  * China date from it, so 16:05 UTC on the 1st moves the ledger to the 2nd. Delivery is at least once: the
  * id is the scheduled instant and the date is the fact's natural key, so a repeat changes nothing.
@@ -39,7 +41,7 @@ export class Clock extends Construct {
       target: {
         arn: props.ingest.queueArn,
         roleArn: this.role.roleArn,
-        input: JSON.stringify(clockFact(props.city, SCHEDULED_TIME)),
+        input: JSON.stringify(clockFact(props.city, props.source, SCHEDULED_TIME)),
         retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 },
       },
     });
@@ -50,11 +52,11 @@ export class Clock extends Construct {
 export const SCHEDULED_TIME = "<aws.scheduler.scheduled-time>";
 
 /** The clock fact as the schedule sends it. */
-export function clockFact(city: string, scheduledTime: string) {
+export function clockFact(city: string, source: string, scheduledTime: string) {
   return {
     specversion: "1.0",
     id: `clock-${scheduledTime}`,
-    source: "clock/daily",
+    source,
     type: "clock.day",
     time: scheduledTime,
     city,

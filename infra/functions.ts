@@ -5,7 +5,7 @@ import { EventSourceMapping, FilterCriteria, FilterRule, StartingPosition } from
 import { Construct } from "constructs";
 import type { CityFile } from "../shared/policy/city";
 import { BundledFunction } from "./bundled-function";
-import { LIFECYCLE_QUEUES, type Queues } from "./queues";
+import { LIFECYCLE_QUEUES, pascal, type Queues } from "./queues";
 
 export interface FunctionsProps {
   city: string;
@@ -25,7 +25,8 @@ export const RELAY_FILTER = FilterCriteria.filter({
 });
 
 /**
- * ingest: ingest queue → ledger table (+ rejected queue). relay: table stream → payouts FIFO queue.
+ * ingest: each publisher's ingest queue → ledger table (+ that publisher's rejected queue); one mapping
+ * per channel, so the record's eventSourceARN names its sender. relay: table stream → payouts FIFO queue.
  * The event sources are plain mappings rather than SqsEventSource/DynamoEventSource, whose automatic
  * grants add actions the functions never use (GetQueueUrl, kms:ReEncrypt*, ListStreams on "*").
  */
@@ -48,11 +49,12 @@ export class Functions extends Construct {
       memorySize: 512,
       environment: { TABLE_NAME: table.tableName, REJECTED_QUEUE_URL: queues.rejected.queueUrl },
     });
-    // The event source mapping polls with the function's role (AWSLambdaSQSQueueExecutionRole's three actions).
+    const channels = [...queues.channels.values()];
+    // The event source mappings poll with the function's role (AWSLambdaSQSQueueExecutionRole's three actions).
     this.ingest.allow(
       "ReceiveIngest",
       ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
-      [queues.ingest.queueArn],
+      channels.map((c) => c.ingest.queueArn),
     );
     // DynamoLedger: BatchGetItem and Query (consistent reads: keys, and a batch's lines) and
     // TransactWriteItems of Put + ConditionCheck items.
@@ -61,17 +63,25 @@ export class Functions extends Construct {
       ["dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
       [table.tableArn],
     );
-    this.ingest.allow("PublishRejections", ["sqs:SendMessage"], [queues.rejected.queueArn]);
+    this.ingest.allow(
+      "PublishRejections",
+      ["sqs:SendMessage"],
+      [queues.rejected.queueArn, ...channels.map((c) => c.rejected.queueArn)],
+    );
     // Decrypt: SQS receive and the table key; DescribeKey: DynamoDB's check of a customer-managed key;
     // GenerateDataKey: SendMessage to the encrypted rejected queue.
     this.ingest.allow("CityKey", ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"], [key.keyArn]);
-    new EventSourceMapping(this, "IngestFromQueue", {
-      target: this.ingest.fn,
-      eventSourceArn: queues.ingest.queueArn,
-      batchSize: operations.ingest.batchSize,
-      maxConcurrency: operations.ingest.maxConcurrency,
-      reportBatchItemFailures: true,
-    });
+    // maxConcurrency is per mapping (at least 2): a channel's ceiling is its own, so one registry's burst
+    // neither starves nor floods the others.
+    for (const channel of channels) {
+      new EventSourceMapping(this, `IngestFrom${pascal(channel.publisher.id)}`, {
+        target: this.ingest.fn,
+        eventSourceArn: channel.ingest.queueArn,
+        batchSize: operations.ingest.batchSize,
+        maxConcurrency: channel.publisher.maxConcurrency ?? operations.ingest.maxConcurrency,
+        reportBatchItemFailures: true,
+      });
+    }
 
     this.relay = new BundledFunction(this, "Relay", {
       city,

@@ -8,6 +8,7 @@ import {
   type QueueProps,
 } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { channelQueueNames, type PublisherFile } from "../shared/policy/publishers";
 
 /** `autogrant-<city>-<suffix>`: the queue's physical name, known before the queue exists. */
 export function queueName(city: string, suffix: string): string {
@@ -21,6 +22,16 @@ export interface QueuesProps {
   ingestTimeout: Duration;
   /** Deliveries of one ingest message before it is dead-lettered (city `operations.ingest.receiveLimit`). */
   receiveLimit: number;
+  /** The city file's publishers: one channel of queues each. */
+  publishers: readonly PublisherFile[];
+}
+
+/** One publisher's queues: it alone sends to `ingest` and reads `rejected` (partner-access.ts). */
+export interface ChannelQueues {
+  publisher: PublisherFile;
+  ingest: Queue;
+  deadLetter: Queue;
+  rejected: Queue;
 }
 
 const RETENTION = Duration.days(14);
@@ -32,7 +43,8 @@ export type LifecycleQueue = (typeof LIFECYCLE_QUEUES)[number];
 export const PAYOUTS_RECEIVE_LIMIT = 10;
 
 /**
- * The city's queues: registry → ingest (+DLQ), ingest → rejected (read back by the registry), relay →
+ * The city's queues: per publisher, publisher → its ingest queue (+DLQ) and ingest → its rejected queue
+ * (read back by that publisher alone); the city's own rejected queue for a record from no publisher; relay →
  * payouts FIFO (+DLQ) → finance, relay → the lifecycle's FIFO queues (+DLQ each: publicity office, portal,
  * treasury, finance), and the relay's on-failure queue. All use the city key, deny non-TLS and
  * are retained when the stack is deleted.
@@ -40,8 +52,9 @@ export const PAYOUTS_RECEIVE_LIMIT = 10;
  * Who outside the account may use which queue: partner-access.ts.
  */
 export class Queues extends Construct {
-  readonly ingest: Queue;
-  readonly ingestDlq: Queue;
+  /** Each publisher's channel, by publisher id (events.md § Publishers). */
+  readonly channels: ReadonlyMap<string, ChannelQueues>;
+  /** Rejections no publisher can be told of: operators read them. */
   readonly rejected: Queue;
   readonly payouts: Queue;
   readonly payoutsDlq: Queue;
@@ -65,13 +78,21 @@ export class Queues extends Construct {
     };
 
     this.ingestVisibilityTimeout = Duration.seconds(props.ingestTimeout.toSeconds() * 6);
-    this.ingestDlq = new Queue(this, "IngestDlq", { ...common, queueName: name("ingest-dlq") });
-    this.ingest = new Queue(this, "Ingest", {
-      ...common,
-      queueName: name("ingest"),
-      visibilityTimeout: this.ingestVisibilityTimeout,
-      deadLetterQueue: { queue: this.ingestDlq, maxReceiveCount: props.receiveLimit },
-    });
+    this.channels = new Map(
+      props.publishers.map((publisher) => {
+        const names = channelQueueNames(props.city, publisher.id);
+        const id = pascal(publisher.id);
+        const deadLetter = new Queue(this, `Ingest${id}Dlq`, { ...common, queueName: names.deadLetter });
+        const ingest = new Queue(this, `Ingest${id}`, {
+          ...common,
+          queueName: names.ingest,
+          visibilityTimeout: this.ingestVisibilityTimeout,
+          deadLetterQueue: { queue: deadLetter, maxReceiveCount: props.receiveLimit },
+        });
+        const rejected = new Queue(this, `Rejected${id}`, { ...common, queueName: names.rejected });
+        return [publisher.id, { publisher, ingest, deadLetter, rejected }];
+      }),
+    );
     this.rejected = new Queue(this, "Rejected", { ...common, queueName: name("rejected") });
 
     const fifo: QueueProps = {
@@ -102,4 +123,9 @@ export class Queues extends Construct {
     ) as Record<LifecycleQueue, { queue: Queue; dlq: Queue }>;
     this.relayFailures = new Queue(this, "RelayFailures", { ...common, queueName: name("relay-failures") });
   }
+}
+
+/** `tax-rd` → `TaxRd`: a construct id part. */
+export function pascal(id: string): string {
+  return id.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, ch: string) => ch.toUpperCase());
 }

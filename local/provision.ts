@@ -18,9 +18,18 @@ import {
   templateSettings,
 } from "./template";
 
-export interface LocalQueues {
+/** One publisher's queues on the local engines. */
+export interface LocalChannel {
+  publisherId: string;
   ingestQueueUrl: string;
-  ingestDeadLetterQueueUrl: string;
+  deadLetterQueueUrl: string;
+  rejectedQueueUrl: string;
+}
+
+export interface LocalQueues {
+  /** Each publisher's channel, in the template's order. */
+  channels: LocalChannel[];
+  /** The city's own rejected queue: rejections of records from no publisher's queue. */
   rejectedQueueUrl: string;
   payoutsQueueUrl: string;
   payoutsDeadLetterQueueUrl: string;
@@ -103,8 +112,9 @@ export async function createQueues(
     ([, a], [, b]) => Number(redriveOf(a) !== undefined) - Number(redriveOf(b) !== undefined),
   );
   const made = new Map<string, { url: string; arn: string }>();
+  const ingestIds = new Set(shape.ingest.channels.map((c) => c.queueId));
   for (const [id, queue] of queues) {
-    const isIngest = id === shape.ingest.queueId;
+    const isIngest = ingestIds.has(id);
     const attributes = queueAttributes(
       queue.Properties,
       isIngest ? options.visibilityTimeoutSeconds : undefined,
@@ -120,8 +130,12 @@ export async function createQueues(
   }
   const url = (id: string) => made.get(id)?.url ?? "";
   return {
-    ingestQueueUrl: url(shape.ingest.queueId),
-    ingestDeadLetterQueueUrl: url(shape.ingest.deadLetterQueueId),
+    channels: shape.ingest.channels.map((c) => ({
+      publisherId: c.publisherId,
+      ingestQueueUrl: url(c.queueId),
+      deadLetterQueueUrl: url(c.deadLetterQueueId),
+      rejectedQueueUrl: url(c.rejectedQueueId),
+    })),
     rejectedQueueUrl: url(shape.ingest.rejectedQueueId),
     payoutsQueueUrl: url(shape.relay.payoutsQueueId),
     payoutsDeadLetterQueueUrl: url(shape.relay.payoutsDeadLetterQueueId),

@@ -14,6 +14,8 @@ import type {
   SQSMessageAttributes,
   SQSRecord,
 } from "aws-lambda";
+import type { CityPolicy } from "../shared/policy/city";
+import { channelQueueNames, ownerOf } from "../shared/policy/publishers";
 
 /** A received SQS message in the shape Lambda hands to a function. */
 export function lambdaSqsRecord(message: Message, queueArn: string, region: string): SQSRecord {
@@ -109,4 +111,14 @@ function lambdaAttribute(value: StreamsAttributeValue): LambdaAttributeValue {
   // DynamoDB Local's stream writes an empty map as {} (no "M" tag); DynamoDB sends {"M": {}}.
   if (Object.keys(value).length === 0) return { M: {} };
   throw new Error(`unknown DynamoDB attribute value: ${JSON.stringify(value)}`);
+}
+
+/**
+ * The eventSourceARN Lambda would give a body sent by the publisher that owns its `source` (the first
+ * publisher's for a body no publisher would send): for tests and the bench, which build records by hand.
+ */
+export function channelArnFor(city: CityPolicy, body: string, region = "us-east-1"): string {
+  const publisher = ownerOf(city, body).publisher ?? city.publishers[0];
+  if (!publisher) throw new Error(`${city.city} names no publisher`);
+  return `arn:aws:sqs:${region}:000000000000:${channelQueueNames(city.city, publisher.id).ingest}`;
 }

@@ -64,6 +64,18 @@ export interface SqsEventSourceCounters {
   pollErrors: number;
 }
 
+export const EMPTY_COUNTERS: Readonly<SqsEventSourceCounters> = {
+  batches: 0,
+  records: 0,
+  failures: 0,
+  invocationErrors: 0,
+  timeouts: 0,
+  invalidResponses: 0,
+  deleted: 0,
+  deleteErrors: 0,
+  pollErrors: 0,
+};
+
 interface Poller {
   /** Start time of the latest poll if it was empty; -Infinity otherwise. */
   emptySince: number;
@@ -89,17 +101,7 @@ export class SqsEventSource implements EventSource {
     this.#lastError = error;
   };
   readonly #waker = new Waker();
-  readonly #counters: SqsEventSourceCounters = {
-    batches: 0,
-    records: 0,
-    failures: 0,
-    invocationErrors: 0,
-    timeouts: 0,
-    invalidResponses: 0,
-    deleted: 0,
-    deleteErrors: 0,
-    pollErrors: 0,
-  };
+  readonly #counters: SqsEventSourceCounters = { ...EMPTY_COUNTERS };
 
   constructor(options: SqsEventSourceOptions) {
     const batchSize = options.batchSize ?? 10;

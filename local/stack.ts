@@ -12,6 +12,7 @@ import type { PayoutMessage, ReleaseMessage } from "../shared/decisions/payouts"
 import { decideLoading } from "../shared/decisions/run";
 import { DynamoLedger } from "../shared/ledger/dynamo-ledger";
 import type { CityPolicy } from "../shared/policy/city";
+import { ownerOf, replayDelivery } from "../shared/policy/publishers";
 import { type RefusedLine, type StreamLine, sqsRefusal, streamOf } from "../shared/simulate/lines";
 import type { DeadLetter, RejectionRecord } from "../shared/simulate/records";
 import { drainQueue, waitUntilQuiet } from "./drain";
@@ -24,8 +25,8 @@ import {
   loadHandlers,
   type RelayHandler,
 } from "./handlers";
-import { type LocalResources, provision } from "./provision";
-import { SqsEventSource } from "./sqs-source";
+import { type LocalChannel, type LocalResources, provision } from "./provision";
+import { EMPTY_COUNTERS, SqsEventSource, type SqsEventSourceCounters } from "./sqs-source";
 import { StreamEventSource } from "./stream-source";
 import { cityTemplate, type LocalOverrides, type Template, type TemplateSettings } from "./template";
 
@@ -71,13 +72,42 @@ export class LocalStack {
     readonly settings: TemplateSettings,
     readonly sqs: SQSClient,
     readonly dynamodb: DynamoDBClient,
-    readonly ingest: SqsEventSource,
+    /** One per publisher's channel, as the template maps them. */
+    readonly ingest: readonly SqsEventSource[],
     readonly relay: StreamEventSource,
   ) {}
 
+  /** The ingest sources' counters, summed over the channels. */
+  ingestCounters(): SqsEventSourceCounters {
+    const total = { ...EMPTY_COUNTERS };
+    for (const source of this.ingest) {
+      for (const [name, value] of Object.entries(source.counters))
+        total[name as keyof SqsEventSourceCounters] += value;
+    }
+    return total;
+  }
+
+  /**
+   * The channel a line is sent on, as its registry would send it: that of the publisher owning its
+   * `source`. A line no publisher would send (no readable or no known source) goes on the first channel,
+   * where it is judged for its own fault first and else is not-authorised, as `simulate` judges it.
+   */
+  private channelFor(text: string): LocalChannel {
+    const { publisher } = ownerOf(this.options.city, text);
+    const channels = this.resources.channels;
+    const channel = channels.find((c) => c.publisherId === publisher?.id) ?? channels[0];
+    if (!channel) throw new Error("the template has no ingest channel");
+    return channel;
+  }
+
   /** Creates the city's table and queues from its template and starts both event sources on them. */
   static async start(options: LocalStackOptions): Promise<LocalStack> {
-    const sqs = new SQSClient(localClientConfig(options.endpoints.sqs));
+    // One poller per worker per channel holds a socket through each long poll: the SDK's default pool of
+    // 50 would queue the sends and deletes behind them (a second each), so it is sized to the pollers.
+    const sqs = new SQSClient({
+      ...localClientConfig(options.endpoints.sqs),
+      requestHandler: { httpAgent: { keepAlive: true, maxSockets: 1024 } },
+    });
     const dynamodb = new DynamoDBClient(localClientConfig(options.endpoints.dynamodb));
     const template = options.template ?? (await cityTemplate(options.city.city));
     const { resources, settings } = await provision(template, dynamodb, sqs, options);
@@ -92,7 +122,7 @@ export class LocalStack {
       logLevel: options.logLevel ?? "SILENT",
     });
     const { ingest, relay } = eventSources(options, resources, settings, handlers, sqs);
-    await Promise.all([ingest.start(), relay.start()]);
+    await Promise.all([...ingest.map((source) => source.start()), relay.start()]);
     return new LocalStack(options, resources, settings, sqs, dynamodb, ingest, relay);
   }
 
@@ -118,34 +148,40 @@ export class LocalStack {
     }
     const undecided = new Set<string>();
     let sent = 0;
-    const send = async (chunk: { line: number; text: string }[]) => {
+    const send = async (chunk: { line: number; text: string }[], channel: LocalChannel) => {
       if (!chunk.length) return;
-      const outcome = await this.sendBatch(chunk);
+      const outcome = await this.sendBatch(chunk, channel.ingestQueueUrl);
       refused.push(...outcome.refused);
       for (const id of outcome.ids) undecided.add(id);
       sent += chunk.length;
       onProgress?.(sent);
     };
-    const pending: { line: number; text: string }[] = [];
+    const pending = new Map<LocalChannel, { line: number; text: string }[]>();
+    const flush = async () => {
+      for (const [channel, chunk] of pending) await send(chunk.splice(0), channel);
+    };
     for (const item of sendable) {
+      const channel = this.channelFor(item.text);
       if (!ORDERED_TYPES.has(typeOf(item.text))) {
-        pending.push(item);
-        if (pending.length === 10) await send(pending.splice(0));
+        const chunk = pending.get(channel) ?? [];
+        pending.set(channel, chunk);
+        chunk.push(item);
+        if (chunk.length === 10) await send(chunk.splice(0), channel);
         continue;
       }
-      await send(pending.splice(0));
+      await flush();
       await this.untilDecided(undecided);
-      await send([item]);
+      await send([item], channel);
       await this.untilDecided(undecided);
     }
-    await send(pending);
+    await flush();
     return refused.sort((a, b) => a.line - b.line);
   }
 
-  private async sendBatch(chunk: { line: number; text: string }[]) {
+  private async sendBatch(chunk: { line: number; text: string }[], queueUrl: string) {
     const entries = chunk.map((item, n) => ({ Id: String(n), MessageBody: item.text }));
     const { Successful = [], Failed = [] } = await this.sqs.send(
-      new SendMessageBatchCommand({ QueueUrl: this.resources.ingestQueueUrl, Entries: entries }),
+      new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
     );
     const refused = Failed.map((failure): RefusedLine => {
       const item = chunk[Number(failure.Id)];
@@ -163,7 +199,7 @@ export class LocalStack {
   private async untilDecided(undecided: Set<string>, timeoutMs = 120_000): Promise<void> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      for (const id of undecided) if (this.ingest.decided(id)) undecided.delete(id);
+      for (const id of undecided) if (this.ingest.some((source) => source.decided(id))) undecided.delete(id);
       if (!undecided.size) return;
       if (performance.now() > deadline) {
         throw new Error(`publish: ${undecided.size} message(s) still undecided after ${timeoutMs} ms`);
@@ -175,20 +211,26 @@ export class LocalStack {
   /** Until nothing moves: both sources idle and the ingest queue empty (waiting facts retried or dead). */
   async quiet(timeoutMs = 120_000): Promise<void> {
     await waitUntilQuiet({
-      sources: [this.ingest, this.relay],
+      sources: [...this.ingest, this.relay],
       sqs: this.sqs,
-      queueUrls: [this.resources.ingestQueueUrl],
+      queueUrls: this.resources.channels.map((c) => c.ingestQueueUrl),
       quietMs: 300,
       timeoutMs,
     });
   }
 
-  /** Drains the payouts, rejected and ingest dead-letter queues into simulate's record formats. */
+  /**
+   * Drains the payouts queue, every rejected queue (each publisher's and the city's own) and every
+   * channel's dead letters into simulate's record formats.
+   */
   async collect(): Promise<Collected> {
+    const { channels } = this.resources;
+    const drainAll = async (urls: string[]) =>
+      (await Promise.all(urls.map((url) => drainQueue(this.sqs, url)))).flat();
     const [payouts, rejected, dead] = await Promise.all([
       drainQueue(this.sqs, this.resources.payoutsQueueUrl),
-      drainQueue(this.sqs, this.resources.rejectedQueueUrl),
-      drainQueue(this.sqs, this.resources.ingestDeadLetterQueueUrl),
+      drainAll([this.resources.rejectedQueueUrl, ...channels.map((c) => c.rejectedQueueUrl)]),
+      drainAll(channels.map((c) => c.deadLetterQueueUrl)),
     ]);
     return {
       messages: payouts.map((body) => JSON.parse(body)),
@@ -206,7 +248,8 @@ export class LocalStack {
   /** What a dead letter was waiting for, decided (read-only) against the ledger as it stands. */
   private async whyDead(body: string): Promise<DeadLetter> {
     const city = this.options.city;
-    const parsed = parseMessage(body, { city: city.city, districtIds: city.districtIds });
+    const delivery = replayDelivery(city, body, new Date().toISOString());
+    const parsed = parseMessage(body, { city: city.city, districtIds: city.districtIds }, delivery);
     if (!parsed.ok) return { source: "", id: "", type: "", why: parsed.rejection.detail };
     const { message } = parsed;
     const ledger = new DynamoLedger(this.dynamodb, this.resources.tableName, city);
@@ -222,7 +265,7 @@ export class LocalStack {
    * DynamoDB Local every stream record left behind slows every later write.
    */
   async stop(options: { removeResources?: boolean } = {}): Promise<void> {
-    await Promise.all([this.ingest.stop(), this.relay.stop()]);
+    await Promise.all([...this.ingest.map((source) => source.stop()), this.relay.stop()]);
     if (options.removeResources) {
       const { tableName, queueUrls } = this.resources;
       await this.dynamodb.send(new DeleteTableCommand({ TableName: tableName }));
@@ -244,20 +287,24 @@ function eventSources(
   settings: TemplateSettings,
   handlers: LocalHandlers,
   sqs: SQSClient,
-): { ingest: SqsEventSource; relay: StreamEventSource } {
+): { ingest: SqsEventSource[]; relay: StreamEventSource } {
   const ingestTimeout = Math.min(settings.ingest.timeoutSeconds, settings.ingest.visibilityTimeoutSeconds);
   const ingestHandler: IngestHandler = (event) => handlers.ingest(event, ingestTimeout);
   const relayHandler: RelayHandler = (event) => handlers.relay(event, settings.relay.timeoutSeconds);
-  const ingest = new SqsEventSource({
-    name: "ingest",
-    sqs,
-    queueUrl: resources.ingestQueueUrl,
-    batchSize: settings.ingest.batchSize,
-    visibilityTimeoutSeconds: settings.ingest.visibilityTimeoutSeconds,
-    timeoutSeconds: ingestTimeout,
-    maxConcurrency: options.workers ?? settings.ingest.maxConcurrency,
-    handler: options.wrapIngest ? options.wrapIngest(ingestHandler) : ingestHandler,
-  });
+  const wrapped = options.wrapIngest ? options.wrapIngest(ingestHandler) : ingestHandler;
+  const ingest = resources.channels.map(
+    (channel) =>
+      new SqsEventSource({
+        name: `ingest-${channel.publisherId}`,
+        sqs,
+        queueUrl: channel.ingestQueueUrl,
+        batchSize: settings.ingest.batchSize,
+        visibilityTimeoutSeconds: settings.ingest.visibilityTimeoutSeconds,
+        timeoutSeconds: ingestTimeout,
+        maxConcurrency: options.workers ?? settings.ingest.maxConcurrency[channel.publisherId] ?? 2,
+        handler: wrapped,
+      }),
+  );
   const relay = new StreamEventSource({
     name: "relay",
     streamArn: resources.streamArn,

@@ -58,7 +58,8 @@ export interface TemplateSettings {
     /** The function's timeout. */
     timeoutSeconds: number;
     batchSize: number;
-    maxConcurrency: number;
+    /** Each channel's mapping's ceiling, by publisher id. */
+    maxConcurrency: Readonly<Record<string, number>>;
     receiveLimit: number;
     visibilityTimeoutSeconds: number;
   };
@@ -73,12 +74,20 @@ export interface StackShape {
   queues: ReadonlyMap<string, Resource>;
   ingest: {
     fn: Resource;
-    mapping: Resource;
-    queueId: string;
-    deadLetterQueueId: string;
+    /** The city's own rejected queue (REJECTED_QUEUE_URL): a record from no publisher's queue. */
     rejectedQueueId: string;
+    /** One per publisher: its mapping, ingest queue, dead letters and rejected queue. */
+    channels: ChannelShape[];
   };
   relay: { fn: Resource; mapping: Resource; payoutsQueueId: string; payoutsDeadLetterQueueId: string };
+}
+
+export interface ChannelShape {
+  publisherId: string;
+  mapping: Resource;
+  queueId: string;
+  deadLetterQueueId: string;
+  rejectedQueueId: string;
 }
 
 /** The logical id a `Ref` or `Fn::GetAtt` points at. */
@@ -127,24 +136,25 @@ export function stackShape(template: Template): StackShape {
   const [, relayFn] = only(template, "AWS::Lambda::Function", (r) => "PAYOUTS_QUEUE_URL" in variables(r));
   const [tableId, table] = only(template, "AWS::DynamoDB::Table");
   const mapping = "AWS::Lambda::EventSourceMapping";
-  const [, ingestMapping] = only(template, mapping, (r) => refOf(r.Properties.EventSourceArn) !== tableId);
   const [, relayMapping] = only(template, mapping, (r) => refOf(r.Properties.EventSourceArn) === tableId);
   const queues = new Map(Object.entries(template.Resources).filter(([, r]) => r.Type === "AWS::SQS::Queue"));
-  const queueId = refOf(ingestMapping.Properties.EventSourceArn);
   const payoutsQueueId = refOf(variables(relayFn).PAYOUTS_QUEUE_URL);
   const rejectedQueueId = refOf(variables(ingestFn).REJECTED_QUEUE_URL);
-  for (const id of [queueId, payoutsQueueId, rejectedQueueId]) {
+  for (const id of [payoutsQueueId, rejectedQueueId]) {
     if (!queues.has(id)) throw new TemplateShapeError(`queue ${id} is not in the template`);
   }
+  const ingestMappings = Object.values(template.Resources).filter(
+    (r) => r.Type === mapping && refOf(r.Properties.EventSourceArn) !== tableId,
+  );
   return {
     table,
     queues,
     ingest: {
       fn: ingestFn,
-      mapping: ingestMapping,
-      queueId,
-      deadLetterQueueId: deadLetterOf(queues, queueId),
       rejectedQueueId,
+      channels: ingestMappings.map((m) =>
+        channelShape(queues, m, String(queues.get(rejectedQueueId)?.Properties.QueueName)),
+      ),
     },
     relay: {
       fn: relayFn,
@@ -155,18 +165,46 @@ export function stackShape(template: Template): StackShape {
   };
 }
 
+/** A channel from its mapping: the publisher id is its queue's name after `-ingest-` (channelQueueNames). */
+function channelShape(
+  queues: ReadonlyMap<string, Resource>,
+  mapping: Resource,
+  rejectedName: string,
+): ChannelShape {
+  const queueId = refOf(mapping.Properties.EventSourceArn);
+  const name = String(queues.get(queueId)?.Properties.QueueName ?? "");
+  const publisherId = /-ingest-([a-z0-9-]+)$/.exec(name)?.[1];
+  if (!publisherId)
+    throw new TemplateShapeError(`ingest mapping reads ${queueId} (${name}), no publisher's queue`);
+  const rejected = [...queues].find(([, q]) => q.Properties.QueueName === `${rejectedName}-${publisherId}`);
+  if (!rejected)
+    throw new TemplateShapeError(`publisher ${publisherId} has no rejected queue in the template`);
+  return {
+    publisherId,
+    mapping,
+    queueId,
+    deadLetterQueueId: deadLetterOf(queues, queueId),
+    rejectedQueueId: rejected[0],
+  };
+}
+
 /** The event sources' settings as the template declares them, with a local run's overrides applied. */
 export function templateSettings(template: Template, overrides: LocalOverrides = {}): TemplateSettings {
   const { ingest, relay, queues } = stackShape(template);
-  const ingestQueue = queues.get(ingest.queueId);
-  const scaling = ingest.mapping.Properties.ScalingConfig as { MaximumConcurrency?: number } | undefined;
+  // Every channel's queue is made alike (queues.ts): the first stands for all.
+  const ingestQueue = queues.get(ingest.channels[0]?.queueId ?? "");
+  const first = ingest.channels[0]?.mapping.Properties ?? {};
   const filters = (relay.mapping.Properties.FilterCriteria as { Filters?: { Pattern: string }[] } | undefined)
     ?.Filters;
+  const ceiling = (m: Resource) =>
+    Number(
+      (m.Properties.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ?? 2,
+    );
   return {
     ingest: {
       timeoutSeconds: Number(ingest.fn.Properties.Timeout ?? 3),
-      batchSize: Number(ingest.mapping.Properties.BatchSize ?? 10),
-      maxConcurrency: Number(scaling?.MaximumConcurrency ?? 2),
+      batchSize: Number(first.BatchSize ?? 10),
+      maxConcurrency: Object.fromEntries(ingest.channels.map((c) => [c.publisherId, ceiling(c.mapping)])),
       receiveLimit: overrides.receiveLimit ?? Number(redriveOf(ingestQueue)?.maxReceiveCount),
       visibilityTimeoutSeconds:
         overrides.visibilityTimeoutSeconds ?? Number(ingestQueue?.Properties.VisibilityTimeout ?? 30),

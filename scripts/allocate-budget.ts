@@ -2,7 +2,7 @@
  * Budget admin: allocate more budget to a program's period, as the fact `budget.allocated`
  * (docs/contract/payments.md § Budget) sent to the city's ingest queue like every other fact. The core
  * commits it and releases held payouts oldest first; each release reaches finance through the relay.
- *   npx tsx scripts/allocate-budget.ts --city chongqing --queue <ingest queue URL> --program carrier-hte-bonus \
+ *   npx tsx scripts/allocate-budget.ts --city chongqing --queue <the workbench channel's ingest queue URL> --program carrier-hte-bonus \
  *     --period 2018 --amount 100000.00 --allocation ALLOC-2018-07 --actor-id wang.fang --actor-name 王芳 \
  *     [--version chongqing-2017]
  * The allocation id is the fact's natural key: sending the same one again allocates nothing more. The actor
@@ -13,10 +13,11 @@
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { parseMessage } from "../shared/contract";
 import { readCity } from "../shared/policy/files";
+import { replayDelivery } from "../shared/policy/publishers";
 import { cityId, commandArgs, parseFlags, required, wholeNumber } from "./lib/cli";
 
 const USAGE =
-  "allocate-budget --city <id> --queue <ingest queue URL> --program <id> --period <year> --amount <yuan> " +
+  "allocate-budget --city <id> --queue <the workbench channel's ingest queue URL> --program <id> --period <year> --amount <yuan> " +
   "--allocation <id> --actor-id <login> --actor-name <name> [--version <id>]";
 
 const args = commandArgs("allocate-budget", USAGE, (argv) => {
@@ -65,7 +66,8 @@ const body = JSON.stringify({
   },
 });
 // Judged here by the same contract the ingest applies, so a typo is refused before anything is sent.
-const parsed = parseMessage(body, { city: args.city, districtIds: city.districtIds });
+const delivery = replayDelivery(city, body, new Date().toISOString());
+const parsed = parseMessage(body, { city: args.city, districtIds: city.districtIds }, delivery);
 if (!parsed.ok) refuse(`${parsed.rejection.reason}: ${parsed.rejection.detail}`);
 const sent = await new SQSClient({}).send(
   new SendMessageCommand({ QueueUrl: args.queue, MessageBody: body }),

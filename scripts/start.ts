@@ -104,22 +104,37 @@ function printSummary(
   );
   console.log(
     `\n${lines.length} events in ${seconds.toFixed(1)} s end to end = ${Math.round(lines.length / seconds)} events/s ` +
-      `→ ${args.out}\nlocal settings from the template: batch ${ingest.batchSize}, ${ingest.maxConcurrency} workers, ` +
+      `→ ${args.out}\nlocal settings from the template: batch ${ingest.batchSize}, ${workersText(ingest.maxConcurrency)}, ` +
       `receive limit ${ingest.receiveLimit}; visibility timeout shortened from ${productionVisibility} s to ` +
       `${visibility} s so that waiting facts whose original never comes are dead-lettered in seconds, and the ` +
       `function timeout from ${ingest.timeoutSeconds} s to ${Math.min(visibility, ingest.timeoutSeconds)} s with it (Lambda allows no longer)` +
-      (stack.ingest.counters.invocationErrors
-        ? `; ${stack.ingest.counters.invocationErrors} batch(es) outlived it and were delivered again`
+      (stack.ingestCounters().invocationErrors
+        ? `; ${stack.ingestCounters().invocationErrors} batch(es) outlived it and were delivered again`
         : ""),
   );
 }
 
 function serving(engines: Engines, stack: LocalStack): string {
   const r = stack.resources;
+  const channels = r.channels.map(
+    (c) => `  ${c.publisherId.padEnd(22)} sends to ${c.ingestQueueUrl}
+${" ".repeat(25)}reads ${c.rejectedQueueUrl}`,
+  );
+  const example = r.channels.find((c) => c.publisherId === "hte-certification") ?? r.channels[0];
   return (
     `\nserving (Ctrl-C stops):\n  DynamoDB endpoint ${engines.dynamodb.endpoint}, table ${r.tableName}\n` +
-    `  SQS endpoint ${engines.sqs.endpoint}\n  ingest   ${r.ingestQueueUrl}\n  rejected ${r.rejectedQueueUrl}\n` +
-    `  payouts  ${r.payoutsQueueUrl}\n  ingest dead letters ${r.ingestDeadLetterQueueUrl}\n` +
-    `  e.g. aws --endpoint-url ${engines.sqs.endpoint} sqs send-message --queue-url ${r.ingestQueueUrl} --message-body file://event.json`
+    `  SQS endpoint ${engines.sqs.endpoint}; one channel per publisher:\n${channels.join("\n")}\n` +
+    `  payouts  ${r.payoutsQueueUrl}\n` +
+    `  e.g. aws --endpoint-url ${engines.sqs.endpoint} sqs send-message --queue-url ${example?.ingestQueueUrl} --message-body file://event.json`
   );
+}
+
+/** `4 workers per channel`, or each channel's where they differ. */
+function workersText(byPublisher: Readonly<Record<string, number>>): string {
+  const counts = new Set(Object.values(byPublisher));
+  const [only] = counts;
+  if (counts.size === 1) return `${only} workers per channel (${Object.keys(byPublisher).length} channels)`;
+  return Object.entries(byPublisher)
+    .map(([id, n]) => `${id} ${n}`)
+    .join(", ");
 }

@@ -204,7 +204,7 @@ const delivered = stream.chain((events) =>
 );
 
 function totals(lines: string[]) {
-  const result = simulate(lines, city, () => "2026-06-01T00:00:00.000Z");
+  const result = simulate(lines, city, () => RECEIVED);
   const sums = new Map<string, bigint>();
   for (const m of result.messages as PayoutMessage[]) {
     const key = `${m.program}|${m.beneficiary.kind}:${m.beneficiary.id}|${m.period}`;
@@ -213,6 +213,9 @@ function totals(lines: string[]) {
   for (const [key, sum] of sums) if (sum === 0n) sums.delete(key);
   return { sums, result };
 }
+
+/** When the replay's queue accepted every line: after any time the generators write (future-time). */
+const RECEIVED = "2099-12-31T00:00:00.000Z";
 
 describe("properties of a conflict-free stream (fast-check)", () => {
   test("any order and duplication settles to the same totals", () => {
@@ -259,21 +262,23 @@ describe("properties of a conflict-free stream (fast-check)", () => {
 });
 
 describe("a waiting fact whose (source, id) another accepted message claims (fast-check)", () => {
-  // The revocation's certificate never comes; a voucher is accepted under the same (source, id).
+  // The revocation's certificate never comes; the same registry's grant of another certificate is
+  // accepted under the same (source, id): one source is one publisher (events.md § Publishers).
   const waiting: ScenarioEvent = {
     type: "hte.certification.revoked",
     id: "m1",
     data: { certificateNo: "GR-NEVER", revokedOn: "2024-06-01", reason: "撤销" },
   };
   const claimant: ScenarioEvent = {
-    type: "voucher.redeemed",
+    type: "hte.certification.granted",
     id: "m1",
     data: {
-      voucherId: "V1",
-      holder: { ref: "E1", kind: "sme" },
-      voucherType: "testing",
-      eligibleSpend: "120000",
-      redeemedOn: "2024-05-10",
+      certificateNo: "GR9",
+      enterprise: "E1",
+      kind: "renewal",
+      scale: "above",
+      district: "370102",
+      issuedOn: "2024-05-10",
     },
   };
   const deliveries = fc
@@ -286,13 +291,13 @@ describe("a waiting fact whose (source, id) another accepted message claims (fas
     fc.assert(
       fc.property(deliveries, (events) => {
         const lines = events.map((e) => toLine(e, events.indexOf(e), "jinan"));
-        const result = simulate(lines, city, () => "2026-06-01T00:00:00.000Z");
+        const result = simulate(lines, city, () => RECEIVED);
         expect(result.rejections).toEqual([]);
         expect(result.deadLetters.map((d) => [d.type, d.id])).toEqual(
           events.filter((e) => e === waiting).map(() => ["hte.certification.revoked", "m1"]),
         );
         expect((result.messages as PayoutMessage[]).map((m) => [m.program, m.amount])).toEqual([
-          ["innovation-voucher", "60000.00"],
+          ["hte-renewal-award", "100000.00"],
         ]);
       }),
       { seed: SEED + 2, numRuns: RUNS },

@@ -18,7 +18,8 @@ for (const cityId of cityIds().filter((c) => c === "jinan")) {
         const result = simulate(
           lines,
           city,
-          () => "2026-01-01T00:00:00.000Z",
+          // When the replay's queue accepted every line: after every scenario's time (future-time).
+          () => "2099-12-31T00:00:00.000Z",
           (d) => outcomes.push(outcomeOf(d)),
         );
         const payouts = result.messages

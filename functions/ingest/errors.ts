@@ -7,3 +7,8 @@ export class FactWaitingError extends Error {
 export class RejectionNotPublishedError extends Error {
   override readonly name = "RejectionNotPublishedError";
 }
+
+/** A record without the time SQS accepted it: the ingest cannot bound its `time`, so it is retried. */
+export class SentTimestampError extends Error {
+  override readonly name = "SentTimestampError";
+}

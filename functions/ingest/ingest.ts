@@ -2,8 +2,9 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
-import { parseMessage } from "../../shared/contract";
+import { parseMessage, type Rejection } from "../../shared/contract";
 import type { Ledger } from "../../shared/decisions/ledger";
+import { type SenderChannel, senderChannels, sentAt } from "./channels";
 import { FactWaitingError } from "./errors";
 import { createRejectionPublisher } from "./rejections";
 
@@ -11,25 +12,34 @@ export interface IngestDependencies {
   /** Any ledger behind the port: DynamoDB in the function, memory in unit tests, the bench's baseline. */
   ledger: Ledger;
   sqs: SQSClient;
+  /** The city's own rejected queue: for a record from no publisher's queue (operators read it). */
   rejectedQueueUrl: string;
+  /** The publisher a record's queue belongs to (channels.ts); default: from the ledger's city file. */
+  channelOf?: (eventSourceArn: string) => SenderChannel | undefined;
   logger: Logger;
   metrics: Metrics;
   clock?: () => string;
 }
 
 /**
- * One SQS record: parse with the contract, apply through the ledger. A permanent rejection is published
- * to the rejected queue and acknowledged; a waiting fact throws so that only it comes back.
+ * One SQS record: parse with the contract as sent by the publisher whose queue it came through, apply
+ * through the ledger. A permanent rejection is published to that publisher's rejected queue and
+ * acknowledged; a waiting fact throws so that only it comes back.
  */
 export function createRecordHandler(deps: IngestDependencies) {
   const { ledger, logger, metrics } = deps;
   const clock = deps.clock ?? (() => new Date().toISOString());
   const context = { city: ledger.city.city, districtIds: ledger.city.districtIds };
 
-  const reject = createRejectionPublisher({ ...deps, clock });
+  const publish = createRejectionPublisher({ ...deps, clock });
+  const channelOf = deps.channelOf ?? senderChannels(ledger.city, deps.rejectedQueueUrl);
 
   return async (record: SQSRecord): Promise<void> => {
-    const parsed = parseMessage(record.body, context);
+    const channel = channelOf(record.eventSourceARN);
+    const reject = (rejection: Rejection) =>
+      publish(rejection, channel?.rejectedQueueUrl ?? deps.rejectedQueueUrl);
+    const delivery = { sender: channel?.publisher ?? null, receivedAt: sentAt(record.attributes) };
+    const parsed = parseMessage(record.body, context, delivery);
     if (!parsed.ok) return reject(parsed.rejection);
     const { message } = parsed;
     logger.appendKeys({ messageId: message.id, source: message.source, type: message.type });

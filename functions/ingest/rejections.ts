@@ -5,22 +5,19 @@ import { type Rejection, sqsJson } from "../../shared/contract";
 import { RejectionNotPublishedError } from "./errors";
 
 /**
- * Publishes a permanent rejection to the city's rejected queue, so the registry can correct and resend:
+ * Publishes a permanent rejection to its sender's rejected queue, so the registry can correct and resend:
  * `{ source, id, type, reason, detail, receivedAt }`. Logged and counted by reason.
  */
 export function createRejectionPublisher(deps: {
   sqs: SQSClient;
-  rejectedQueueUrl: string;
   logger: Logger;
   metrics: Metrics;
   clock: () => string;
 }) {
-  return async (rejection: Rejection): Promise<void> => {
+  return async (rejection: Rejection, queueUrl: string): Promise<void> => {
     const record = { ...rejection, receivedAt: deps.clock() };
     try {
-      await deps.sqs.send(
-        new SendMessageCommand({ QueueUrl: deps.rejectedQueueUrl, MessageBody: sqsJson(record) }),
-      );
+      await deps.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: sqsJson(record) }));
     } catch (cause) {
       throw new RejectionNotPublishedError(`rejected queue: ${(cause as Error).message}`, { cause });
     }

@@ -13,7 +13,7 @@ export class Progress {
     this.draw();
   }
   draw(final = false) {
-    const ingested = this.stack.ingest.counters.deleted;
+    const ingested = this.stack.ingestCounters().deleted;
     const relayed = this.stack.relay.counters.records;
     const width = 30;
     const filled = Math.round((Math.min(ingested, this.total) / this.total) * width);

@@ -1,4 +1,13 @@
 /** The inbound event contract (shared/contract/events.md): types, parsing, hashing and JSON Schema. */
+export {
+  authorityProblem,
+  CHANNELS,
+  type Channel,
+  type Delivery,
+  futureTimeProblem,
+  type Publisher,
+  TIME_SKEW_SECONDS,
+} from "./authority";
 export { canonicalJson } from "./canonical";
 export {
   ENTITLEMENT_TYPES,

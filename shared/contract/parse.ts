@@ -1,3 +1,4 @@
+import { authorityProblem, type Delivery, futureTimeProblem } from "./authority";
 import { formatDays, parseDate } from "./calendar";
 import { canonicalJson, sha256Hex } from "./canonical";
 import { dottedPath, got, jsonTypeOf, MISSING, show } from "./describe";
@@ -13,7 +14,7 @@ import { dataSchemas, FACT_DATE_FIELDS } from "./types";
  * Judges one raw queue message against the contract: the accepted message, or the first rejection in the
  * contract's precedence. Never throws.
  */
-export function parseMessage(raw: string, context: ContractContext): ParseResult {
+export function parseMessage(raw: string, context: ContractContext, delivery: Delivery): ParseResult {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -24,7 +25,7 @@ export function parseMessage(raw: string, context: ContractContext): ParseResult
   const twice = duplicateName(raw);
   if (twice) return rejected(withoutTopLevel(json, twice.path), duplicateProblem(twice.path));
   try {
-    return judge(json, context);
+    return judge(json, context, delivery);
   } catch (error) {
     // Unreachable by design; a bug must still not take the batch down with it.
     const envelope = isRecord(json) ? json : undefined;
@@ -33,7 +34,7 @@ export function parseMessage(raw: string, context: ContractContext): ParseResult
   }
 }
 
-function judge(json: unknown, context: ContractContext): ParseResult {
+function judge(json: unknown, context: ContractContext, delivery: Delivery): ParseResult {
   if (!isRecord(json)) {
     return rejected(
       undefined,
@@ -48,6 +49,10 @@ function judge(json: unknown, context: ContractContext): ParseResult {
   if (!isFactType(type)) {
     return rejected(envelope, problem("unsupported-type", "type", `${show(type)} is not a supported type`));
   }
+
+  // Who sent it decides what it may say, before anything it says is read (events.md § Publishers).
+  const unauthorised = authorityProblem(delivery.sender, envelope.source as string, type);
+  if (unauthorised) return rejected(envelope, unauthorised);
 
   const city = own(envelope, "city");
   if (city !== context.city) {
@@ -76,7 +81,7 @@ function judge(json: unknown, context: ContractContext): ParseResult {
     dataHash: sha256Hex(canonicalJson(result.data)),
   } as AnyMessage;
 
-  const future = futureProblem(message);
+  const future = futureTimeProblem(envelope.time as string, delivery.receivedAt) ?? futureProblem(message);
   if (future) return rejected(envelope, future);
   return { ok: true, message };
 }

@@ -5,8 +5,10 @@ export type RejectionReason =
   | "malformed-json"
   | "not-cloudevent"
   | "unsupported-type"
+  | "not-authorised"
   | "wrong-city"
   | "invalid-data"
+  | "future-time"
   | "future-date"
   | "conflicting-duplicate";
 
@@ -15,8 +17,10 @@ export const REJECTION_PRECEDENCE: readonly RejectionReason[] = [
   "malformed-json",
   "not-cloudevent",
   "unsupported-type",
+  "not-authorised",
   "wrong-city",
   "invalid-data",
+  "future-time",
   "future-date",
   "conflicting-duplicate",
 ];

@@ -9,8 +9,18 @@ const CHINA_OFFSET_SECONDS = 8 * 3600;
 /** RFC 3339 years are four digits: every instant, and its China date, lies in 0000-01-01…9999-12-31. */
 const FIRST_DAY = daysFromCivil(0, 1, 1);
 const LAST_DAY = daysFromCivil(9999, 12, 31);
+const EPOCH_DAY = daysFromCivil(1970, 1, 1);
 
-export type ParsedTime = { ok: true; canonical: string; chinaDate: string } | { ok: false; problem: string };
+export type ParsedTime =
+  | {
+      ok: true;
+      canonical: string;
+      chinaDate: string;
+      /** Seconds since 1970-01-01T00:00:00Z (negative before), and the nanoseconds within that second. */
+      epochSeconds: number;
+      nanos: number;
+    }
+  | { ok: false; problem: string };
 
 /**
  * Parses `time` to a fixed-width UTC string with nanoseconds (`YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`), whose string
@@ -64,5 +74,7 @@ export function parseTime(time: string): ParsedTime {
     ok: true,
     canonical: `${formatDays(utcDays)}T${clock}.${nanos}Z`,
     chinaDate: formatDays(chinaDays),
+    epochSeconds: utcSeconds - EPOCH_DAY * SECONDS_PER_DAY,
+    nanos: Number(nanos),
   };
 }

@@ -1,16 +1,11 @@
 import { z } from "zod";
-import { FACT_TYPES, type FactType } from "../contract";
+import { FACT_TYPES, type FactType, type Publisher } from "../contract";
 import { CityConfigError } from "./errors";
 import { kindOf, type Program, programSchema } from "./kinds";
 import { PARTY_ROLES, type PartyContext } from "./parties";
 import { type PaymentRules, paymentRules, paymentsSchema } from "./payments";
+import { principal, publisherProblems, publisherSchema, publishersOf } from "./publishers";
 import { isoDate } from "./values";
-
-const principal = z
-  .string()
-  .regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/, {
-    message: "must be an IAM role, user or account root ARN",
-  });
 
 /** Queues keep a message 14 days (infra/queues.ts): an age alarm must leave at least a day to act. */
 const QUEUE_RETENTION_HOURS = 14 * 24;
@@ -56,7 +51,6 @@ const operationsSchema = z.strictObject({
     retryAttempts: z.number().int().min(0).max(10_000),
     maxRecordAgeHours: z.number().int().min(1).max(23),
   }),
-  registryPrincipals: z.array(principal).min(1),
   financePrincipals: z.array(principal).min(1),
   alarmEmails: z.array(z.email()).default([]),
   alarms: alarmsSchema,
@@ -83,6 +77,8 @@ export const citySchema = z.strictObject({
   note: z.string().optional(),
   districts: z.array(z.strictObject({ id: z.string().min(1), name: z.string().min(1) })).min(1),
   operations: operationsSchema,
+  /** Who may assert which fact, by the IAM identity SQS authenticated (events.md § Publishers). */
+  publishers: z.array(publisherSchema).min(1),
   /** How entitlements become money: notice, confirmation, credit, netting (payments.md). */
   payments: paymentsSchema,
   policyVersions: z.array(versionSchema).min(1),
@@ -101,6 +97,9 @@ export interface CityPolicy extends PartyContext {
   program(versionId: string, programId: string): Program | undefined;
   /** The payment lifecycle's rules and working-day calendar. */
   readonly payments: PaymentRules;
+  readonly publishers: readonly Publisher[];
+  /** The publisher that owns a `source`: how a replayed line is sent (events.md § Publishers). */
+  publisherOf(source: string): Publisher | undefined;
 }
 
 /** Validates a parsed city file; a broken one fails naming the file, the program and the field. */
@@ -137,7 +136,7 @@ function describePath(raw: unknown, path: readonly PropertyKey[]): string {
 }
 
 function crossCheck(city: CityFile): string[] {
-  const problems: string[] = [];
+  const problems: string[] = publisherProblems(city.publishers);
   const { alarms, relay } = city.operations;
   if (alarms.relayIteratorAgeMinutes >= relay.maxRecordAgeHours * 60) {
     problems.push(
@@ -206,5 +205,6 @@ function toPolicy(file: CityFile): CityPolicy {
     program: (versionId, programId) =>
       file.policyVersions.find((v) => v.id === versionId)?.programs.find((p) => p.id === programId),
     payments: paymentRules(file.payments),
+    ...publishersOf(file.publishers),
   };
 }

@@ -4,6 +4,7 @@ import { keyId } from "../decisions/keys";
 import type { OutboxItem } from "../decisions/lifecycle/messages";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
 import type { CityPolicy } from "../policy/city";
+import { replayDelivery } from "../policy/publishers";
 import { type RefusedLine, type StreamLine, streamOf } from "./lines";
 import { MemoryLedger } from "./memory-ledger";
 import type { DeadLetter, RejectionRecord } from "./records";
@@ -52,7 +53,8 @@ export class Replay {
       this.outcomes.refused++;
       return;
     }
-    const parsed = parseMessage(line.text, this.#context);
+    const delivery = replayDelivery(this.city, line.text, this.clock());
+    const parsed = parseMessage(line.text, this.#context, delivery);
     if (parsed.ok) {
       this.apply(parsed.message);
       return;

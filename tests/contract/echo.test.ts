@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { ECHO_LIMITS, parseMessage, sqsJson } from "../../shared/contract";
+import { ECHO_LIMITS, sqsJson } from "../../shared/contract";
 import { CUT_MARK, cut } from "../../shared/contract/describe";
-import { CONTEXT, raw, rejected, VALID } from "./fixtures";
+import { CONTEXT, parse, raw, rejected, VALID } from "./fixtures";
 
 const points = (text: string | null) => [...(text ?? "")].length;
 
@@ -63,7 +63,7 @@ describe("a rejection repeats a bounded amount of any message", () => {
     fc.assert(
       fc.property(big, big, big, big, (id, source, type, key) => {
         const body = JSON.stringify({ specversion: "1.0", id, source, type, time: "x", data: { [key]: 1 } });
-        const result = parseMessage(body, CONTEXT);
+        const result = parse(body, CONTEXT);
         if (result.ok) return;
         const published = sqsJson({ ...result.rejection, receivedAt: "2026-01-01T00:00:00.000Z" });
         expect(new TextEncoder().encode(published).byteLength).toBeLessThan(10_000);

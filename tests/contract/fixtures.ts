@@ -1,8 +1,11 @@
 import { expect } from "vitest";
 import {
   type ContractContext,
+  type Delivery,
+  FACT_TYPES,
   type FactType,
   type ParseResult,
+  type Publisher,
   parseMessage,
   type Rejection,
   type RejectionReason,
@@ -211,8 +214,32 @@ export function rawWith(
   return raw(type, withField(VALID[type], path, value), envelope);
 }
 
+/**
+ * The contract's other rules, judged apart from authority: sent by a publisher that owns whatever source
+ * the message claims and may assert every type, accepted by SQS at the last instant there is. Authority
+ * and future-time have their own tests (authority.test.ts), with the city's real publishers.
+ */
 export function parse(text: string, context: ContractContext = CONTEXT): ParseResult {
-  return parseMessage(text, context);
+  return parseMessage(text, context, anySender(text));
+}
+
+/** The last instant the contract can name (its China date is 9999-12-31). */
+export const LAST_INSTANT = "9999-12-31T15:59:59.999999999Z";
+
+export function anySender(text: string): Delivery {
+  let source: unknown;
+  try {
+    source = (JSON.parse(text) as { source?: unknown }).source;
+  } catch {
+    source = undefined;
+  }
+  const sender: Publisher = {
+    id: "fixture",
+    channel: "registry",
+    source: typeof source === "string" ? source : "",
+    types: new Set(FACT_TYPES),
+  };
+  return { sender, receivedAt: LAST_INSTANT };
 }
 
 export function accepted(text: string, context?: ContractContext) {

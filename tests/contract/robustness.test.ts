@@ -1,14 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { FACT_TYPES, parseMessage } from "../../shared/contract";
-import { CONTEXT, envelopeOf } from "./fixtures";
+import { FACT_TYPES } from "../../shared/contract";
+import { CONTEXT, envelopeOf, parse } from "./fixtures";
 
 /** parseMessage must answer every body with a result: a throw would fail the whole ingest batch. */
 describe("parseMessage never throws", () => {
   test("on any string", () => {
     fc.assert(
       fc.property(fc.string(), (text) => {
-        expect(parseMessage(text, CONTEXT)).toHaveProperty("ok");
+        expect(parse(text, CONTEXT)).toHaveProperty("ok");
       }),
     );
   });
@@ -16,7 +16,7 @@ describe("parseMessage never throws", () => {
   test("on any JSON value", () => {
     fc.assert(
       fc.property(fc.json(), (text) => {
-        expect(parseMessage(text, CONTEXT)).toHaveProperty("ok");
+        expect(parse(text, CONTEXT)).toHaveProperty("ok");
       }),
     );
   });
@@ -24,7 +24,7 @@ describe("parseMessage never throws", () => {
   test("on a valid envelope around any data", () => {
     fc.assert(
       fc.property(fc.constantFrom(...FACT_TYPES), fc.jsonValue(), (type, data) => {
-        const result = parseMessage(JSON.stringify(envelopeOf(type, data)), CONTEXT);
+        const result = parse(JSON.stringify(envelopeOf(type, data)), CONTEXT);
         if (!result.ok) expect(result.rejection.detail).toMatch(/^data\b/);
       }),
     );
@@ -32,8 +32,8 @@ describe("parseMessage never throws", () => {
 
   test("on very deep nesting", () => {
     const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
-    expect(parseMessage(deep, CONTEXT).ok).toBe(false);
+    expect(parse(deep, CONTEXT).ok).toBe(false);
     const text = JSON.stringify(envelopeOf("loan.filed")).replace('"loanId"', `"extra":${deep},"loanId"`);
-    expect(parseMessage(text, CONTEXT)).toMatchObject({ ok: false, rejection: { reason: "invalid-data" } });
+    expect(parse(text, CONTEXT)).toMatchObject({ ok: false, rejection: { reason: "invalid-data" } });
   });
 });

@@ -37,6 +37,14 @@ describe("time: RFC 3339 with an offset, canonicalised to UTC with nanoseconds",
       ok: true,
       canonical: "0000-01-01T00:00:00.000000000Z",
       chinaDate: "0000-01-01",
+      // 719,528 days of 86,400 seconds before 1970 (the proleptic Gregorian calendar, as Date.UTC counts).
+      epochSeconds: -62_167_219_200,
+      nanos: 0,
+    });
+    expect(Date.UTC(0, 0, 1) - Date.UTC(1900, 0, 1)).toBe(0); // Date.UTC maps year 0 to 1900: hence the literal
+    expect(parseTime("2024-11-20T09:30:00.000000001+08:00")).toMatchObject({
+      epochSeconds: Date.UTC(2024, 10, 20, 1, 30) / 1000,
+      nanos: 1,
     });
     expect(parseTime("0000-01-01T23:59:00+23:59")).toMatchObject({
       canonical: "0000-01-01T00:00:00.000000000Z",

@@ -3,13 +3,13 @@
  * ledger's own codec, and the real payouts FIFO queue on the SQS emulator. tests/reliability runs the same
  * handler on the table's stream.
  */
+
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { DynamoDBRecord } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createRelayHandler, type Outbox } from "../../functions/relay/relay";
 import { drainQueue } from "../../local/drain";
-import { parseMessage } from "../../shared/contract";
 import { keyId } from "../../shared/decisions/keys";
 import { type Av, deliveriesOf, encodePayout, storedKey } from "../../shared/ledger/codec";
 import { readCity } from "../../shared/policy/files";
@@ -17,6 +17,7 @@ import { MemoryLedger } from "../../shared/simulate/memory-ledger";
 import { bareQueue } from "../support/bare";
 import { sqsClient } from "../support/engines";
 import { toLine } from "../support/scenarios";
+import { parseAsSent } from "../support/sent";
 
 const sqs = sqsClient();
 const city = readCity("jinan");
@@ -44,7 +45,7 @@ function payoutItems(): Av[] {
       issuedOn: "2024-11-20",
     },
   };
-  const parsed = parseMessage(toLine(grant, 0, "jinan"), { city: "jinan", districtIds: city.districtIds });
+  const parsed = parseAsSent(toLine(grant, 0, "jinan"));
   if (!parsed.ok) throw new Error(parsed.rejection.detail);
   const decision = ledger.applyNow(parsed.message, "2024-11-20T01:30:02.114Z");
   if (decision.outcome !== "applied") throw new Error(`expected applied, got ${decision.outcome}`);

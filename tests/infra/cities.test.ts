@@ -17,17 +17,9 @@ afterAll(() => synth?.dispose());
 function fingerprints(city: string): string[] {
   const { file } = readCity(city);
   const ops = file.operations;
-  const accounts = [...ops.registryPrincipals, ...ops.financePrincipals].map(
-    (arn) => arn.split(":")[4] as string,
-  );
-  return [
-    city,
-    file.name,
-    ...ops.registryPrincipals,
-    ...ops.financePrincipals,
-    ...accounts,
-    ...ops.alarmEmails,
-  ];
+  const publishers = file.publishers.flatMap((p) => p.principals);
+  const accounts = [...publishers, ...ops.financePrincipals].map((arn) => arn.split(":")[4] as string);
+  return [city, file.name, ...publishers, ...ops.financePrincipals, ...accounts, ...ops.alarmEmails];
 }
 
 /** The built bundle (asset directory) of a city's function. */
@@ -47,7 +39,7 @@ describe("cross-city isolation", () => {
     for (const mark of fingerprints(other)) expect(text).not.toContain(mark);
     expect(text).not.toContain("Fn::ImportValue");
     expect(text).not.toContain("Export");
-    for (const mark of [city, ...readCity(city).file.operations.registryPrincipals])
+    for (const mark of [city, ...readCity(city).file.publishers.flatMap((p) => p.principals)])
       expect(text).toContain(mark);
     const stack = synth.assembly.getStackByName(`Autogrant-${city}`);
     expect(stack.dependencies.map((d) => d.id)).not.toContain(`Autogrant-${other}`);

@@ -13,12 +13,18 @@ interface CityJson {
   operations: {
     ingest: Record<string, unknown>;
     relay: Record<string, unknown>;
-    registryPrincipals: string[];
     financePrincipals: string[];
     alarmEmails: string[];
     alarms?: Record<string, unknown>;
   };
+  publishers: { id: string; channel: string; principals?: string[]; types: string[] }[];
 }
+
+const publisher = (c: CityJson, id: string) => {
+  const found = c.publishers.find((p) => p.id === id);
+  if (!found) throw new Error(`jinan.json has no publisher ${id}`);
+  return found;
+};
 
 const jinan = (): CityJson => JSON.parse(readFileSync(join(CITIES_DIR, "jinan.json"), "utf8"));
 
@@ -38,8 +44,31 @@ describe("an invalid city config fails synthesis, naming the field", () => {
     ["operations.ingest.batchSize", (c: CityJson) => (c.operations.ingest.batchSize = "ten")],
     ["operations.relay.maxRecordAgeHours", (c: CityJson) => (c.operations.relay.maxRecordAgeHours = 24)],
     [
-      "operations.registryPrincipals[0]",
-      (c: CityJson) => (c.operations.registryPrincipals = ["arn:aws:iam::*:role/x"]),
+      "publishers[0].principals[0]",
+      (c: CityJson) => (publisher(c, "hte-certification").principals = ["arn:aws:iam::*:role/x"]),
+    ],
+    // Authority (events.md § Publishers): one author per type, per source and per principal; one clock.
+    [
+      "publishers: fact type hte.certification.revoked is named twice",
+      (c: CityJson) => publisher(c, "tech-market").types.push("hte.certification.revoked"),
+    ],
+    [
+      "publishers: source registry/tech-market is named twice",
+      (c: CityJson) => Object.assign(publisher(c, "tax-rd"), { source: "registry/tech-market" }),
+    ],
+    [
+      "publishers: principal arn:aws:iam::111111111111:role/jinan-tech-market-publisher is named twice",
+      (c: CityJson) =>
+        publisher(c, "tax-rd").principals?.push("arn:aws:iam::111111111111:role/jinan-tech-market-publisher"),
+    ],
+    [
+      "the clock is the stack's own scheduler role",
+      (c: CityJson) => (publisher(c, "clock").principals = ["arn:aws:iam::111111111111:role/forger"]),
+    ],
+    ["the clock asserts clock.day only", (c: CityJson) => publisher(c, "clock").types.push("batch.closed")],
+    [
+      "exactly one clock channel",
+      (c: CityJson) => (c.publishers = c.publishers.filter((p) => p.channel !== "clock")),
     ],
     ["operations.financePrincipals", (c: CityJson) => (c.operations.financePrincipals = [])],
     ["operations.alarmEmails[0]", (c: CityJson) => (c.operations.alarmEmails = ["not-an-address"])],

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readCity } from "../../shared/policy/files";
 import { type CfnTemplate, getAtt, logicalId, roleStatements, type Synthesized, synthCities } from "./synth";
 
 let synth: Synthesized;
@@ -25,19 +26,24 @@ const grants = (fn: string) =>
     roleStatements(json, `autogrant-jinan-${fn}`).map((s) => [s.Sid, [s.Action, s.Resource]]),
   );
 
+const publishers = readCity("jinan").file.publishers;
+
 describe("function roles: only the actions each handler and its event source use, on this city's resources", () => {
   it("ingest", () => {
     expect(grants("ingest")).toEqual({
       Logs: [["logs:CreateLogStream", "logs:PutLogEvents"], [logGroup("ingest")]],
       ReceiveIngest: [
         ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
-        [queue("ingest")],
+        publishers.map((p) => queue(`ingest-${p.id}`)),
       ],
       Ledger: [
         ["dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
         [getAtt(table())],
       ],
-      PublishRejections: [["sqs:SendMessage"], [queue("rejected")]],
+      PublishRejections: [
+        ["sqs:SendMessage"],
+        [queue("rejected"), ...publishers.map((p) => queue(`rejected-${p.id}`))],
+      ],
       CityKey: [["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"], [key()]],
     });
   });

@@ -4,6 +4,8 @@ import { Queue } from "aws-cdk-lib/aws-sqs";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../infra/create-app";
+import { pascal } from "../../infra/queues";
+import { readCity } from "../../shared/policy/files";
 import { type Synthesized, synthCities } from "./synth";
 
 let synth: Synthesized;
@@ -44,6 +46,13 @@ describe("cdk-nag AwsSolutions", () => {
         "Functions/Ingest/Function": ["AwsSolutions-L1"],
         "Functions/Relay/Function": ["AwsSolutions-L1"],
         "Queues/Rejected": ["AwsSolutions-SQS3"],
+        // Each publisher's rejected queue is its terminal mailbox, as the city's own is.
+        ...Object.fromEntries(
+          readCity(city).file.publishers.map((p) => [
+            `Queues/Rejected${pascal(p.id)}`,
+            ["AwsSolutions-SQS3"],
+          ]),
+        ),
         "Queues/RelayFailures": ["AwsSolutions-SQS3"],
       });
       for (const rules of Object.values(acks)) {

@@ -2,7 +2,6 @@ import { DeleteTableCommand, QueryCommand, ScanCommand } from "@aws-sdk/client-d
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createLedgerTable } from "../../local/provision";
 import { cityTemplate } from "../../local/template";
-import { parseMessage } from "../../shared/contract";
 import type { BudgetItem } from "../../shared/decisions/items";
 import { keyId, keys } from "../../shared/decisions/keys";
 import type { PayoutMessage } from "../../shared/decisions/payouts";
@@ -12,6 +11,7 @@ import { readCity } from "../../shared/policy/files";
 import { simulate } from "../../shared/simulate/simulate";
 import { dynamoClient, uniqueName } from "../support/engines";
 import { type ScenarioEvent, toLine } from "../support/scenarios";
+import { parseAsSent } from "../support/sent";
 
 const client = dynamoClient();
 const NOW = () => "2026-01-01T00:00:00.000Z";
@@ -41,7 +41,7 @@ async function ledgerFor(cityId: string) {
 function messages(cityId: string, events: ScenarioEvent[]) {
   const city = readCity(cityId);
   return events.map((e, i) => {
-    const parsed = parseMessage(toLine(e, i, cityId), { city: cityId, districtIds: city.districtIds });
+    const parsed = parseAsSent(toLine(e, i, cityId), { city: cityId, districtIds: city.districtIds });
     if (!parsed.ok) throw new Error(parsed.rejection.detail);
     return parsed.message;
   });

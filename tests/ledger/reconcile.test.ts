@@ -3,6 +3,7 @@
  * reconciles exactly as the in-memory one, and an item changed behind the core's back is found — by the
  * report and by `npm run reconcile -- --table`, which then exits 1.
  */
+
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -10,7 +11,6 @@ import { DeleteTableCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, expect, test } from "vitest";
 import { createLedgerTable } from "../../local/provision";
 import { cityTemplate } from "../../local/template";
-import { parseMessage } from "../../shared/contract";
 import type { LineItem } from "../../shared/decisions/lifecycle/items";
 import { reconcileLedger } from "../../shared/decisions/lifecycle/reconcile";
 import { encodeItem } from "../../shared/ledger/codec";
@@ -19,6 +19,7 @@ import { readCity } from "../../shared/policy/files";
 import { MemoryLedger } from "../../shared/simulate/memory-ledger";
 import { dynamoClient, dynamoEndpoint, uniqueName } from "../support/engines";
 import { certification, type ScenarioEvent, toLine } from "../support/scenarios";
+import { parseAsSent } from "../support/sent";
 
 const client = dynamoClient();
 const city = readCity("jinan");
@@ -51,7 +52,7 @@ test("the stored ledger reconciles as memory does; a line changed behind the cor
   const stored = new DynamoLedger(client, table, city);
   const memory = new MemoryLedger(city);
   for (const [i, event] of events.entries()) {
-    const parsed = parseMessage(toLine(event, i, "jinan"), { city: "jinan", districtIds: city.districtIds });
+    const parsed = parseAsSent(toLine(event, i, "jinan"));
     if (!parsed.ok) throw new Error(parsed.rejection.detail);
     const now = () => "2024-03-04T01:00:00.000Z";
     await stored.apply(parsed.message, now);

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "vitest";
-import { parseMessage } from "../../shared/contract";
 import type { Decision } from "../../shared/decisions/items";
 import { MAX_TRANSACTION_ITEMS, transactionFor } from "../../shared/ledger/transaction";
 import { readCity } from "../../shared/policy/files";
 import { MemoryLedger } from "../../shared/simulate/memory-ledger";
 import { toLine } from "../support/scenarios";
+import { parseAsSent } from "../support/sent";
 
 const city = readCity("jinan");
 const context = { city: "jinan", districtIds: city.districtIds };
@@ -12,7 +12,7 @@ const NOW = "2024-11-20T01:30:02.114Z";
 
 function applyAll(ledger: MemoryLedger, events: Parameters<typeof toLine>[0][]): Decision[] {
   return events.map((event, i) => {
-    const parsed = parseMessage(toLine(event, i, "jinan"), context);
+    const parsed = parseAsSent(toLine(event, i, "jinan"), context);
     if (!parsed.ok) throw new Error(parsed.rejection.detail);
     return ledger.applyNow(parsed.message, NOW);
   });

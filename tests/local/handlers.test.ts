@@ -14,9 +14,11 @@ import { drainQueue, waitUntilQuiet } from "../../local/drain";
 import { eventFilter } from "../../local/event-filter";
 import { type LocalHandlers, loadHandlers } from "../../local/handlers";
 import { type LocalResources, provision } from "../../local/provision";
+import { channelArnFor } from "../../local/records";
 import { SqsEventSource } from "../../local/sqs-source";
 import { StreamEventSource } from "../../local/stream-source";
 import { cityTemplate, type TemplateSettings } from "../../local/template";
+import { readCity } from "../../shared/policy/files";
 import { dynamoClient, dynamoEndpoint, sqsClient, sqsEndpoint, uniqueName } from "../support/engines";
 import { usccFor } from "../support/parties";
 
@@ -51,7 +53,7 @@ function fact(type: string, data: Record<string, unknown>, id = randomUUID()): s
   return JSON.stringify({
     specversion: "1.0",
     id,
-    source: "registry/test",
+    source: "registry/hte-certification",
     type,
     time: "2024-11-20T09:30:00+08:00",
     city: "jinan",
@@ -73,6 +75,13 @@ const granted = (certificateNo: string, enterprise: string, name = `${enterprise
 const waitingRevocation = (certificateNo: string) =>
   fact("hte.certification.revoked", { certificateNo, revokedOn: "2024-03-01", reason: "撤销" });
 
+/** The high-tech registry's channel: the one the certificates in these tests are sent on. */
+function hteChannel() {
+  const channel = resources.channels.find((c) => c.publisherId === "hte-certification");
+  if (!channel) throw new Error("the template has no hte-certification channel");
+  return channel;
+}
+
 function sqsRecord(body: string): SQSRecord {
   const now = String(Date.now());
   return {
@@ -88,7 +97,7 @@ function sqsRecord(body: string): SQSRecord {
     messageAttributes: {},
     md5OfBody: "",
     eventSource: "aws:sqs",
-    eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:ingest",
+    eventSourceARN: channelArnFor(readCity("jinan"), body),
     awsRegion: "us-east-1",
   };
 }
@@ -102,7 +111,7 @@ describe("loadHandlers", () => {
     const warn = vi.spyOn(console, "warn");
     await sqs.send(
       new SendMessageBatchCommand({
-        QueueUrl: resources.ingestQueueUrl,
+        QueueUrl: hteChannel().ingestQueueUrl,
         Entries: [granted("GR-E2E-1", "E2E1", name), "{not json"].map((body, index) => ({
           Id: String(index),
           MessageBody: body,
@@ -111,7 +120,7 @@ describe("loadHandlers", () => {
     );
     const ingest = new SqsEventSource({
       sqs,
-      queueUrl: resources.ingestQueueUrl,
+      queueUrl: hteChannel().ingestQueueUrl,
       batchSize: 10,
       maxConcurrency: 2,
       timeoutSeconds: 5, // the queue's visibility timeout here: Lambda allows no longer
@@ -147,7 +156,7 @@ describe("loadHandlers", () => {
       period: 2024,
       amount: "300000.00",
     });
-    const rejected = (await drainQueue(sqs, resources.rejectedQueueUrl)).map((body) => JSON.parse(body));
+    const rejected = (await drainQueue(sqs, hteChannel().rejectedQueueUrl)).map((body) => JSON.parse(body));
     expect(rejected).toEqual([expect.objectContaining({ reason: "malformed-json" })]);
     expect(warn.mock.calls.filter(([message]) => /QueueUrl=/.test(String(message)))).toEqual([]);
     warn.mockRestore();
@@ -166,7 +175,7 @@ describe("loadHandlers", () => {
       expect(response.batchItemFailures).toEqual([{ itemIdentifier: events[i]?.Records[1]?.messageId }]);
     });
     // Every malformed record was published to the rejected queue exactly once.
-    expect(await drainQueue(sqs, resources.rejectedQueueUrl)).toHaveLength(16);
+    expect(await drainQueue(sqs, hteChannel().rejectedQueueUrl)).toHaveLength(16);
   });
 
   test("an invocation past its timeout makes no more AWS calls: its fact is neither written nor rejected", async () => {
@@ -187,7 +196,7 @@ describe("loadHandlers", () => {
       }),
     );
     expect(written.Count).toBe(0);
-    expect(await drainQueue(sqs, resources.rejectedQueueUrl)).toEqual([]);
+    expect(await drainQueue(sqs, hteChannel().rejectedQueueUrl)).toEqual([]);
     // The same records in a live invocation go through.
     const again = await handlers.ingest({ Records: [late] }, 30);
     expect(again.batchItemFailures).toEqual([]);
@@ -222,7 +231,7 @@ describe("provision", () => {
 
   test("the queues are the template's; only the ingest queue's visibility and receive limit are this run's", async () => {
     const [ingest, payouts, payoutsDlq] = await Promise.all(
-      [resources.ingestQueueUrl, resources.payoutsQueueUrl, resources.payoutsDeadLetterQueueUrl].map(
+      [hteChannel().ingestQueueUrl, resources.payoutsQueueUrl, resources.payoutsDeadLetterQueueUrl].map(
         attributes,
       ),
     );

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { drainQueue } from "../../local/drain";
 import { raw, rawWith, VALID } from "../contract/fixtures";
-import { type HandlersOnEngines, handlersOnEngines, sqs, sqsEventOf } from "../support/handlers";
+import { drainRejections, type HandlersOnEngines, handlersOnEngines, sqsEventOf } from "../support/handlers";
 import { toLine } from "../support/scenarios";
+import { underOwnSource } from "../support/sent";
 
 let engines: HandlersOnEngines;
 let handlers: HandlersOnEngines["handlers"];
@@ -69,7 +69,7 @@ describe("the ingest handler, batch by batch", () => {
       time: "2024-04-02T09:00:00+08:00",
     });
     expect((await handlers.ingest(sqsEventOf([accepted]), 30)).batchItemFailures).toEqual([]);
-    await drainQueue(sqs, resources.rejectedQueueUrl);
+    await drainRejections(resources);
     const corpus: [string, string][] = [
       ["malformed-json", '{"specversion": "1.0", "id": '],
       ["malformed-json", ""],
@@ -111,10 +111,11 @@ describe("the ingest handler, batch by batch", () => {
     ];
     const before = await engines.scanTable();
     for (let i = 0; i < corpus.length; i += 10) {
-      const response = await handlers.ingest(sqsEventOf(corpus.slice(i, i + 10).map(([, body]) => body)), 30);
+      const bodies = corpus.slice(i, i + 10).map(([, body]) => underOwnSource(body));
+      const response = await handlers.ingest(sqsEventOf(bodies), 30);
       expect(response.batchItemFailures).toEqual([]); // rejections are acknowledged, not retried
     }
-    const published = (await drainQueue(sqs, resources.rejectedQueueUrl)).map((body) => JSON.parse(body));
+    const published = await drainRejections(resources);
     const expected = corpus.map(([reason]) => reason).sort();
     expect(published.map((r) => r.reason).sort()).toEqual(expected);
     for (const r of published) {

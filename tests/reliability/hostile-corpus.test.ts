@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { drainQueue } from "../../local/drain";
 import { sqsRefusal } from "../../shared/contract";
 import { raw, VALID, withField } from "../contract/fixtures";
 import { HOSTILE } from "../contract/hostile/corpus";
-import { type HandlersOnEngines, handlersOnEngines, sqs, sqsEventOf } from "../support/handlers";
+import { drainRejections, type HandlersOnEngines, handlersOnEngines, sqsEventOf } from "../support/handlers";
 
 let engines: HandlersOnEngines;
 beforeAll(async () => {
@@ -25,7 +24,7 @@ describe("the hostile corpus through the real ingest handler on the local engine
   test("every line the queue carries is rejected with its reason, published, and changes nothing", async () => {
     const { handlers, resources } = engines;
     expect((await handlers.ingest(sqsEventOf(STANDING), 30)).batchItemFailures).toEqual([]);
-    await drainQueue(sqs, resources.rejectedQueueUrl);
+    await drainRejections(resources);
     const before = await engines.scanTable();
 
     // Invalid UTF-8 cannot even be handed to SendMessage as a string: those lines never reach a handler
@@ -39,12 +38,12 @@ describe("the hostile corpus through the real ingest handler on the local engine
     }
 
     // Published at least once (the contract's promise): one rejection per line, found by its echoed id.
-    const published = (await drainQueue(sqs, resources.rejectedQueueUrl)).map((b) => JSON.parse(b));
+    const published = await drainRejections(resources);
     expect(new Set(published.map((r) => r.id)).size).toBe(carried.length);
     for (const [i, hostile] of carried.entries()) {
       const id = JSON.parse(bodies[i] ?? "{}").id;
       const rejection = published.find((r) => r.id === id);
-      expect(rejection, `${hostile.name}: no rejection published`).toBeDefined();
+      if (!rejection) throw new Error(`${hostile.name}: no rejection published`);
       if ("reason" in hostile.expected) {
         expect(rejection.reason, hostile.name).toBe(hostile.expected.reason);
         expect(rejection.detail.startsWith(hostile.expected.detail), rejection.detail).toBe(true);

@@ -1,7 +1,9 @@
 /**
  * A stream with lines no registry could have sent — bytes that are not UTF-8, a raw U+FFFF — and names
  * outside the Basic Multilingual Plane, through both CLIs: `npm start` (the local stack) and `simulate`
- * refuse the same lines, write the same refused file, carry on, and settle to the same totals.
+ * refuse the same lines, write the same refused file, carry on, and settle to the same totals. Lines
+ * outside their source's authority, or timed a century after the queue took them, are rejected alike by
+ * both: each line is sent as the publisher owning its source sends it (events.md § Publishers).
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -38,6 +40,18 @@ const granted = (n: number, name: string) =>
     },
   });
 
+/** The tech market revoking certificate 1: a type its source may not assert. */
+const outOfAuthority = () =>
+  JSON.stringify({
+    specversion: "1.0",
+    id: "REV-OUT-OF-AUTHORITY",
+    source: "registry/tech-market",
+    type: "hte.certification.revoked",
+    time: "2024-11-21T09:30:00+08:00",
+    city: "jinan",
+    data: { certificateNo: "GR20243700991", revokedOn: "2024-11-21", reason: "越权撤销" },
+  });
+
 test("unsendable lines are refused and skipped alike by npm start and simulate; supplementary names pay", async () => {
   const dir = mkdtempSync(join(tmpdir(), "autogrant-refused-"));
   const [before, after] = granted(3, "济南NAME科技有限公司").split("NAME");
@@ -48,16 +62,22 @@ test("unsendable lines are refused and skipped alike by npm start and simulate; 
     Buffer.from([0xff, 0xfe]), // not UTF-8 at all: no SendMessage can carry it
     Buffer.from(`${after}\n`),
     Buffer.from(`${granted(4, "🚀 创客科技有限公司")}\n`),
+    Buffer.from(`${outOfAuthority()}\n`),
+    Buffer.from(
+      `${JSON.stringify({ ...JSON.parse(granted(5, "未来科技有限公司")), time: "2124-11-20T09:30:00+08:00" })}\n`,
+    ),
   ]);
   const events = join(dir, "events.ndjson");
   writeFileSync(events, stream);
   const files = (name: string) => ({
     out: join(dir, `${name}-payouts.ndjson`),
     refused: join(dir, `${name}-refused.ndjson`),
+    rejects: join(dir, `${name}-rejects.ndjson`),
   });
   const cli = (script: string, name: string) => {
     const f = files(name);
-    return run("npx", ["tsx", script, "--events", events, "--out", f.out, "--refused", f.refused], {
+    const args = ["--events", events, "--out", f.out, "--refused", f.refused, "--rejects", f.rejects];
+    return run("npx", ["tsx", script, ...args], {
       cwd: root,
       timeout: 110_000,
     });
@@ -79,6 +99,22 @@ test("unsendable lines are refused and skipped alike by npm start and simulate; 
   expect(ndjson(files("start").refused)).toEqual(expectedRefused);
   for (const { stdout } of [started, simulated])
     expect(stdout).toContain("refused by the queue (never sent): 2");
+
+  const rejected = (name: string) =>
+    ndjson(files(name).rejects).map((r) => [r.id, r.reason, r.detail.replace(/\(20\d\d-[^)]*\)$/, "(…)")]).sort();
+  expect(rejected("start")).toEqual(rejected("simulate"));
+  expect(rejected("simulate")).toEqual([
+    [
+      "CERT-REFUSED-5",
+      "future-time",
+      "time: 2124-11-20T01:30:00.000000000Z is more than 15 minutes after the queue accepted the message (…)",
+    ],
+    [
+      "REV-OUT-OF-AUTHORITY",
+      "not-authorised",
+      'type: the publisher of "registry/tech-market" may not assert hte.certification.revoked',
+    ],
+  ]);
 
   const startPayouts = byOutboxId(ndjson(files("start").out)).messages;
   expect(totals(startPayouts)).toEqual(totals(ndjson(files("simulate").out)));

@@ -17,6 +17,7 @@ beforeAll(async () => {
   engines = await handlersOnEngines("forged");
   const body = raw("voucher.redeemed", VALID["voucher.redeemed"], {
     id: "FORGED-1",
+    source: "registry/innovation-vouchers",
     time: "2024-05-10T09:00:00+08:00",
   });
   const applied = await engines.handlers.ingest(sqsEventOf([body]), 30);

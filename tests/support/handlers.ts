@@ -5,10 +5,16 @@
  */
 import { DeleteTableCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
+import { drainQueue } from "../../local/drain";
 import { type LocalHandlers, loadHandlers } from "../../local/handlers";
 import { type LocalResources, provision } from "../../local/provision";
+import { channelArnFor } from "../../local/records";
 import { cityTemplate } from "../../local/template";
+import { readCity } from "../../shared/policy/files";
+import type { RejectionRecord } from "../../shared/simulate/records";
 import { dynamoClient, dynamoEndpoint, sqsClient, sqsEndpoint, uniqueName } from "./engines";
+
+const JINAN = readCity("jinan");
 
 export const dynamodb = dynamoClient();
 export const sqs = sqsClient();
@@ -52,8 +58,15 @@ export async function handlersOnEngines(prefix: string): Promise<HandlersOnEngin
 }
 
 let serial = 0;
-/** An SQS event of these bodies, shaped like the ingest mapping's. */
-export function sqsEventOf(bodies: readonly string[]): SQSEvent {
+/**
+ * An SQS event of these bodies, shaped like an ingest mapping's: each record from the queue of the
+ * publisher owning its source (or `eventSourceARN`), accepted by SQS now (or at `sentAt`, epoch ms).
+ */
+export function sqsEventOf(
+  bodies: readonly string[],
+  options: { eventSourceARN?: string; sentAt?: number } = {},
+): SQSEvent {
+  const sentAt = options.sentAt ?? Date.now();
   return {
     Records: bodies.map(
       (body): SQSRecord => ({
@@ -62,16 +75,24 @@ export function sqsEventOf(bodies: readonly string[]): SQSEvent {
         body,
         attributes: {
           ApproximateReceiveCount: "1",
-          SentTimestamp: "1700000000000",
-          SenderId: "registry",
-          ApproximateFirstReceiveTimestamp: "1700000000000",
+          SentTimestamp: String(sentAt),
+          SenderId: "AROAREGISTRY:publisher",
+          ApproximateFirstReceiveTimestamp: String(sentAt),
         },
         messageAttributes: {},
         md5OfBody: "",
         eventSource: "aws:sqs",
-        eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:ingest",
+        // As the registry that owns its source would send it, unless the test names the queue.
+        eventSourceARN: options.eventSourceARN ?? channelArnFor(JINAN, body),
         awsRegion: "us-east-1",
       }),
     ),
   };
+}
+
+/** Every rejection published: each publisher's rejected queue and the city's own, drained. */
+export async function drainRejections(resources: LocalResources): Promise<RejectionRecord[]> {
+  const urls = [resources.rejectedQueueUrl, ...resources.channels.map((c) => c.rejectedQueueUrl)];
+  const bodies = await Promise.all(urls.map((url) => drainQueue(sqs, url)));
+  return bodies.flat().map((body) => JSON.parse(body));
 }

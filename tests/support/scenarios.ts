@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import type { FactType } from "../../shared/contract";
+import { readCity } from "../../shared/policy/files";
 import { expandParties } from "./parties";
 
 /** One scenario: events in, payouts out, exact to the fen — the policy table as data. */
@@ -73,13 +75,19 @@ export function toLine(event: ScenarioEvent, index: number, city: string): strin
   return JSON.stringify({
     specversion: "1.0",
     id: event.id ?? `evt-${index}`,
-    source: event.source ?? "registry/scenario",
+    // As the city's publisher of the type sends it (events.md § Publishers), unless the scenario says.
+    source: event.source ?? publisherSource(city, event.type ?? ""),
     type: event.type,
     time,
     city,
     datacontenttype: "application/json",
     data,
   });
+}
+
+function publisherSource(city: string, type: string): string {
+  const publisher = readCity(city).publishers.find((p) => p.types.has(type as FactType));
+  return publisher?.source ?? "registry/unpublished-type";
 }
 
 function factDay(data: Record<string, unknown>): string {

@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { parseMessage, type Rejection, sqsJson } from "../../../shared/contract";
+import { type Rejection, sqsJson } from "../../../shared/contract";
 import { readCity } from "../../../shared/policy/files";
 import { decodeStream, type StreamLine, sqsRefusal } from "../../../shared/simulate/lines";
 import { simulate } from "../../../shared/simulate/simulate";
+import { parseAsSent } from "../../support/sent";
 import { USCC_A } from "../fixtures";
 import { HOSTILE } from "./corpus";
 
@@ -37,7 +38,7 @@ describe("the hostile corpus, line by line through parseMessage", () => {
       return;
     }
     expect(line.refused).toBeUndefined();
-    const result = parseMessage(line.text ?? "", context);
+    const result = parseAsSent(line.text ?? "", context);
     if (result.ok) throw new Error(`accepted: ${result.message.type} ${result.message.id}`);
     expect(result.rejection.reason).toBe(hostile.expected.reason);
     expect(result.rejection.detail.startsWith(hostile.expected.detail), result.rejection.detail).toBe(true);

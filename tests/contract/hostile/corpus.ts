@@ -28,14 +28,18 @@ const line = (point: string, name: string, text: string, expected: Expected): Ho
   expected,
 });
 
-/** Each line has its own (source, id), so mixed into the sample none is a conflicting duplicate. */
+/**
+ * Each line has its own (source, id), so mixed into the sample none is a conflicting duplicate. Each is
+ * sent under the source of its type's publisher, as the attacker's own registry would send it: what it
+ * tries is the contract, not authority (tests/reliability/authority.test.ts tries that).
+ */
 const at = (id: string, more: Record<string, unknown> = {}) => ({ id: `HOSTILE-${id}`, ...more });
 
 const voucher = (id: string, data: Record<string, unknown> = {}) =>
   raw(
     "voucher.redeemed",
     { ...VALID["voucher.redeemed"], voucherId: `HOSTILE-V-${id.toUpperCase()}`, ...data },
-    at(id),
+    at(id, { source: "registry/innovation-vouchers" }),
   );
 
 /** `"key": value, …` pasted into a body's `data` object (or the envelope) once more, as a last member. */
@@ -80,7 +84,7 @@ function oneMebibyteSource(): string {
  */
 function quotedFieldName(): string {
   const data = { ...VALID["voucher.redeemed"], voucherId: "HOSTILE-V-ECHO", ['"'.repeat(300_000)]: 1 };
-  return raw("voucher.redeemed", data, at("echo-detail"));
+  return raw("voucher.redeemed", data, at("echo-detail", { source: "registry/innovation-vouchers" }));
 }
 
 export const HOSTILE: readonly HostileLine[] = [
@@ -170,7 +174,7 @@ export const HOSTILE: readonly HostileLine[] = [
     raw(
       "carrier.accredited",
       withField(VALID["carrier.accredited"], "carrier.id", "QILU-SOFTWARE-INCUBATOR"),
-      at("case-carrier"),
+      at("case-carrier", { source: "registry/carriers" }),
     ),
     { reason: "invalid-data", detail: "data.carrier.id: must be lower case" },
   ),
