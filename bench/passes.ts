@@ -8,7 +8,7 @@
 import { type AnyMessage, parseMessage } from "../shared/contract";
 import type { Writes } from "../shared/decisions/items";
 import { keyId } from "../shared/decisions/keys";
-import type { DynamoLedger } from "../shared/ledger/dynamo-ledger";
+import type { Ledger } from "../shared/decisions/ledger";
 import type { CityPolicy } from "../shared/policy/city";
 import { addUsage, type DynamoMeter, emptyUsage, type Usage, usageSince } from "./meter";
 import { lineType } from "./sample";
@@ -176,8 +176,8 @@ export async function capacityPass(options: {
   return { byType, total, applied, seconds: (performance.now() - started) / 1000 };
 }
 
-/** Ours: DynamoLedger.apply, exactly as ingest calls it. */
-export function oursDelivery(ledger: DynamoLedger, clock: () => string) {
+/** Any ledger behind the port (ours, the baseline), applied exactly as ingest calls it. */
+export function ledgerDelivery(ledger: Ledger, clock: () => string) {
   return async (message: AnyMessage): Promise<Delivery> => {
     const { decision } = await ledger.apply(message, clock);
     switch (decision.outcome) {
