@@ -11,7 +11,7 @@ import { LedgerContentionError } from "../../shared/ledger/errors";
 import { readCity } from "../../shared/policy/files";
 import { simulate } from "../../shared/simulate/simulate";
 import { dynamoClient, uniqueName } from "../support/engines";
-import { type ScenarioEvent, toLine } from "../support/scenarios";
+import { certification, type ScenarioEvent, toLine, voucher } from "../support/scenarios";
 
 const client = dynamoClient();
 const NOW = () => "2026-01-01T00:00:00.000Z";
@@ -142,19 +142,8 @@ describe("DynamoLedger on DynamoDB Local", () => {
 
   test("contention: 20 concurrent vouchers for one enterprise passing the cap by 0.01 — the cap holds to the fen", async () => {
     const stored = await ledgerFor("jinan");
-    const events = Array.from(
-      { length: 20 },
-      (_, i): ScenarioEvent => ({
-        type: "voucher.redeemed",
-        id: `cap-${i}`,
-        data: {
-          voucherId: `CAP-${i}`,
-          holder: { ref: "CAPPED", kind: "sme" },
-          voucherType: "testing",
-          eligibleSpend: i === 0 ? "50000.01" : "50000",
-          redeemedOn: "2024-05-10",
-        },
-      }),
+    const events = Array.from({ length: 20 }, (_, i) =>
+      voucher(`cap-${i}`, "CAPPED", i === 0 ? "50000.01" : "50000"),
     );
     const redeliveries = { count: 0 };
     const results = await Promise.all(
@@ -172,21 +161,8 @@ describe("DynamoLedger on DynamoDB Local", () => {
     const program = stored.city.program("chongqing-2017", "carrier-hte-bonus");
     const budget = program?.budgetsFen?.["2018"];
     expect(budget).toBeDefined();
-    const events = Array.from(
-      { length: 50 },
-      (_, i): ScenarioEvent => ({
-        type: "hte.certification.granted",
-        id: `budget-${i}`,
-        data: {
-          certificateNo: `B${i}`,
-          enterprise: `B${i}`,
-          kind: "first",
-          scale: "above",
-          district: "500112",
-          incubator: "cq-incubator",
-          issuedOn: "2018-06-01",
-        },
-      }),
+    const events = Array.from({ length: 50 }, (_, i) =>
+      certification(i, "2018-06-01", { district: "500112", incubator: "cq-incubator" }),
     );
     const redeliveries = { count: 0 };
     const results = await Promise.all(
