@@ -14,7 +14,7 @@ import {
 } from "../calendar";
 import { BANKS, type Bank } from "../catalogue";
 import type { Placement, Rejection, SpecialCase } from "../draft";
-import { emit, type Fact } from "../events";
+import { type EventData, emit, type Fact } from "../events";
 import { type Enterprise, ref } from "../parties";
 import { FACT_YEARS, NumberedScenario, pad, type Scalable } from "./context";
 
@@ -161,30 +161,25 @@ export class Loans extends NumberedScenario implements Scalable {
   }
 
   default(loan: Loan, npp: Fen, confirmedOn: IsoDate, options: Options = {}): Defaulted {
-    const { rng, book } = this.ctx;
-    return emit(
-      book,
-      "loan.defaulted",
-      { loanId: loan.filing.data.loanId, nonPerformingPrincipal: wireYuan(npp), confirmedOn },
-      {
-        ...options,
-        time: options.time ?? publishedAfter(rng, confirmedOn, 1, 7),
-      },
-    );
+    const data = { loanId: loan.filing.data.loanId, nonPerformingPrincipal: wireYuan(npp), confirmedOn };
+    return this.#bankReport("loan.defaulted", data, confirmedOn, options);
   }
 
   recover(loan: Loan, recovered: Fen, recoveredOn: IsoDate, options: Options = {}): Recovered {
+    const data = { loanId: loan.filing.data.loanId, recovered: wireYuan(recovered), recoveredOn };
+    const cases = ["loan-recovery" as const, ...(options.cases ?? [])];
+    return this.#bankReport("loan.recovered", data, recoveredOn, { ...options, cases });
+  }
+
+  /** A default or recovery, published 1–7 days after the bank dates it unless `options.time` says when. */
+  #bankReport<T extends "loan.defaulted" | "loan.recovered">(
+    type: T,
+    data: EventData[T],
+    on: IsoDate,
+    options: Options,
+  ): Fact<T> {
     const { rng, book } = this.ctx;
-    return emit(
-      book,
-      "loan.recovered",
-      { loanId: loan.filing.data.loanId, recovered: wireYuan(recovered), recoveredOn },
-      {
-        ...options,
-        time: options.time ?? publishedAfter(rng, recoveredOn, 1, 7),
-        cases: ["loan-recovery", ...(options.cases ?? [])],
-      },
-    );
+    return emit(book, type, data, { ...options, time: options.time ?? publishedAfter(rng, on, 1, 7) });
   }
 
   #defaultBeforeFiling(filedOn: IsoDate, principal: Fen): void {
