@@ -13,8 +13,6 @@
 
 import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
-import type { Logger } from "@aws-lambda-powertools/logger";
-import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import {
   type AttributeValue,
   BatchGetItemCommand,
@@ -24,19 +22,17 @@ import {
   PutItemCommand,
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
-import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { Context, SQSRecord } from "aws-lambda";
+import type { Context } from "aws-lambda";
 import { FactWaitingError } from "../functions/ingest/errors";
-import { createRejectionPublisher } from "../functions/ingest/rejections";
-import { type AnyMessage, parseMessage, type Rejection } from "../shared/contract";
+import { type AnyMessage, rejectionOf } from "../shared/contract";
 import type { Decision, Item, Writes } from "../shared/decisions/items";
 import { type ItemKey, keyId } from "../shared/decisions/keys";
+import type { ApplyResult, Ledger } from "../shared/decisions/ledger";
 import { decideLoading } from "../shared/decisions/run";
 import { isCollection } from "../shared/decisions/snapshot";
+import { refOf } from "../shared/decisions/writes";
 import { decodeItem, encodeItem, encodePayout, keyAttributes } from "../shared/ledger/codec";
 import type { CityPolicy } from "../shared/policy/city";
-import { replayDelivery } from "../shared/policy/publishers";
-import type { Delivery } from "./passes";
 
 type Av = Record<string, AttributeValue>;
 
@@ -55,15 +51,110 @@ export async function createIdempotencyTable(client: DynamoDBClient, tableName: 
   );
 }
 
-/** Reads and writes the ledger's items without receipts, versions or transactions. */
-export class BaselineLedger {
-  constructor(
-    private readonly client: DynamoDBClient,
-    readonly table: string,
-    readonly city: CityPolicy,
-  ) {}
+/** What Powertools hashes: the idempotency key is (source, id), the payload validated is the body hash. */
+interface IdempotencyPayload {
+  source: string;
+  id: string;
+  bodyHash: string;
+}
 
-  decide(message: AnyMessage, now: string): Promise<Decision> {
+/** Filled in when the wrapped function runs; left empty when Powertools answers from its record. */
+interface ApplyProbe {
+  decision?: Decision;
+}
+
+const payloadOf = (message: AnyMessage): IdempotencyPayload => ({
+  source: message.source,
+  id: message.id,
+  bodyHash: message.bodyHash,
+});
+
+/** A body that Powertools saw before under the same (source, id) with a different hash. */
+const isIdempotencyValidationError = (error: unknown) =>
+  (error as Error)?.name === "IdempotencyValidationError";
+
+export function idempotencyPersistence(client: DynamoDBClient, tableName: string) {
+  return new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
+}
+
+export interface BaselineOptions {
+  client: DynamoDBClient;
+  table: string;
+  city: CityPolicy;
+  persistenceStore: DynamoDBPersistenceLayer;
+  /** Distinguishes rounds of the same sample (same ids) on one idempotency table. */
+  keyPrefix: string;
+  /** The ingest function's timeout: Powertools sets the in-progress expiry from the time left. */
+  timeoutSeconds: number;
+}
+
+/**
+ * The baseline behind the ledger port, so the bench runs it through ingest's own record handler and the
+ * two throughput figures differ in the data path only. decide → write, made idempotent by Powertools: a
+ * waiting fact throws inside, so Powertools deletes its in-progress record and the redelivery runs it
+ * again; an applied or rejected decision is stored as the record's result. A conflicting body under a
+ * known (source, id) comes back as the `conflicting-duplicate` rejection ours decides.
+ */
+export class BaselineLedger implements Ledger {
+  readonly city: CityPolicy;
+  private readonly client: DynamoDBClient;
+  private readonly table: string;
+  private readonly applyOnce: (
+    payload: IdempotencyPayload,
+    message: AnyMessage,
+    now: () => string,
+    probe: ApplyProbe,
+  ) => Promise<{ outcome: string; payouts: number }>;
+
+  constructor(options: BaselineOptions) {
+    this.city = options.city;
+    this.client = options.client;
+    this.table = options.table;
+    const config = new IdempotencyConfig({
+      eventKeyJmesPath: "[source, id]",
+      payloadValidationJmesPath: "bodyHash",
+    });
+    // As in Lambda, where the handler registers each invocation's context (only the time left is read).
+    config.registerLambdaContext({
+      getRemainingTimeInMillis: () => options.timeoutSeconds * 1000,
+    } as unknown as Context);
+    const run = async (_: IdempotencyPayload, message: AnyMessage, now: () => string, probe: ApplyProbe) => {
+      const decision = await this.decide(message, now());
+      probe.decision = decision;
+      if (decision.outcome === "waiting") throw new FactWaitingError(decision.detail);
+      if (decision.outcome === "applied") await this.write(decision.writes);
+      const payouts = decision.outcome === "applied" ? decision.writes.payouts.length : 0;
+      return { outcome: decision.outcome, payouts };
+    };
+    this.applyOnce = makeIdempotent(run, {
+      persistenceStore: options.persistenceStore,
+      config,
+      keyPrefix: options.keyPrefix,
+      dataIndexArgument: 0,
+    });
+  }
+
+  async apply(message: AnyMessage, now: () => string): Promise<ApplyResult> {
+    const probe: ApplyProbe = {};
+    try {
+      await this.applyOnce(payloadOf(message), message, now, probe);
+    } catch (error) {
+      if (isIdempotencyValidationError(error)) {
+        const ref = refOf(message);
+        const detail = `id: (${message.source}, ${message.id}) was already accepted with a different body`;
+        const rejection = rejectionOf(ref, "conflicting-duplicate", detail);
+        return { decision: { outcome: "rejected", message: ref, rejection }, attempts: 1 };
+      }
+      const decision = probe.decision;
+      if (error instanceof FactWaitingError && decision?.outcome === "waiting")
+        return { decision, attempts: 1 };
+      throw error;
+    }
+    // No decision: Powertools answered from its record, without running decide.
+    return { decision: probe.decision ?? { outcome: "duplicate", message: refOf(message) }, attempts: 1 };
+  }
+
+  private decide(message: AnyMessage, now: string): Promise<Decision> {
     return decideLoading(message, { city: this.city, now }, async (needs) => ({
       items: await this.load(needs.filter((n): n is ItemKey => !isCollection(n))),
       collections: new Map(),
@@ -71,7 +162,7 @@ export class BaselineLedger {
   }
 
   /** Consistent reads; receipt keys are answered "absent" without a read (idempotency is Powertools'). */
-  async load(keys: readonly ItemKey[]): Promise<Map<string, Item>> {
+  private async load(keys: readonly ItemKey[]): Promise<Map<string, Item>> {
     const found = new Map<string, Item>();
     const wanted = keys.filter((key) => key.sk !== "receipt");
     for (let i = 0; i < wanted.length; i += BATCH_GET_LIMIT) {
@@ -94,7 +185,7 @@ export class BaselineLedger {
   }
 
   /** The fact, units, budgets and payouts, unconditionally: one PutItem, or BatchWriteItems of 25. */
-  async write(writes: Writes): Promise<void> {
+  private async write(writes: Writes): Promise<void> {
     const items: Av[] = [...writes.puts.map((w) => encodeItem(w.item)), ...writes.payouts.map(encodePayout)];
     if (items.length === 0) return;
     if (items.length === 1) {
@@ -111,153 +202,4 @@ export class BaselineLedger {
       }
     }
   }
-}
-
-/** What Powertools hashes: the idempotency key is (source, id), the payload validated is the body hash. */
-export interface IdempotencyPayload {
-  source: string;
-  id: string;
-  bodyHash: string;
-}
-
-/** Filled in when the wrapped function runs; left empty when Powertools answers from its record. */
-export interface ApplyProbe {
-  decision?: Decision;
-}
-
-export type BaselineApply = (
-  payload: IdempotencyPayload,
-  message: AnyMessage,
-  probe: ApplyProbe,
-) => Promise<{ outcome: string; payouts: number }>;
-
-export function idempotencyPersistence(client: DynamoDBClient, tableName: string) {
-  return new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
-}
-
-/**
- * decide → write, made idempotent. A waiting fact throws, so Powertools deletes its in-progress record
- * and the redelivery runs it again; an applied or rejected decision is stored as the record's result.
- */
-export function createBaselineApply(options: {
-  ledger: BaselineLedger;
-  persistenceStore: DynamoDBPersistenceLayer;
-  /** Distinguishes rounds of the same sample (same ids) on one idempotency table. */
-  keyPrefix: string;
-  clock: () => string;
-  /** The ingest function's timeout: Powertools sets the in-progress expiry from the time left. */
-  timeoutSeconds: number;
-}): BaselineApply {
-  const { ledger, clock } = options;
-  const config = new IdempotencyConfig({
-    eventKeyJmesPath: "[source, id]",
-    payloadValidationJmesPath: "bodyHash",
-  });
-  // As in Lambda, where the handler registers each invocation's context (only the time left is read).
-  config.registerLambdaContext({
-    getRemainingTimeInMillis: () => options.timeoutSeconds * 1000,
-  } as unknown as Context);
-  const applyOnce = async (_payload: IdempotencyPayload, message: AnyMessage, probe: ApplyProbe) => {
-    const decision = await ledger.decide(message, clock());
-    probe.decision = decision;
-    if (decision.outcome === "waiting") throw new FactWaitingError(decision.detail);
-    if (decision.outcome === "applied") await ledger.write(decision.writes);
-    return {
-      outcome: decision.outcome,
-      payouts: decision.outcome === "applied" ? decision.writes.payouts.length : 0,
-    };
-  };
-  return makeIdempotent(applyOnce, {
-    persistenceStore: options.persistenceStore,
-    config,
-    keyPrefix: options.keyPrefix,
-    dataIndexArgument: 0,
-  });
-}
-
-export const payloadOf = (message: AnyMessage): IdempotencyPayload => ({
-  source: message.source,
-  id: message.id,
-  bodyHash: message.bodyHash,
-});
-
-/** A body that Powertools saw before under the same (source, id) with a different hash. */
-export function isIdempotencyValidationError(error: unknown): boolean {
-  return (error as Error)?.name === "IdempotencyValidationError";
-}
-
-/**
- * The baseline's SQS record handler, shaped like functions/ingest/ingest.ts's createRecordHandler (same
- * parse, same rejected queue, same logging and metrics calls) so the two throughput figures compare
- * the data path only.
- */
-export function createBaselineRecordHandler(deps: {
-  apply: BaselineApply;
-  city: CityPolicy;
-  sqs: SQSClient;
-  rejectedQueueUrl: string;
-  logger: Logger;
-  metrics: Metrics;
-  clock: () => string;
-}) {
-  const { apply, logger, metrics, clock } = deps;
-  const context = { city: deps.city.city, districtIds: deps.city.districtIds };
-
-  const publish = createRejectionPublisher({ ...deps, clock });
-  const reject = (rejection: Rejection) => publish(rejection, deps.rejectedQueueUrl);
-
-  return async (record: SQSRecord): Promise<void> => {
-    const parsed = parseMessage(record.body, context, replayDelivery(deps.city, record.body, clock()));
-    if (!parsed.ok) return reject(parsed.rejection);
-    const { message } = parsed;
-    logger.appendKeys({ messageId: message.id, source: message.source, type: message.type });
-    try {
-      const probe: ApplyProbe = {};
-      try {
-        await apply(payloadOf(message), message, probe);
-      } catch (error) {
-        if (!isIdempotencyValidationError(error)) throw error;
-        const ref = { source: message.source, id: message.id, type: message.type };
-        const detail = `id: (${message.source}, ${message.id}) was already accepted with a different body`;
-        return await reject({ ...ref, reason: "conflicting-duplicate", detail });
-      }
-      const decision = probe.decision;
-      if (!decision) {
-        metrics.addMetric("Duplicates", MetricUnit.Count, 1);
-        logger.info("duplicate");
-        return;
-      }
-      if (decision.outcome === "rejected") return await reject(decision.rejection);
-      if (decision.outcome === "applied") {
-        const payouts = decision.writes.payouts;
-        metrics.addMetric("FactsApplied", MetricUnit.Count, 1);
-        metrics.addMetric("Payouts", MetricUnit.Count, payouts.filter((p) => p.kind === "payout").length);
-        metrics.addMetric("Clawbacks", MetricUnit.Count, payouts.filter((p) => p.kind === "clawback").length);
-        logger.info("applied", { reason: decision.reason, payoutIds: payouts.map((p) => p.payoutId) });
-      }
-    } finally {
-      logger.removeKeys(["messageId", "source", "type"]);
-    }
-  };
-}
-
-/** Baseline: the Powertools-wrapped decide → write. */
-export function baselineDelivery(apply: BaselineApply) {
-  return async (message: AnyMessage): Promise<Delivery> => {
-    const probe: ApplyProbe = {};
-    try {
-      await apply(payloadOf(message), message, probe);
-    } catch (error) {
-      if (isIdempotencyValidationError(error)) return { outcome: "rejected" };
-      if (error instanceof FactWaitingError && probe.decision?.outcome === "waiting") {
-        return { outcome: "waiting", waitingFor: keyId(probe.decision.waitingFor) };
-      }
-      throw error;
-    }
-    const decision = probe.decision;
-    if (!decision) return { outcome: "duplicate" };
-    if (decision.outcome === "applied") return { outcome: "applied", writes: decision.writes };
-    if (decision.outcome === "waiting") return { outcome: "waiting", waitingFor: keyId(decision.waitingFor) };
-    return { outcome: decision.outcome };
-  };
 }

@@ -21,7 +21,7 @@ import { DynamoLedger } from "../shared/ledger/dynamo-ledger";
 import type { CityPolicy } from "../shared/policy/city";
 import type { TableSchema } from "./capacity";
 import { addUsage, DynamoMeter, emptyUsage, type SqsMeter, type Usage } from "./meter";
-import { capacityPass, oursDelivery, type PassResult } from "./passes";
+import { capacityPass, ledgerDelivery, type PassResult } from "./passes";
 import { combineRaw, measureRaw, type RawResult, rawTemplates } from "./raw";
 import { combineThroughput, measureThroughput, type Round, type ThroughputResult } from "./throughput";
 
@@ -113,11 +113,11 @@ export async function capacityPasses(bench: Bench): Promise<Passes> {
   oursMeter.table(tables.ours, LEDGER_SCHEMA);
   process.stdout.write("per-type pass, ours … ");
   const ledger = new DynamoLedger(oursClient, tables.ours, city);
-  const deliver = oursDelivery(ledger, clock);
+  const deliver = ledgerDelivery(ledger, clock);
   const ours = await capacityPass({ lines, city, meter: oursMeter, deliver, receiveLimit });
   console.log(`${ours.seconds.toFixed(1)} s`);
 
-  const { BaselineLedger, baselineDelivery, createBaselineApply, idempotencyPersistence } = bench.baseline;
+  const { BaselineLedger, idempotencyPersistence } = bench.baseline;
   const baseMeter = new DynamoMeter();
   const baseClient = new DynamoDBClient(bench.ddbConfig);
   baseMeter.attach(baseClient, { model: true });
@@ -126,18 +126,19 @@ export async function capacityPasses(bench: Bench): Promise<Passes> {
   baseMeter.table(tables.baseline, LEDGER_SCHEMA);
   baseMeter.table(tables.baselineIdempotency, IDEMPOTENCY_SCHEMA);
   process.stdout.write("per-type pass, baseline … ");
-  const apply = createBaselineApply({
-    ledger: new BaselineLedger(baseClient, tables.baseline, city),
+  const baseLedger = new BaselineLedger({
+    client: baseClient,
+    table: tables.baseline,
+    city,
     persistenceStore: idempotencyPersistence(baseClient, tables.baselineIdempotency),
     keyPrefix: "bench-cap",
-    clock,
     timeoutSeconds,
   });
   const baseline = await capacityPass({
     lines,
     city,
     meter: baseMeter,
-    deliver: baselineDelivery(apply),
+    deliver: ledgerDelivery(baseLedger, clock),
     receiveLimit,
   });
   console.log(`${baseline.seconds.toFixed(1)} s`);
@@ -166,7 +167,7 @@ export type CombinedRun = ThroughputRun & { segments: ThroughputResult[] };
 /** Numbers every round's table, so that no two figures ever share one. */
 let tableCount = 0;
 
-/** How one round of the sample is handled: a fresh ledger table, and ours or the baseline's record handler. */
+/** How one round of the sample is handled: a fresh ledger table, ours or the baseline's ledger behind ingest's record handler. */
 function roundPreparer(bench: Bench, kind: Kind, figure: string, client: DynamoDBClient) {
   const { city, sqs, rejectedQueueUrl } = bench;
   const { timeoutSeconds } = city.file.operations.ingest;
@@ -179,20 +180,18 @@ function roundPreparer(bench: Bench, kind: Kind, figure: string, client: DynamoD
     const table = `bench-${figure}-r${index}-${tableCount++}`;
     await createBenchLedgerTable(bench, table);
     tables[index] = table;
-    if (kind === "ours") {
-      const ledger = new DynamoLedger(client, table, city);
-      return { handler: createRecordHandler({ ledger, sqs, rejectedQueueUrl, logger, metrics, clock }) };
-    }
-    const { BaselineLedger, createBaselineApply, createBaselineRecordHandler } = bench.baseline;
-    const apply = createBaselineApply({
-      ledger: new BaselineLedger(client, table, city),
-      persistenceStore: persistence,
-      keyPrefix: `bench-r${index}`,
-      clock,
-      timeoutSeconds,
-    });
-    const deps = { apply, city, sqs, rejectedQueueUrl, logger, metrics, clock };
-    return { handler: createBaselineRecordHandler(deps) };
+    const ledger =
+      kind === "ours"
+        ? new DynamoLedger(client, table, city)
+        : new bench.baseline.BaselineLedger({
+            client,
+            table,
+            city,
+            persistenceStore: persistence,
+            keyPrefix: `bench-r${index}`,
+            timeoutSeconds,
+          });
+    return { handler: createRecordHandler({ ledger, sqs, rejectedQueueUrl, logger, metrics, clock }) };
   };
   return { prepare, tables, idempotencyTable };
 }

@@ -38,7 +38,7 @@ export interface Usage {
   conditionChecks: number;
   /** Requests whose cost could not be modelled (unexpected operation or expression); should stay 0. */
   unmodelled: number;
-  /** Payout items (pk "payout#…") successfully put: each becomes one relay SendMessage. */
+  /** Payout items (entity "payout") successfully put: each becomes one relay SendMessage. */
   payoutItems: number;
   byTable: Record<string, TableUsage>;
 }
@@ -110,7 +110,8 @@ type AnyInput = Record<string, any>;
 // biome-ignore lint/suspicious/noExplicitAny: as above
 type AnyOutput = Record<string, any>;
 
-const isPayout = (item: Av | undefined) => item?.pk?.S?.startsWith("payout#") === true;
+// By entity, as netPaid scans for them: a payout item's pk is its program's ledger partition (keys.payout).
+const isPayout = (item: Av | undefined) => item?.entity?.S === "payout";
 
 /** Payout items a successful write request put. */
 function payoutPuts(operation: string, input: AnyInput): number {

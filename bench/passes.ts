@@ -8,7 +8,7 @@
 import { type AnyMessage, parseMessage } from "../shared/contract";
 import type { Writes } from "../shared/decisions/items";
 import { keyId } from "../shared/decisions/keys";
-import type { DynamoLedger } from "../shared/ledger/dynamo-ledger";
+import type { Ledger } from "../shared/decisions/ledger";
 import type { CityPolicy } from "../shared/policy/city";
 import { replayDelivery } from "../shared/policy/publishers";
 import { addUsage, type DynamoMeter, emptyUsage, type Usage, usageSince } from "./meter";
@@ -83,9 +83,29 @@ interface Pending {
   deliveries: number;
 }
 
+/** One delivery added to its type's counters: what it used, how it ended, the writes of an applied fact. */
+function count(s: TypeStats, used: Usage, result: Delivery): void {
+  addUsage(s.ddb, used);
+  s.deliveries++;
+  s.transactions += used.requests.TransactWriteItems ?? 0;
+  s.outcomes[result.outcome]++;
+  if (result.outcome === "waiting") return;
+  s.acknowledged++;
+  if (result.outcome === "rejected") s.rejectedSends++;
+  if (result.outcome === "applied" && result.writes) s.payouts += result.writes.payouts.length;
+}
+
+/** A line the contract rejects before any ledger sees it: one delivery, acknowledged, one rejected send. */
+function countParseRejection(s: TypeStats): void {
+  s.deliveries++;
+  s.acknowledged++;
+  s.outcomes.rejected++;
+  s.rejectedSends++;
+}
+
 /**
- * The sample through `deliver`, metered fact by fact (see the file's comment). One function of ~90 lines:
- * the delivery of one fact, the parked facts it releases and the per-type counters share their state.
+ * The sample through `deliver`, metered fact by fact (see the file's comment). The delivery of one fact,
+ * the parked facts it releases and the per-type counters share their state, so they stay in one function.
  */
 export async function capacityPass(options: {
   lines: readonly string[];
@@ -111,22 +131,11 @@ export async function capacityPass(options: {
   };
 
   const deliverOnce = async (entry: Pending): Promise<Delivery> => {
-    const s = stats(entry.type);
     const before = meter.snapshot();
     const result = await deliver(entry.message);
-    const used = usageSince(before, meter.snapshot());
     entry.deliveries++;
-    addUsage(s.ddb, used);
-    s.deliveries++;
-    s.transactions += used.requests.TransactWriteItems ?? 0;
-    s.outcomes[result.outcome]++;
-    if (result.outcome === "waiting") return result;
-    s.acknowledged++;
-    if (result.outcome === "rejected") s.rejectedSends++;
-    if (result.outcome === "applied" && result.writes) {
-      applied.push(result.writes);
-      s.payouts += result.writes.payouts.length;
-    }
+    count(stats(entry.type), usageSince(before, meter.snapshot()), result);
+    if (result.outcome === "applied" && result.writes) applied.push(result.writes);
     return result;
   };
 
@@ -151,15 +160,8 @@ export async function capacityPass(options: {
     const type = lineType(line);
     stats(type).lines++;
     const parsed = parseMessage(line, context, replayDelivery(options.city, line, new Date().toISOString()));
-    if (parsed.ok) {
-      await run({ message: parsed.message, type, deliveries: 0 });
-      continue;
-    }
-    const s = stats(type);
-    s.deliveries++;
-    s.acknowledged++;
-    s.outcomes.rejected++;
-    s.rejectedSends++;
+    if (parsed.ok) await run({ message: parsed.message, type, deliveries: 0 });
+    else countParseRejection(stats(type));
   }
 
   // Orphans: redelivered until the receive limit, then the queue dead-letters them.
@@ -177,8 +179,8 @@ export async function capacityPass(options: {
   return { byType, total, applied, seconds: (performance.now() - started) / 1000 };
 }
 
-/** Ours: DynamoLedger.apply, exactly as ingest calls it. */
-export function oursDelivery(ledger: DynamoLedger, clock: () => string) {
+/** Any ledger behind the port (ours, the baseline), applied exactly as ingest calls it. */
+export function ledgerDelivery(ledger: Ledger, clock: () => string) {
   return async (message: AnyMessage): Promise<Delivery> => {
     const { decision } = await ledger.apply(message, clock);
     switch (decision.outcome) {

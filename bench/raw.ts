@@ -8,6 +8,7 @@
  * unit and budget Puts replace an existing item.)
  */
 import {
+  type AttributeValue,
   type DynamoDBClient,
   type TransactWriteItem,
   TransactWriteItemsCommand,
@@ -23,25 +24,16 @@ export function rawTemplates(applied: readonly Writes[]): TransactWriteItemsComm
 }
 
 function rekeyAction(action: TransactWriteItem, table: string, suffix: string): TransactWriteItem {
+  const fresh = (attributes: Record<string, AttributeValue> = {}) => ({
+    ...attributes,
+    pk: { S: `${attributes.pk?.S}${suffix}` },
+  });
   if (action.Put) {
-    const item = action.Put.Item ?? {};
-    return {
-      Put: {
-        TableName: table,
-        Item: { ...item, pk: { S: `${item.pk?.S}${suffix}` } },
-        ConditionExpression: FRESH,
-      },
-    };
+    return { Put: { TableName: table, Item: fresh(action.Put.Item), ConditionExpression: FRESH } };
   }
   if (action.ConditionCheck) {
-    const key = action.ConditionCheck.Key ?? {};
-    return {
-      ConditionCheck: {
-        TableName: table,
-        Key: { ...key, pk: { S: `${key.pk?.S}${suffix}` } },
-        ConditionExpression: FRESH,
-      },
-    };
+    const check = { TableName: table, Key: fresh(action.ConditionCheck.Key), ConditionExpression: FRESH };
+    return { ConditionCheck: check };
   }
   throw new Error(`raw: unexpected action ${Object.keys(action).join(",")} in a ledger transaction`);
 }

@@ -67,9 +67,39 @@ function sqsRecord(task: Task): SQSRecord {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What the workers of one measurement count, together. */
+interface Tally {
+  facts: number;
+  deliveries: number;
+  acknowledged: number;
+  deadLetters: number;
+  errors: Record<string, number>;
+}
+
 /**
- * Whole rounds of the sample through `workers` concurrent loops (see the file's comment). One function of
- * ~90 lines: the workers, the shared list of records and the round being appended share their state.
+ * One delivery of a record: acknowledged, or on a throw put back behind the rest of the list (a
+ * redelivery) until the receive limit dead-letters it.
+ */
+async function deliver(task: Task, tally: Tally, queue: Task[], receiveLimit: number): Promise<void> {
+  task.deliveries++;
+  tally.deliveries++;
+  try {
+    await task.round.handler(sqsRecord(task));
+    tally.acknowledged++;
+    tally.facts++;
+  } catch (error) {
+    const name = (error as Error)?.name ?? "Error";
+    tally.errors[name] = (tally.errors[name] ?? 0) + 1;
+    if (task.deliveries >= receiveLimit) {
+      tally.deadLetters++;
+      tally.facts++;
+    } else queue.push(task);
+  }
+}
+
+/**
+ * Whole rounds of the sample through `workers` concurrent loops (see the file's comment). The workers,
+ * the shared list of records and the round being appended share their state, so they stay in one function.
  */
 export async function measureThroughput(options: {
   lines: readonly string[];
@@ -85,13 +115,9 @@ export async function measureThroughput(options: {
   for (let i = 0; i < options.preparedRounds; i++) pool.push(await options.prepareRound(i));
 
   const queue: Task[] = [];
-  const errors: Record<string, number> = {};
+  const tally: Tally = { facts: 0, deliveries: 0, acknowledged: 0, deadLetters: 0, errors: {} };
   let rounds = 0;
   let inFlight = 0;
-  let facts = 0;
-  let deliveries = 0;
-  let acknowledged = 0;
-  let deadLetters = 0;
   let preparedWhileTiming = 0;
   let appending: Promise<void> | undefined;
 
@@ -114,35 +140,16 @@ export async function measureThroughput(options: {
   const worker = async () => {
     for (;;) {
       const task = queue.shift();
-      if (!task) {
-        if (elapsed() < options.minSeconds) {
-          appending ??= appendRound().finally(() => {
-            appending = undefined;
-          });
-          await appending;
-          continue;
-        }
-        if (inFlight === 0) return;
-        await pause(1);
-        continue;
-      }
-      inFlight++;
-      task.deliveries++;
-      deliveries++;
-      try {
-        await task.round.handler(sqsRecord(task));
-        acknowledged++;
-        facts++;
-      } catch (error) {
-        const name = (error as Error)?.name ?? "Error";
-        errors[name] = (errors[name] ?? 0) + 1;
-        if (task.deliveries >= receiveLimit) {
-          deadLetters++;
-          facts++;
-        } else queue.push(task);
-      } finally {
-        inFlight--;
-      }
+      if (task) {
+        inFlight++;
+        await deliver(task, tally, queue, receiveLimit).finally(() => inFlight--);
+      } else if (elapsed() < options.minSeconds) {
+        appending ??= appendRound().finally(() => {
+          appending = undefined;
+        });
+        await appending;
+      } else if (inFlight === 0) return;
+      else await pause(1);
     }
   };
 
@@ -152,14 +159,10 @@ export async function measureThroughput(options: {
     workers: options.workers,
     seconds,
     rounds,
-    facts,
-    deliveries,
-    acknowledged,
-    deadLetters,
-    errors,
+    ...tally,
     roundsPreparedWhileTiming: preparedWhileTiming,
-    factsPerSecond: facts / seconds,
-    deliveriesPerSecond: deliveries / seconds,
+    factsPerSecond: tally.facts / seconds,
+    deliveriesPerSecond: tally.deliveries / seconds,
   };
 }
 

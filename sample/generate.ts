@@ -32,16 +32,8 @@ export interface Sample {
   readonly floor: number;
 }
 
-/**
- * The designed cases first (boundaries, corrections, disorder, rejections), then background facts up to
- * `count`, then the district targets (set from the certifications) and the redeliveries. The designed
- * part does not depend on `count`.
- */
-export function generateSample({ seed, count }: SampleOptions): Sample {
-  const book = new DraftBook(Rng.derive(seed, "envelopes"));
-  const parties = new Parties(Rng.derive(seed, "parties"));
-  const context = (label: string): Context => ({ rng: Rng.derive(seed, label), parties, book });
-
+/** Every registry's part, each drawing on its own seeded stream (the parties are shared), made in this order. */
+function registries(context: (label: string) => Context) {
   const carriers = new Carriers(context("carriers"));
   const institutions = new Institutions(context("institutions"));
   const certifications = new Certifications(context("certifications"));
@@ -52,7 +44,7 @@ export function generateSample({ seed, count }: SampleOptions): Sample {
   const products = new Products(context("products"));
   const contracts = new Contracts(context("contracts"));
   const targets = new Targets(context("targets"));
-  for (const part of [
+  return {
     carriers,
     institutions,
     certifications,
@@ -62,32 +54,76 @@ export function generateSample({ seed, count }: SampleOptions): Sample {
     centres,
     products,
     contracts,
-  ]) {
-    part.designed();
-  }
-  new InvalidMessages(context("invalid"), {
-    certificates: certifications.granted,
-    vouchers: vouchers.redeemed,
-  }).designed();
+    targets,
+  };
+}
 
-  const floor = book.size + targets.messageCount + REDELIVERY_COUNT;
+type Registries = ReturnType<typeof registries>;
+
+/** The order the parts add their designed cases in, and the order their checks are listed in. */
+const DESIGNED = [
+  "carriers",
+  "institutions",
+  "certifications",
+  "rd",
+  "vouchers",
+  "loans",
+  "centres",
+  "products",
+  "contracts",
+] as const;
+const CHECKED = [
+  "targets",
+  "carriers",
+  "institutions",
+  "rd",
+  "vouchers",
+  "loans",
+  "products",
+  "contracts",
+  "centres",
+] as const;
+
+/** Background facts: `lines` split over the parts that scale, by weight. */
+function background(parts: Registries, lines: number): void {
   const scalable: readonly (readonly [Scalable, number])[] = [
-    [certifications, 22],
-    [contracts, 26],
-    [vouchers, 22],
-    [rd, 13],
-    [loans, 9],
-    [products, 3],
-    [centres, 1],
+    [parts.certifications, 22],
+    [parts.contracts, 26],
+    [parts.vouchers, 22],
+    [parts.rd, 13],
+    [parts.loans, 9],
+    [parts.products, 3],
+    [parts.centres, 1],
   ];
   const shares = allocate(
-    Math.max(0, count - floor),
+    lines,
     scalable.map(([, weight]) => weight),
   );
   scalable.forEach(([part], i) => {
     part.background(shares[i] ?? 0);
   });
-  targets.emit(certifications.standingFirsts);
+}
+
+/**
+ * The designed cases first (boundaries, corrections, disorder, rejections), then background facts up to
+ * `count`, then the district targets (set from the certifications) and the redeliveries. The designed
+ * part does not depend on `count`.
+ */
+export function generateSample({ seed, count }: SampleOptions): Sample {
+  const book = new DraftBook(Rng.derive(seed, "envelopes"));
+  const parties = new Parties(Rng.derive(seed, "parties"));
+  const context = (label: string): Context => ({ rng: Rng.derive(seed, label), parties, book });
+
+  const parts = registries(context);
+  for (const name of DESIGNED) parts[name].designed();
+  new InvalidMessages(context("invalid"), {
+    certificates: parts.certifications.granted,
+    vouchers: parts.vouchers.redeemed,
+  }).designed();
+
+  const floor = book.size + parts.targets.messageCount + REDELIVERY_COUNT;
+  background(parts, Math.max(0, count - floor));
+  parts.targets.emit(parts.certifications.standingFirsts);
   redeliver(Rng.derive(seed, "redeliveries"), book);
 
   const render = () => assemble(book.drafts, Rng.derive(seed, "ids")).map((l) => l.text);
@@ -95,18 +131,7 @@ export function generateSample({ seed, count }: SampleOptions): Sample {
   lifecycle.designed();
 
   const lines = assemble(book.drafts, Rng.derive(seed, "ids"));
-  const checks = [
-    lifecycle,
-    targets,
-    carriers,
-    institutions,
-    rd,
-    vouchers,
-    loans,
-    products,
-    contracts,
-    centres,
-  ].flatMap((part) => part.checks);
+  const checks = [lifecycle, ...CHECKED.map((name) => parts[name])].flatMap((part) => part.checks);
   return { lines: lines.map((l) => l.text), stats: collectStats(lines, checks), floor };
 }
 

@@ -2,7 +2,7 @@ import { expect, test } from "vitest";
 import type { PayoutMessage } from "../shared/decisions/payouts";
 import { readCity } from "../shared/policy/files";
 import { runLifecycle } from "./support/lifecycle";
-import type { ScenarioEvent } from "./support/scenarios";
+import { certification, type ScenarioEvent } from "./support/scenarios";
 
 /**
  * budget.allocated as a fact (payments.md § Budget): a held payout keeps its line at the budget gate;
@@ -12,18 +12,9 @@ import type { ScenarioEvent } from "./support/scenarios";
  */
 const city = readCity("chongqing");
 const grant = (i: number): ScenarioEvent => ({
-  type: "hte.certification.granted",
+  ...certification(i, "2018-06-01", { scale: "below", district: "500103", incubator: "c1" }),
   id: `g${i}`,
   time: `2018-06-01T09:${String(i % 60).padStart(2, "0")}:00+08:00`,
-  data: {
-    certificateNo: `GR${i}`,
-    enterprise: `E${i}`,
-    kind: "first",
-    scale: "below",
-    district: "500103",
-    incubator: "c1",
-    issuedOn: "2018-06-01",
-  },
 });
 const staff = (type: string, id: string, data: Record<string, unknown>): ScenarioEvent => ({
   type,

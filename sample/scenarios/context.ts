@@ -47,3 +47,15 @@ export class Sequences {
 }
 
 export const pad = (n: number, width: number): string => String(n).padStart(width, "0");
+
+/** A scenario that numbers its ids: its context, per-year sequences on its own stream, the checks it reports. */
+export abstract class NumberedScenario {
+  readonly checks: Check[] = [];
+  protected readonly ctx: Context;
+  protected readonly ids: Sequences;
+
+  constructor(ctx: Context) {
+    this.ctx = ctx;
+    this.ids = new Sequences(ctx.rng);
+  }
+}

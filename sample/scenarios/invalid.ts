@@ -29,7 +29,8 @@ export class InvalidMessages {
 
   designed(): void {
     this.#malformed();
-    this.#envelopeFaults();
+    this.#notCloudEvents();
+    this.#wrongTypeOrCity();
     this.#dataFaults();
     this.#futureDate();
     this.#conflicts();
@@ -48,7 +49,8 @@ export class InvalidMessages {
     );
   }
 
-  #envelopeFaults(): void {
+  /** Envelopes that break the CloudEvents format itself. */
+  #notCloudEvents(): void {
     const { rng, parties } = this.#ctx;
     const on = dateIn(rng, 2024);
     this.#send(
@@ -94,6 +96,11 @@ export class InvalidMessages {
         },
       },
     );
+  }
+
+  /** Well-formed envelopes with a type the city does not take, or for another city. */
+  #wrongTypeOrCity(): void {
+    const { rng } = this.#ctx;
     const revokedOn = dateIn(rng, 2024);
     this.#send(
       "hte.certification.revoked",

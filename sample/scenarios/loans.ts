@@ -14,9 +14,9 @@ import {
 } from "../calendar";
 import { BANKS, type Bank } from "../catalogue";
 import type { Placement, Rejection, SpecialCase } from "../draft";
-import { emit, type Fact } from "../events";
+import { type EventData, emit, type Fact } from "../events";
 import { type Enterprise, ref } from "../parties";
-import { type Check, type Context, FACT_YEARS, pad, type Scalable, Sequences } from "./context";
+import { FACT_YEARS, NumberedScenario, pad, type Scalable } from "./context";
 
 const COMPENSATION_BP = 3500;
 const LAST_LOAN_EVENT: IsoDate = "2026-09-30";
@@ -37,18 +37,9 @@ type Defaulted = Fact<"loan.defaulted">;
 type Recovered = Fact<"loan.recovered">;
 
 /** Technology-transformation loans under the risk-compensation pool: filings, defaults, recoveries. */
-export class Loans implements Scalable {
-  readonly checks: Check[] = [];
-  readonly #ctx: Context;
-  readonly #ids: Sequences;
-
-  constructor(ctx: Context) {
-    this.#ctx = ctx;
-    this.#ids = new Sequences(ctx.rng);
-  }
-
+export class Loans extends NumberedScenario implements Scalable {
   designed(): void {
-    const { rng } = this.#ctx;
+    const { rng } = this.ctx;
     // Filed, defaulted, default raised, partly recovered, recovery raised.
     const l1 = this.file(isoDate(2024, 3, 12), yuan(5_000_000));
     const d1 = this.default(l1, yuan(2_000_000), this.#after(l1.filing.data.filedOn, 300));
@@ -113,7 +104,7 @@ export class Loans implements Scalable {
   }
 
   background(n: number): void {
-    const { rng } = this.#ctx;
+    const { rng } = this.ctx;
     let left = n;
     while (left > 0) {
       const loan = this.file(
@@ -127,7 +118,7 @@ export class Loans implements Scalable {
 
   /** At most `room` later messages about a loan: a default, maybe raised, maybe partly recovered. */
   #history(loan: Loan, room: number): number {
-    const { rng } = this.#ctx;
+    const { rng } = this.ctx;
     let sent = 0;
     let on = this.#within(loan.filing.data.filedOn, rng.int(150, 540));
     if (!on || sent >= room) return sent;
@@ -151,7 +142,7 @@ export class Loans implements Scalable {
   }
 
   file(filedOn: IsoDate, principal: Fen, options: Options = {}): Loan {
-    const { rng, parties, book } = this.#ctx;
+    const { rng, parties, book } = this.ctx;
     const bank = rng.pick(BANKS);
     const borrower: Enterprise = parties.existing();
     const filing = emit(
@@ -170,34 +161,29 @@ export class Loans implements Scalable {
   }
 
   default(loan: Loan, npp: Fen, confirmedOn: IsoDate, options: Options = {}): Defaulted {
-    const { rng, book } = this.#ctx;
-    return emit(
-      book,
-      "loan.defaulted",
-      { loanId: loan.filing.data.loanId, nonPerformingPrincipal: wireYuan(npp), confirmedOn },
-      {
-        ...options,
-        time: options.time ?? publishedAfter(rng, confirmedOn, 1, 7),
-      },
-    );
+    const data = { loanId: loan.filing.data.loanId, nonPerformingPrincipal: wireYuan(npp), confirmedOn };
+    return this.#bankReport("loan.defaulted", data, confirmedOn, options);
   }
 
   recover(loan: Loan, recovered: Fen, recoveredOn: IsoDate, options: Options = {}): Recovered {
-    const { rng, book } = this.#ctx;
-    return emit(
-      book,
-      "loan.recovered",
-      { loanId: loan.filing.data.loanId, recovered: wireYuan(recovered), recoveredOn },
-      {
-        ...options,
-        time: options.time ?? publishedAfter(rng, recoveredOn, 1, 7),
-        cases: ["loan-recovery", ...(options.cases ?? [])],
-      },
-    );
+    const data = { loanId: loan.filing.data.loanId, recovered: wireYuan(recovered), recoveredOn };
+    const cases = ["loan-recovery" as const, ...(options.cases ?? [])];
+    return this.#bankReport("loan.recovered", data, recoveredOn, { ...options, cases });
+  }
+
+  /** A default or recovery, published 1–7 days after the bank dates it unless `options.time` says when. */
+  #bankReport<T extends "loan.defaulted" | "loan.recovered">(
+    type: T,
+    data: EventData[T],
+    on: IsoDate,
+    options: Options,
+  ): Fact<T> {
+    const { rng, book } = this.ctx;
+    return emit(book, type, data, { ...options, time: options.time ?? publishedAfter(rng, on, 1, 7) });
   }
 
   #defaultBeforeFiling(filedOn: IsoDate, principal: Fen): void {
-    const { rng } = this.#ctx;
+    const { rng } = this.ctx;
     const confirmedOn = this.#after(filedOn, 270);
     const defaultAt = publishedAfter(rng, confirmedOn, 1, 3);
     const loan = this.file(filedOn, principal, {
@@ -213,7 +199,7 @@ export class Loans implements Scalable {
   }
 
   #orphanDefault(): void {
-    const { rng, book } = this.#ctx;
+    const { rng, book } = this.ctx;
     const bank = rng.pick(BANKS);
     const confirmedOn = dateIn(rng, 2025);
     emit(
@@ -235,7 +221,7 @@ export class Loans implements Scalable {
   }
 
   #loanId(bank: Bank, year: number): string {
-    return `${bank.loanPrefix}-${year}-${pad(this.#ids.next(`${bank.loanPrefix}${year}`, [5, 60], [1, 6]), 4)}`;
+    return `${bank.loanPrefix}-${year}-${pad(this.ids.next(`${bank.loanPrefix}${year}`, [5, 60], [1, 6]), 4)}`;
   }
 
   #check(label: string, loan: Loan, npp: Fen, recovered: Fen): void {

@@ -3,7 +3,7 @@ import { dateIn, type IsoDate, isoDate, publishedAfter, yearOf } from "../calend
 import type { SpecialCase } from "../draft";
 import { emit, type FirstPurchase } from "../events";
 import { type Enterprise, ref } from "../parties";
-import { type Check, type Context, FACT_YEARS, pad, type Scalable, Sequences } from "./context";
+import { FACT_YEARS, NumberedScenario, pad, type Scalable } from "./context";
 
 const CAP = yuan(2_000_000);
 const RATE_BP = 1000;
@@ -19,18 +19,9 @@ interface Purchase {
 }
 
 /** First purchases of filed major innovation products (首购首用). */
-export class Products implements Scalable {
-  readonly checks: Check[] = [];
-  readonly #ctx: Context;
-  readonly #ids: Sequences;
-
-  constructor(ctx: Context) {
-    this.#ctx = ctx;
-    this.#ids = new Sequences(ctx.rng);
-  }
-
+export class Products extends NumberedScenario implements Scalable {
   designed(): void {
-    const { parties, rng } = this.#ctx;
+    const { parties, rng } = this.ctx;
     const developer = parties.reserved();
     const big = [yuan(15_000_000), yuan(9_000_000)];
     for (const amount of big) {
@@ -76,7 +67,7 @@ export class Products implements Scalable {
   }
 
   background(n: number): void {
-    const { rng, parties } = this.#ctx;
+    const { rng, parties } = this.ctx;
     for (let i = 0; i < n; i++) {
       const amount = spreadYuan(
         rng,
@@ -97,12 +88,12 @@ export class Products implements Scalable {
   }
 
   record(purchase: Purchase): void {
-    const { rng, book } = this.#ctx;
+    const { rng, book } = this.ctx;
     const year = yearOf(purchase.purchasedOn);
     const listedIn = year - rng.int(0, 2);
     const filedUntilMonth = rng.pick([6, 12]);
     const data: FirstPurchase = {
-      productId: `P-${listedIn}-${pad(this.#ids.next(String(listedIn), [1, 40], [1, 4]), 3)}`,
+      productId: `P-${listedIn}-${pad(this.ids.next(String(listedIn), [1, 40], [1, 4]), 3)}`,
       productFiledUntil:
         purchase.filedUntil ?? isoDate(listedIn + 3, filedUntilMonth, filedUntilMonth === 6 ? 30 : 31),
       developer: ref(purchase.developer),

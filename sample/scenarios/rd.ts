@@ -48,6 +48,16 @@ export class RdExpenses implements Scalable {
 
   designed(): void {
     const { parties, rng } = this.#ctx;
+    this.#caps();
+    this.#corrections();
+    this.#staleCorrection();
+    for (const year of [2022, 2022])
+      this.send(parties.existing(), year, this.#figures(rng.pick(["tech-sme", "hte"])));
+  }
+
+  /** Each category at and over its cap. */
+  #caps(): void {
+    const { parties } = this.#ctx;
     const designed = (label: string, figures: Figures): void => {
       const enterprise = parties.reserved();
       this.send(enterprise, 2024, figures);
@@ -65,7 +75,11 @@ export class RdExpenses implements Scalable {
       rdExpense: yuanText("18000000.37"),
       superDeduction: yuan(21_600_000),
     });
+  }
 
+  /** A figure corrected by a later one for the same year: a new amount, a new category, a clawback. */
+  #corrections(): void {
+    const { parties } = this.#ctx;
     const corrections: readonly (readonly [string, Figures, Figures])[] = [
       [
         "new figure",
@@ -99,8 +113,11 @@ export class RdExpenses implements Scalable {
         `rd correction, ${label}: ${enterprise.uscc} 2024 ${describe(before)}, then ${describe(after)}`,
       );
     }
+  }
 
-    // The older of two figures for fiscal 2023 is delivered after the newer one: it changes nothing.
+  /** The older of two figures for fiscal 2023 is delivered after the newer one: it changes nothing. */
+  #staleCorrection(): void {
+    const { parties, rng } = this.#ctx;
     const enterprise = parties.reserved();
     const older: Figures = { category: "tech-sme", rdExpense: yuan(5_000_000) };
     const newer: Figures = { category: "tech-sme", rdExpense: yuan(5_400_000) };
@@ -117,8 +134,6 @@ export class RdExpenses implements Scalable {
     this.checks.push(
       `rd stale correction: ${enterprise.uscc} 2023 ${describe(older)} delivered after ${describe(newer)}, which stands`,
     );
-    for (const year of [2022, 2022])
-      this.send(parties.existing(), year, this.#figures(rng.pick(["tech-sme", "hte"])));
   }
 
   background(n: number): void {

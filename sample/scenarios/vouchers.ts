@@ -2,7 +2,7 @@ import { fenToYuan } from "../../shared/money";
 import { cappedShare, type Fen, spreadYuan, sumFen, wireYuan, withCents, yuan, yuanText } from "../amounts";
 import { dateIn, publishedAfter } from "../calendar";
 import { emit, type Fact, type VoucherRedeemed, type VoucherType } from "../events";
-import { type Check, type Context, FACT_YEARS, pad, type Scalable, Sequences } from "./context";
+import { FACT_YEARS, NumberedScenario, pad, type Scalable } from "./context";
 
 type Holder = VoucherRedeemed["holder"];
 const CAPS: Record<Holder["kind"], Fen> = { sme: yuan(500_000), team: yuan(100_000) };
@@ -16,19 +16,11 @@ const TYPES: readonly (readonly [VoucherType, number])[] = [
 ];
 
 /** Innovation vouchers (创新券) redeemed by SMEs and founders' teams. */
-export class Vouchers implements Scalable {
-  readonly checks: Check[] = [];
+export class Vouchers extends NumberedScenario implements Scalable {
   readonly redeemed: Fact<"voucher.redeemed">[] = [];
-  readonly #ctx: Context;
-  readonly #ids: Sequences;
-
-  constructor(ctx: Context) {
-    this.#ctx = ctx;
-    this.#ids = new Sequences(ctx.rng);
-  }
 
   designed(): void {
-    const { parties } = this.#ctx;
+    const { parties } = this.ctx;
     const sme = (): Holder => {
       const e = parties.reserved();
       return { id: e.uscc, name: e.name, kind: "sme" };
@@ -50,7 +42,7 @@ export class Vouchers implements Scalable {
   }
 
   background(n: number): void {
-    const { rng, parties } = this.#ctx;
+    const { rng, parties } = this.ctx;
     for (let i = 0; i < n; i++) {
       const year = rng.weighted(FACT_YEARS);
       const holder: Holder = rng.chance(0.8)
@@ -70,10 +62,10 @@ export class Vouchers implements Scalable {
   }
 
   redeem(holder: Holder, voucherType: VoucherType, year: number, spend: Fen): Fact<"voucher.redeemed"> {
-    const { rng, book } = this.#ctx;
+    const { rng, book } = this.ctx;
     const redeemedOn = dateIn(rng, year);
     const data: VoucherRedeemed = {
-      voucherId: `V${year}-${pad(this.#ids.next(String(year), [120, 900], [1, 15]), 6)}`,
+      voucherId: `V${year}-${pad(this.ids.next(String(year), [120, 900], [1, 15]), 6)}`,
       holder,
       voucherType,
       eligibleSpend: wireYuan(spend),

@@ -34,14 +34,21 @@ export interface TypeRules<T extends FactType> {
 const key = (...parts: readonly (string | number)[]) => parts.join("#");
 const filing = (loanId: string): Requirement => ({ type: "loan.filed", naturalKey: loanId });
 
+/**
+ * A fact that withdraws the `original` standing under the same number (a revocation, a cancellation):
+ * it waits for the original, then takes it out of every total.
+ */
+function withdrawal<T extends FactType>(
+  original: FactType,
+  numberOf: (data: DataOf<T>) => string,
+): TypeRules<T> {
+  const withdrawn = (data: DataOf<T>): Requirement => ({ type: original, naturalKey: numberOf(data) });
+  return { naturalKey: numberOf, replacing: false, requires: (d) => [withdrawn(d)], removes: withdrawn };
+}
+
 export const TYPE_RULES: { [T in FactType]: TypeRules<T> } = {
   "hte.certification.granted": { naturalKey: (d) => d.certificateNo, replacing: false },
-  "hte.certification.revoked": {
-    naturalKey: (d) => d.certificateNo,
-    replacing: false,
-    requires: (d) => [{ type: "hte.certification.granted", naturalKey: d.certificateNo }],
-    removes: (d) => ({ type: "hte.certification.granted", naturalKey: d.certificateNo }),
-  },
+  "hte.certification.revoked": withdrawal("hte.certification.granted", (d) => d.certificateNo),
   "district.target.set": { naturalKey: (d) => key(d.district, d.year), replacing: true },
   "carrier.accredited": { naturalKey: (d) => key(d.carrier.id, d.level, d.kind), replacing: false },
   "carrier.evaluated": { naturalKey: (d) => key(d.carrier.id, d.year), replacing: true },
@@ -86,12 +93,7 @@ export const TYPE_RULES: { [T in FactType]: TypeRules<T> } = {
     derived: (d) => ({ withinFiling: d.purchasedOn <= d.productFiledUntil }),
   },
   "tech-contract.registered": { naturalKey: (d) => d.contractNo, replacing: false },
-  "tech-contract.cancelled": {
-    naturalKey: (d) => d.contractNo,
-    replacing: false,
-    requires: (d) => [{ type: "tech-contract.registered", naturalKey: d.contractNo }],
-    removes: (d) => ({ type: "tech-contract.registered", naturalKey: d.contractNo }),
-  },
+  "tech-contract.cancelled": withdrawal("tech-contract.registered", (d) => d.contractNo),
   "transfer-institution.accredited": { naturalKey: (d) => key(d.institution.id, d.level), replacing: false },
 
   // The payment lifecycle (payments.md § Publishers and new fact types). What a lifecycle fact acts on

@@ -1,4 +1,4 @@
-import { expect } from "vitest";
+import { expect, test } from "vitest";
 import {
   type ContractContext,
   type Delivery,
@@ -272,4 +272,25 @@ export function expectRejected(
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** One row of a field's rules: `value` set at `path` of `base` (default the valid example of `type`). */
+export interface FieldCase {
+  rule: string;
+  type: FactType;
+  base?: Record<string, unknown>;
+  path: string;
+  value: unknown;
+  /** Expected detail prefix; omitted → accepted. */
+  detail?: string;
+  reason?: RejectionReason;
+}
+
+/** A test per row: accepted, or rejected (for `invalid-data` unless the row says) with its detail. */
+export function fieldCases(cases: FieldCase[]) {
+  test.each(cases)("$rule", ({ type, base, path, value, detail, reason }) => {
+    const text = raw(type, withField(base ?? VALID[type], path, value));
+    if (detail === undefined) accepted(text);
+    else expectRejected(text, reason ?? "invalid-data", detail);
+  });
 }

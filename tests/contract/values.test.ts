@@ -1,30 +1,23 @@
 import { describe, expect, test } from "vitest";
-import type { FactType, RejectionReason } from "../../shared/contract";
-import { ABSENT, accepted, expectRejected, raw, rawWith, USCC_A, uscc, VALID, withField } from "./fixtures";
-
-interface Case {
-  rule: string;
-  type: FactType;
-  path: string;
-  value: unknown;
-  /** Expected detail prefix; omitted → accepted. */
-  detail?: string;
-  reason?: RejectionReason;
-}
-
-function run(cases: Case[]) {
-  test.each(cases)("$rule", ({ type, path, value, detail, reason }) => {
-    const text = rawWith(type, path, value);
-    if (detail === undefined) accepted(text);
-    else expectRejected(text, reason ?? "invalid-data", detail);
-  });
-}
+import {
+  ABSENT,
+  accepted,
+  expectRejected,
+  type FieldCase,
+  fieldCases,
+  raw,
+  rawWith,
+  USCC_A,
+  uscc,
+  VALID,
+  withField,
+} from "./fixtures";
 
 const YUAN = 'data.principal: must be a yuan decimal string like "1234.50"';
 
 describe("money: a yuan decimal string, > 0 unless the field allows 0", () => {
   // biome-ignore format: one case per line reads as a table
-  run([
+  fieldCases([
     { rule: "a number is rejected", type: "loan.filed", path: "principal", value: 5000000, detail: `${YUAN} (got number)` },
     { rule: "a negative sign is rejected", type: "loan.filed", path: "principal", value: "-100", detail: `${YUAN} without a sign` },
     { rule: "a plus sign is rejected", type: "loan.filed", path: "principal", value: "+100", detail: `${YUAN} without a sign` },
@@ -65,10 +58,10 @@ describe("money: a yuan decimal string, > 0 unless the field allows 0", () => {
 });
 
 describe("USCC: 18 upper-case characters, alphabet, digits 3–8, check character", () => {
-  const at = (value: unknown): Case => ({ rule: "", type: "loan.filed", path: "borrower.uscc", value });
+  const at = (value: unknown): FieldCase => ({ rule: "", type: "loan.filed", path: "borrower.uscc", value });
   const body = USCC_A.slice(0, 17);
   // biome-ignore format: one case per line reads as a table
-  run([
+  fieldCases([
     { ...at(USCC_A), rule: "a valid USCC is accepted" },
     { ...at(uscc("91370102MA3C1234Y")), rule: "a valid USCC ending in a letter is accepted" },
     { ...at(USCC_A.slice(0, 17)), rule: "17 characters are rejected", detail: "data.borrower.uscc: must be 18 characters, got 17" },
@@ -96,7 +89,7 @@ describe("USCC: 18 upper-case characters, alphabet, digits 3–8, check characte
 
 describe("dates: YYYY-MM-DD, a real calendar date", () => {
   // biome-ignore format: one case per line reads as a table
-  run([
+  fieldCases([
     { rule: "2024-02-29 (leap year) is accepted", type: "loan.filed", path: "filedOn", value: "2024-02-29" },
     { rule: "2023-02-29 is rejected", type: "loan.filed", path: "filedOn", value: "2023-02-29", detail: "data.filedOn: 2023-02-29 is not a real calendar date" },
     { rule: "2024-13-01 is rejected", type: "loan.filed", path: "filedOn", value: "2024-13-01", detail: "data.filedOn: 2024-13-01 is not a real calendar date" },
@@ -114,7 +107,7 @@ describe("dates: YYYY-MM-DD, a real calendar date", () => {
 describe("years: an integer 2000–2100; target: an integer 0–100000", () => {
   const YEAR = "data.fiscalYear: must be an integer year from 2000 to 2100";
   // biome-ignore format: one case per line reads as a table
-  run([
+  fieldCases([
     { rule: "year 2000 is accepted", type: "rd.expense.verified", path: "fiscalYear", value: 2000 },
     { rule: "year 1999 is rejected", type: "rd.expense.verified", path: "fiscalYear", value: 1999, detail: `${YEAR} (got 1999)` },
     { rule: "year 2101 is rejected", type: "rd.expense.verified", path: "fiscalYear", value: 2101, detail: `${YEAR} (got 2101)` },
@@ -143,7 +136,7 @@ describe("years: an integer 2000–2100; target: an integer 0–100000", () => {
 describe("names: 1–200 code points, not only whitespace; reason: 1–500 code points", () => {
   const NAME = "data.borrower.name";
   // biome-ignore format: one case per line reads as a table
-  run([
+  fieldCases([
     { rule: "an empty name is rejected", type: "loan.filed", path: "borrower.name", value: "", detail: `${NAME}: must not be empty` },
     { rule: "a spaces-only name is rejected", type: "loan.filed", path: "borrower.name", value: "   ", detail: `${NAME}: must not be only whitespace` },
     { rule: "an ideographic-space-only name is rejected", type: "loan.filed", path: "borrower.name", value: "\u3000\u3000", detail: `${NAME}: must not be only whitespace` },
@@ -171,7 +164,7 @@ describe("names: 1–200 code points, not only whitespace; reason: 1–500 code 
 
 describe("identifiers: printable ASCII without space; organisation ids [a-z0-9._-]", () => {
   // biome-ignore format: one case per line reads as a table
-  run([
+  fieldCases([
     { rule: "certificateNo of 32 is accepted", type: "hte.certification.revoked", path: "certificateNo", value: "C".repeat(32) },
     { rule: "certificateNo of 33 is rejected", type: "hte.certification.revoked", path: "certificateNo", value: "C".repeat(33), detail: "data.certificateNo: must be 1–32 printable ASCII characters without spaces (got 33)" },
     { rule: "an empty certificateNo is rejected", type: "hte.certification.revoked", path: "certificateNo", value: "", detail: "data.certificateNo: must be 1–32 printable ASCII characters" },
@@ -193,7 +186,7 @@ describe("case: identifiers are upper case, organisation ids lower case (both ca
   const UPPER = "must be upper case (identifiers are case-insensitive; send them upper case)";
   const LOWER = "must be lower case (organisation ids are case-insensitive; send them lower case)";
   // biome-ignore format: one case per line reads as a table
-  run([
+  fieldCases([
     { rule: "a lower-case certificateNo is rejected", type: "hte.certification.granted", path: "certificateNo", value: "gradvcase1", detail: `data.certificateNo: ${UPPER}; character 1 is 'g' (U+0067)` },
     { rule: "one lower-case letter is enough", type: "hte.certification.revoked", path: "certificateNo", value: "GR2024x1", detail: `data.certificateNo: ${UPPER}; character 7 is 'x'` },
     { rule: "voucherId", type: "voucher.redeemed", path: "voucherId", value: "v2024-1", detail: `data.voucherId: ${UPPER}` },
@@ -216,7 +209,7 @@ describe("case: identifiers are upper case, organisation ids lower case (both ca
 
 describe("districts: one of the receiving city's district ids", () => {
   // biome-ignore format: one case per line reads as a table
-  run([
+  fieldCases([
     { rule: "a listed division code is accepted", type: "district.target.set", path: "district", value: "370103" },
     { rule: "a listed functional zone is accepted", type: "district.target.set", path: "district", value: "jinan-hitech-zone" },
     { rule: "an unlisted district is rejected", type: "district.target.set", path: "district", value: "370199", detail: 'data.district: "370199" is not a district of this city' },
@@ -237,7 +230,7 @@ describe("districts: one of the receiving city's district ids", () => {
 
 describe("null is a value, not an absent field", () => {
   // biome-ignore format: one case per line reads as a table
-  run([
+  fieldCases([
     { rule: "optional incubator absent is accepted", type: "hte.certification.granted", path: "incubator", value: ABSENT },
     { rule: "optional incubator null is rejected", type: "hte.certification.granted", path: "incubator", value: null, detail: "data.incubator: null is not allowed; omit the field" },
     { rule: "optional intermediary null is rejected", type: "tech-contract.registered", path: "intermediary", value: null, detail: "data.intermediary: null is not allowed; omit the field" },
@@ -253,7 +246,7 @@ describe("null is a value, not an absent field", () => {
 
 describe("strict at every level: unknown fields are rejected", () => {
   // biome-ignore format: one case per line reads as a table
-  run([
+  fieldCases([
     { rule: "an unknown field at the data root", type: "loan.filed", path: "foo", value: 1, detail: 'data: unknown field "foo"' },
     { rule: "an unknown null field at the data root", type: "loan.filed", path: "foo", value: null, detail: 'data: unknown field "foo"' },
     { rule: "an unknown field in an enterprise", type: "loan.filed", path: "borrower.foo", value: "x", detail: 'data.borrower: unknown field "foo"' },

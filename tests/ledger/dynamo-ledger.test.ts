@@ -2,7 +2,7 @@ import { DeleteTableCommand, QueryCommand, ScanCommand } from "@aws-sdk/client-d
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createLedgerTable } from "../../local/provision";
 import { cityTemplate } from "../../local/template";
-import type { BudgetItem } from "../../shared/decisions/items";
+import type { BudgetItem, Writes } from "../../shared/decisions/items";
 import { keyId, keys } from "../../shared/decisions/keys";
 import type { PayoutMessage } from "../../shared/decisions/payouts";
 import { DynamoLedger } from "../../shared/ledger/dynamo-ledger";
@@ -10,7 +10,7 @@ import { LedgerContentionError } from "../../shared/ledger/errors";
 import { readCity } from "../../shared/policy/files";
 import { simulate } from "../../shared/simulate/simulate";
 import { dynamoClient, uniqueName } from "../support/engines";
-import { type ScenarioEvent, toLine } from "../support/scenarios";
+import { certification, type ScenarioEvent, toLine, voucher } from "../support/scenarios";
 import { parseAsSent } from "../support/sent";
 
 const client = dynamoClient();
@@ -31,6 +31,51 @@ afterAll(async () => {
   await Promise.all(tables.map((TableName) => client.send(new DeleteTableCommand({ TableName }))));
 });
 
+/** Chongqing's carrier-hte-bonus 2018 payout items awaiting budget, as finance's index lists them. */
+async function awaitingBudget(stored: DynamoLedger) {
+  const held = await client.send(
+    new QueryCommand({
+      TableName: stored.table,
+      IndexName: "byPeriodStatus",
+      KeyConditionExpression: "gsi1pk = :pk AND begins_with(gsi1sk, :program)",
+      ExpressionAttributeValues: {
+        ":pk": { S: "2018#awaiting-budget" },
+        ":program": { S: "carrier-hte-bonus#" },
+      },
+    }),
+  );
+  return held.Items ?? [];
+}
+
+/** Applies a budget.allocated of `amount` yuan to Chongqing's carrier-hte-bonus 2018; its writes. */
+async function allocate(stored: DynamoLedger, amount: string): Promise<Writes> {
+  const [allocation] = messages("chongqing", [
+    {
+      type: "budget.allocated",
+      id: "alloc-1",
+      source: "staff/workbench",
+      data: {
+        allocationId: "ALLOC-1",
+        policyVersion: "chongqing-2017",
+        program: "carrier-hte-bonus",
+        period: 2018,
+        amount,
+        actor: "approver",
+      },
+    },
+  ]);
+  if (!allocation) throw new Error("no allocation");
+  const { decision } = await stored.apply(allocation, NOW);
+  if (decision.outcome !== "applied") throw new Error(`allocation ${decision.outcome}`);
+  return decision.writes;
+}
+
+/** Every item of the ledger's table (a consistent scan). */
+async function itemsIn(stored: DynamoLedger) {
+  const scanned = await client.send(new ScanCommand({ TableName: stored.table, ConsistentRead: true }));
+  return scanned.Items ?? [];
+}
+
 async function ledgerFor(cityId: string) {
   const table = uniqueName(`ledger-${cityId}`);
   await createLedgerTable(await cityTemplate(cityId), client, table);
@@ -48,8 +93,7 @@ function messages(cityId: string, events: ScenarioEvent[]) {
 }
 
 async function payoutsIn(ledger: DynamoLedger): Promise<PayoutMessage[]> {
-  const items = await client.send(new ScanCommand({ TableName: ledger.table, ConsistentRead: true }));
-  return (items.Items ?? [])
+  return (await itemsIn(ledger))
     .filter((i) => i.entity?.S === "payout")
     .map((i) => JSON.parse(i.message?.S ?? "{}"));
 }
@@ -142,19 +186,8 @@ describe("DynamoLedger on DynamoDB Local", () => {
 
   test("contention: 20 concurrent vouchers for one enterprise passing the cap by 0.01 — the cap holds to the fen", async () => {
     const stored = await ledgerFor("jinan");
-    const events = Array.from(
-      { length: 20 },
-      (_, i): ScenarioEvent => ({
-        type: "voucher.redeemed",
-        id: `cap-${i}`,
-        data: {
-          voucherId: `CAP-${i}`,
-          holder: { ref: "CAPPED", kind: "sme" },
-          voucherType: "testing",
-          eligibleSpend: i === 0 ? "50000.01" : "50000",
-          redeemedOn: "2024-05-10",
-        },
-      }),
+    const events = Array.from({ length: 20 }, (_, i) =>
+      voucher(`cap-${i}`, "CAPPED", i === 0 ? "50000.01" : "50000"),
     );
     const redeliveries = { count: 0 };
     const results = await Promise.all(
@@ -172,21 +205,8 @@ describe("DynamoLedger on DynamoDB Local", () => {
     const program = stored.city.program("chongqing-2017", "carrier-hte-bonus");
     const budget = program?.budgetsFen?.["2018"];
     expect(budget).toBeDefined();
-    const events = Array.from(
-      { length: 50 },
-      (_, i): ScenarioEvent => ({
-        type: "hte.certification.granted",
-        id: `budget-${i}`,
-        data: {
-          certificateNo: `B${i}`,
-          enterprise: `B${i}`,
-          kind: "first",
-          scale: "above",
-          district: "500112",
-          incubator: "cq-incubator",
-          issuedOn: "2018-06-01",
-        },
-      }),
+    const events = Array.from({ length: 50 }, (_, i) =>
+      certification(i, "2018-06-01", { district: "500112", incubator: "cq-incubator" }),
     );
     const redeliveries = { count: 0 };
     const results = await Promise.all(
@@ -198,18 +218,7 @@ describe("DynamoLedger on DynamoDB Local", () => {
     expect(bonus).toHaveLength(50);
     expect(sum(payable)).toBeLessThanOrEqual(budget ?? 0n);
     expect(sum(payable) + 5_000_000n).toBeGreaterThan(budget ?? 0n); // filled up to the last whole payout
-    const held = await client.send(
-      new QueryCommand({
-        TableName: stored.table,
-        IndexName: "byPeriodStatus",
-        KeyConditionExpression: "gsi1pk = :pk AND begins_with(gsi1sk, :program)",
-        ExpressionAttributeValues: {
-          ":pk": { S: "2018#awaiting-budget" },
-          ":program": { S: "carrier-hte-bonus#" },
-        },
-      }),
-    );
-    expect(held.Items?.length).toBe(50 - payable.length);
+    expect(await awaitingBudget(stored)).toHaveLength(50 - payable.length);
     const retries = results.reduce((n, r) => n + r.attempts - 1, 0);
     // Allocating 3 more payouts' worth releases the three oldest held payouts (in commit order, as the
     // budget item keeps them), in order.
@@ -218,35 +227,16 @@ describe("DynamoLedger on DynamoDB Local", () => {
     const heldOldest = (await budgetOf()).held ?? [];
     expect(heldOldest).toHaveLength(50 - payable.length);
     // budget.allocated, a staff fact like any other (payments.md § Budget): 150,000 more.
-    const [allocation] = messages("chongqing", [
-      {
-        type: "budget.allocated",
-        id: "alloc-1",
-        source: "staff/workbench",
-        data: {
-          allocationId: "ALLOC-1",
-          policyVersion: "chongqing-2017",
-          program: "carrier-hte-bonus",
-          period: 2018,
-          amount: "150000",
-          actor: "approver",
-        },
-      },
-    ]);
-    if (!allocation) throw new Error("no allocation");
-    const { decision } = await stored.apply(allocation, NOW);
-    if (decision.outcome !== "applied") throw new Error(`allocation ${decision.outcome}`);
+    const writes = await allocate(stored, "150000");
     const after = await budgetOf();
-    const releases = decision.writes.outbox
-      .filter((o) => o.kind === "releases")
-      .flatMap((o) => o.messages as { payoutId: string }[]);
+    const releaseOutbox = writes.outbox.filter((o) => o.kind === "releases");
+    const releases = releaseOutbox.flatMap((o) => o.messages as { payoutId: string }[]);
     expect(releases.map((r) => r.payoutId)).toEqual(heldOldest.slice(0, 3).map((p) => p.payoutId));
     expect(after.committedFen).toBeLessThanOrEqual(after.allocatedFen);
     expect(after.committedFen).toBe(sum(payable) + 15_000_000n);
     // The release messages are in the table, for the relay to send.
-    const scanned = await client.send(new ScanCommand({ TableName: stored.table, ConsistentRead: true }));
-    const releaseKeys = decision.writes.outbox.filter((o) => o.kind === "releases").map((o) => keyId(o.key));
-    const releaseItems = (scanned.Items ?? []).filter((i) =>
+    const releaseKeys = releaseOutbox.map((o) => keyId(o.key));
+    const releaseItems = (await itemsIn(stored)).filter((i) =>
       releaseKeys.includes(keyId({ pk: i.pk?.S ?? "", sk: i.sk?.S ?? "" })),
     );
     expect(releaseKeys).toHaveLength(1);

@@ -25,6 +25,32 @@ const ndjson = (file: string) =>
     .split("\n")
     .filter((l) => l.trim() !== "")
     .map((l) => JSON.parse(l));
+/** A line of a rejections file, as far as the reordering reads it. */
+type Rejected = { source: string; id: string; reason: string; detail: string };
+
+/**
+ * Where two facts conflict, the first one applied stands (events.md § Natural keys): a batch that outlived
+ * its timeout comes back later, so the stack may apply the other one first. The reference is simulate on
+ * the sample with each fact the stack refused in favour of a rival moved to just after that rival.
+ */
+function referenceInStackOrder(simulated: ReturnType<typeof reference>, stackRejections: Rejected[]) {
+  const refusedBySimulate = new Set(simulated.rejections.map((r) => `${r.source} ${r.id}`));
+  const rivals = stackRejections
+    .filter((r) => r.reason === "conflicting-duplicate" && !refusedBySimulate.has(`${r.source} ${r.id}`))
+    .map((r) => ({
+      lost: `${r.source} ${r.id}`,
+      rival: /already stands \(([^,]+), ([^)]+)\)/.exec(r.detail),
+    }));
+  const reordered = sampleLines();
+  for (const { lost, rival } of rivals) {
+    if (!rival) continue;
+    const moved = reordered.filter((l) => idOf(l) === lost);
+    const rest = reordered.filter((l) => idOf(l) !== lost);
+    const after = rest.findLastIndex((l) => idOf(l) === `${rival[1]} ${rival[2]}`);
+    reordered.splice(0, reordered.length, ...rest.slice(0, after + 1), ...moved, ...rest.slice(after + 1));
+  }
+  return rivals.length ? reference(reordered, city) : simulated;
+}
 
 /**
  * `npm start` runs the sample through the stack made from the synthesised template: the real
@@ -54,27 +80,8 @@ test("differential: npm start on the sample equals simulate, total for total, re
     ],
     { cwd: root, timeout: 170_000, maxBuffer: 10_000_000 },
   );
-  // Where two facts conflict, the first one applied stands (events.md § Natural keys): a batch that outlived
-  // its timeout comes back later, so the stack may apply the other one first. The reference is simulate on
-  // the sample with each fact the stack refused in favour of a rival moved to just after that rival.
-  const sample = sampleLines();
-  const simulated = reference(sample, city);
-  const refusedBySimulate = new Set(simulated.rejections.map((r) => `${r.source} ${r.id}`));
-  const rivals = ndjson(files.rejects)
-    .filter((r) => r.reason === "conflicting-duplicate" && !refusedBySimulate.has(`${r.source} ${r.id}`))
-    .map((r) => ({
-      lost: `${r.source} ${r.id}`,
-      rival: /already stands \(([^,]+), ([^)]+)\)/.exec(r.detail),
-    }));
-  const reordered = [...sample];
-  for (const { lost, rival } of rivals) {
-    if (!rival) continue;
-    const moved = reordered.filter((l) => idOf(l) === lost);
-    const rest = reordered.filter((l) => idOf(l) !== lost);
-    const after = rest.findLastIndex((l) => idOf(l) === `${rival[1]} ${rival[2]}`);
-    reordered.splice(0, reordered.length, ...rest.slice(0, after + 1), ...moved, ...rest.slice(after + 1));
-  }
-  const expected = rivals.length ? reference(reordered, city) : simulated;
+  const simulated = reference(sampleLines(), city);
+  const expected = referenceInStackOrder(simulated, ndjson(files.rejects));
   const lost = new Set(
     ndjson(files.rejects)
       .filter((r) => r.reason === "conflicting-duplicate")

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { raw, rawWith, VALID } from "../contract/fixtures";
 import { drainRejections, type HandlersOnEngines, handlersOnEngines, sqsEventOf } from "../support/handlers";
-import { toLine } from "../support/scenarios";
+import { toLine, voucher } from "../support/scenarios";
 import { underOwnSource } from "../support/sent";
 
 let engines: HandlersOnEngines;
@@ -16,23 +16,7 @@ afterAll(() => engines.dispose());
 
 describe("the ingest handler, batch by batch", () => {
   test("a batch of 10 holding 3 poison messages reports exactly those 3", async () => {
-    const valid = Array.from({ length: 6 }, (_, i) =>
-      toLine(
-        {
-          type: "voucher.redeemed",
-          id: `ok-${i}`,
-          data: {
-            voucherId: `PB-${i}`,
-            holder: { ref: "PB", kind: "sme" },
-            voucherType: "testing",
-            eligibleSpend: "1000",
-            redeemedOn: "2024-05-10",
-          },
-        },
-        i,
-        "jinan",
-      ),
-    );
+    const valid = Array.from({ length: 6 }, (_, i) => toLine(voucher(`ok-${i}`, "PB", "1000"), i, "jinan"));
     // Revocations of certificates that never came: they wait, so they are the batch's failures.
     const poison = Array.from({ length: 3 }, (_, i) =>
       toLine(
@@ -68,7 +52,7 @@ describe("the ingest handler, batch by batch", () => {
       id: "BAD-original",
       time: "2024-04-02T09:00:00+08:00",
     });
-    expect((await handlers.ingest(sqsEventOf([accepted]), 30)).batchItemFailures).toEqual([]);
+    expect((await handlers.ingest(sqsEventOf([underOwnSource(accepted)]), 30)).batchItemFailures).toEqual([]);
     await drainRejections(resources);
     const corpus: [string, string][] = [
       ["malformed-json", '{"specversion": "1.0", "id": '],

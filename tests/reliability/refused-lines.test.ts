@@ -101,7 +101,9 @@ test("unsendable lines are refused and skipped alike by npm start and simulate; 
     expect(stdout).toContain("refused by the queue (never sent): 2");
 
   const rejected = (name: string) =>
-    ndjson(files(name).rejects).map((r) => [r.id, r.reason, r.detail.replace(/\(20\d\d-[^)]*\)$/, "(…)")]).sort();
+    ndjson(files(name).rejects)
+      .map((r) => [r.id, r.reason, r.detail.replace(/\(20\d\d-[^)]*\)$/, "(…)")])
+      .sort();
   expect(rejected("start")).toEqual(rejected("simulate"));
   expect(rejected("simulate")).toEqual([
     [

@@ -4,6 +4,7 @@ import { LocalStack, type LocalStackOptions, typeOf } from "../../local/stack";
 import { LIFECYCLE_TYPES } from "../../shared/contract/fact-types";
 import type { PayoutMessage, ReleaseMessage } from "../../shared/decisions/payouts";
 import type { CityPolicy } from "../../shared/policy/city";
+import { readCity } from "../../shared/policy/files";
 import { simulate } from "../../shared/simulate/simulate";
 import { dynamoEndpoint, sqsEndpoint, uniqueName } from "../support/engines";
 
@@ -74,6 +75,28 @@ export async function throughStack(lines: readonly string[], options: Omit<Local
   } finally {
     await stack.stop({ removeResources: true });
   }
+}
+
+/**
+ * A crash test's run: 600 conflict-free sample lines (a crash must not change what they settle to) on 2
+ * workers, the handlers wrapped by `wrap`. Its `crash()` says whether to die now: at most 20 times, each
+ * chance 1 in 5 on the test's seeded stream, which `next` draws from too. `expected` is the reference.
+ */
+export async function throughCrashingStack(
+  name: string,
+  wrap: (crash: () => boolean, next: () => number) => Pick<LocalStackOptions, "wrapIngest" | "wrapRelay">,
+) {
+  const city = readCity("jinan");
+  const next = random(seed(name));
+  const lines = conflictFree(city, 600);
+  let crashes = 0;
+  const crash = () => {
+    if (crashes >= 20 || next() >= 0.2) return false;
+    crashes++;
+    return true;
+  };
+  const got = await throughStack(lines, { city, workers: 2, prefix: name, ...wrap(crash, next) });
+  return { got, crashes, expected: reference(lines, city) };
 }
 
 export const sortBy = <T>(items: readonly T[], key: (item: T) => string) =>

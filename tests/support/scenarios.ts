@@ -97,8 +97,11 @@ function factDay(data: Record<string, unknown>): string {
   return typeof year === "number" ? `${year}-12-31` : "2024-06-30";
 }
 
-/** Certificate GR<n> to enterprise E<n> in Lixia (370102), above scale, issued on `day`: a 300,000.00 award. */
-export const certification = (n: number, day: string): ScenarioEvent => ({
+/**
+ * Certificate GR<n> to enterprise E<n>, a first one issued on `day`; by default above scale in Lixia
+ * (370102), a 300,000.00 award in Jinan. `data` changes or adds fields (scale, district, incubator).
+ */
+export const certification = (n: number, day: string, data: Record<string, unknown> = {}): ScenarioEvent => ({
   type: "hte.certification.granted",
   id: `cert-${n}`,
   data: {
@@ -108,5 +111,19 @@ export const certification = (n: number, day: string): ScenarioEvent => ({
     scale: "above",
     district: "370102",
     issuedOn: day,
+    ...data,
+  },
+});
+
+/** A testing voucher `id` redeemed on 2024-05-10 by the SME `holder` (a party ref), `eligibleSpend` in yuan. */
+export const voucher = (id: string, holder: string, eligibleSpend: string): ScenarioEvent => ({
+  type: "voucher.redeemed",
+  id,
+  data: {
+    voucherId: `V-${id.toUpperCase()}`,
+    holder: { ref: holder, kind: "sme" },
+    voucherType: "testing",
+    eligibleSpend,
+    redeemedOn: "2024-05-10",
   },
 });

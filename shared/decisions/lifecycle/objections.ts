@@ -1,4 +1,4 @@
-import { type DataOf, parseLineId } from "../../contract";
+import type { DataOf } from "../../contract";
 import { type ItemKey, keys } from "../keys";
 import { loaded, present } from "../snapshot";
 import type { BatchItem, LineItem, Objection } from "./items";
@@ -6,7 +6,7 @@ import { beneficiaryOf, liftHold, requeueLine, unitLines } from "./lines";
 import { effect, type LifecycleHandler, needing, type Outcome, todayOrWait } from "./outcome";
 import { settle } from "./settle";
 import { inWindow } from "./state";
-import { batchKeyOf, lineViewKeys, missingForLines, refOf } from "./view";
+import { lineViewKeys, missingForLines, namedLineKeys, refOf } from "./view";
 import { WorkingSet } from "./working-set";
 
 /** The line a published list names, with its batch: loaded, waited for, or unknown. */
@@ -14,12 +14,9 @@ function namedLine(
   lineId: string,
   snapshot: WorkingSet["snapshot"],
 ): Outcome | { line: LineItem; batch: BatchItem; key: ItemKey } {
-  const ref = parseLineId(lineId) as NonNullable<ReturnType<typeof parseLineId>>;
-  const key = keys.line(ref);
-  const seriesKey = keys.series(ref.period, ref.program);
-  const first = needing(snapshot, [key, seriesKey, keys.clock()]);
-  if (first) return first;
-  const batchKey = batchKeyOf(ref, loaded(snapshot, seriesKey, "series"));
+  const named = namedLineKeys(lineId, snapshot);
+  if (!("seriesKey" in named)) return named;
+  const { key, seriesKey, batchKey } = named;
   if (!batchKey) return { waiting: { key: seriesKey, detail: `waits for the 公示 list holding ${lineId}` } };
   const second = needing(snapshot, [batchKey]);
   if (second) return second;

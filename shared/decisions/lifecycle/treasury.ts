@@ -6,7 +6,7 @@ import type { LineItem, ReceivableItem } from "./items";
 import { settleReceivable } from "./lines";
 import { effect, type LifecycleHandler, needing, type Outcome } from "./outcome";
 import { settle } from "./settle";
-import { batchKeyOf, lineViewKeys, refOf, statusIn } from "./view";
+import { lineViewKeys, namedLineKeys, refOf, statusIn } from "./view";
 import { WorkingSet } from "./working-set";
 
 /** The line an instruction id names, once that attempt is latched on its batch. */
@@ -18,12 +18,9 @@ function instructed(
   const { lineId, attempt } = parseInstructionId(instructionId) as NonNullable<
     ReturnType<typeof parseInstructionId>
   >;
-  const ref = parseLineId(lineId) as NonNullable<ReturnType<typeof parseLineId>>;
-  const key = keys.line(ref);
-  const seriesKey = keys.series(ref.period, ref.program);
-  const first = needing(snapshot, [key, seriesKey, keys.clock()]);
-  if (first) return first;
-  const batchKey = batchKeyOf(ref, loaded(snapshot, seriesKey, "series"));
+  const named = namedLineKeys(lineId, snapshot);
+  if (!("seriesKey" in named)) return named;
+  const { ref, key, seriesKey, batchKey } = named;
   const second = batchKey && needing(snapshot, [batchKey]);
   if (second) return second;
   const batch = batchKey && loaded(snapshot, batchKey, "batch");

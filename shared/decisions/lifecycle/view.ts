@@ -1,9 +1,10 @@
-import { NOT_YET_OPENED_ON } from "../../contract";
+import { type LineRefId, NOT_YET_OPENED_ON, parseLineId } from "../../contract";
 import type { CityPolicy } from "../../policy/city";
 import type { BudgetItem, Snapshot } from "../items";
 import { type ItemKey, keyId, keys } from "../keys";
 import { loaded, missing, type Need } from "../snapshot";
 import type { BatchItem, BeneficiaryItem, ClockItem, LineItem, LineRef, SeriesItem } from "./items";
+import { needing, type Outcome } from "./outcome";
 import { type LineStatus, type LineView, lineStatus } from "./state";
 import type { WorkingSet } from "./working-set";
 
@@ -52,6 +53,22 @@ export function batchKeyOf(
 ): ItemKey | null {
   const seq = batchSeqOf(ref.openedOn, series);
   return seq === null ? null : keys.batch(ref.period, ref.program, seq);
+}
+
+/**
+ * The line a published id names (the contract checked its form): its key once it, its series and the
+ * clock are loaded — until then, what to read — and its batch's key from the series (null while open).
+ */
+export function namedLineKeys(
+  lineId: string,
+  snapshot: Snapshot,
+): Outcome | { ref: LineRefId; key: ItemKey; seriesKey: ItemKey; batchKey: ItemKey | null } {
+  const ref = parseLineId(lineId) as LineRefId;
+  const key = keys.line(ref);
+  const seriesKey = keys.series(ref.period, ref.program);
+  const first = needing(snapshot, [key, seriesKey, keys.clock()]);
+  if (first) return first;
+  return { ref, key, seriesKey, batchKey: batchKeyOf(ref, loaded(snapshot, seriesKey, "series")) };
 }
 
 /** A line's closed batch as the working set stands (its series must be loaded); null while open. */
