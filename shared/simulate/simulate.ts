@@ -1,4 +1,4 @@
-import { type AnyMessage, parseMessage, type Rejection } from "../contract";
+import { type AnyMessage, type ParseResult, parseMessage, type Rejection } from "../contract";
 import type { Decision, Item } from "../decisions/items";
 import { keyId } from "../decisions/keys";
 import type { OutboxItem } from "../decisions/lifecycle/messages";
@@ -24,6 +24,11 @@ export interface SimulationResult {
 
 export type Outcome = Decision | { outcome: "rejected"; rejection: Rejection };
 
+/** A stream line as the contract judged it: refused by the queue before reaching it, or parsed. */
+export type JudgedLine =
+  | { refused: RefusedLine; parsed?: undefined }
+  | { refused?: undefined; parsed: ParseResult };
+
 /**
  * A stream replayed in order through the decision core with in-memory state, one line at a time. A
  * waiting fact (a revocation before its certificate) is parked, as SQS would redeliver it, and retried as
@@ -47,12 +52,22 @@ export class Replay {
   }
 
   push(line: StreamLine): void {
-    if (line.refused) {
-      this.refused.push(line.refused);
+    this.take(this.judge(line));
+  }
+
+  /** The line as this city's contract judges it, not yet decided: `compare` judges once, decides twice. */
+  judge(line: StreamLine): JudgedLine {
+    return line.refused ? { refused: line.refused } : { parsed: parseMessage(line.text, this.#context) };
+  }
+
+  /** A judged line decided against this replay's ledger. */
+  take(judged: JudgedLine): void {
+    if (judged.refused) {
+      this.refused.push(judged.refused);
       this.outcomes.refused++;
       return;
     }
-    const parsed = parseMessage(line.text, this.#context);
+    const { parsed } = judged;
     if (parsed.ok) {
       this.apply(parsed.message);
       return;
