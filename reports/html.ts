@@ -6,9 +6,8 @@
 import { fenToGroupedYuan } from "../shared/money";
 import { type Comparison, type ComparisonRow, differenceFen, type Pair } from "../shared/simulate/compare";
 import { CHART_SCRIPT, CHARTED_BENEFICIARIES, type ChartData, chartsOf } from "./charts";
-import { districtLabel, KIND_LABELS, programLabel } from "./labels";
+import { districtLabel, KIND_LABELS, programLabel, signed } from "./labels";
 import { REPORT_STYLE } from "./style";
-import { signed } from "./terminal";
 
 /** The files compared, as the report names them. */
 export interface ReportSources {

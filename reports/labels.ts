@@ -1,4 +1,5 @@
-/** How the reports name districts, beneficiaries and programs: Chinese first, as the city's files do. */
+/** How the reports name districts, beneficiaries and programs (Chinese first, as the city files do), and show a difference. */
+import { fenToGroupedYuan } from "../shared/money";
 import type { BeneficiaryKind } from "../shared/policy/parties";
 import type { Comparison } from "../shared/simulate/compare";
 
@@ -26,4 +27,9 @@ export function partyLabel(beneficiary: { kind: BeneficiaryKind; id: string; nam
 
 export function programLabel(c: Pick<Comparison, "programLabels">, program: string): string {
   return c.programLabels.get(program)?.title ?? program;
+}
+
+/** A difference with its sign always shown: `+1,000.00`, `-1,500,000.00`, `0.00`. */
+export function signed(fen: bigint): string {
+  return `${fen > 0n ? "+" : ""}${fenToGroupedYuan(fen)}`;
 }

@@ -6,7 +6,7 @@
 import { fenToGroupedYuan } from "../shared/money";
 import { type Comparison, type ComparisonRow, differenceFen, type Pair } from "../shared/simulate/compare";
 import { table } from "../shared/simulate/summary";
-import { districtLabel, partyLabel } from "./labels";
+import { districtLabel, partyLabel, signed } from "./labels";
 
 /** How many of the largest changes and of the eligibility rows the terminal lists. */
 const LISTED = 10;
@@ -71,9 +71,4 @@ function eligibilityLines(c: Comparison): string[] {
     ...c.gained.slice(0, LISTED).map((r) => row("+", r)),
     ...c.lost.slice(0, LISTED).map((r) => row("-", r)),
   ];
-}
-
-/** A difference with its sign always shown: `+1,000.00`, `-1,500,000.00`, `0.00`. */
-export function signed(fen: bigint): string {
-  return `${fen > 0n ? "+" : ""}${fenToGroupedYuan(fen)}`;
 }
