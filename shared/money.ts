@@ -23,6 +23,12 @@ export function fenToYuan(fen: Fen): string {
   return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, "0")}`;
 }
 
+/** Fen → yuan with thousands grouped, for people reading reports: `-24838361570n` → `"-248,383,615.70"`. */
+export function fenToGroupedYuan(fen: Fen): string {
+  const [whole = "", fraction = ""] = fenToYuan(fen).split(".");
+  return `${whole.replace(/\B(?=(\d{3})+$)/g, ",")}.${fraction}`;
+}
+
 /** Fen for a JSON message field; payout amounts are capped far below 2^53, and this checks it. */
 export function fenToSafeNumber(fen: Fen): number {
   if (fen > BigInt(Number.MAX_SAFE_INTEGER) || fen < BigInt(Number.MIN_SAFE_INTEGER)) {

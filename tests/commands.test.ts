@@ -22,6 +22,7 @@ const root = join(import.meta.dirname, "..");
 
 const COMMANDS = [
   "scripts/simulate.ts",
+  "scripts/compare.ts",
   "scripts/reconcile.ts",
   "scripts/start.ts",
   "scripts/export-schemas.ts",
@@ -76,6 +77,19 @@ describe.concurrent("bad arguments: one line on stderr, exit code 2", () => {
     ["scripts/start.ts", ["--events", "no/such/file.ndjson"]],
   ] as const)("%s %j", ([command, args], { expect }) =>
     expectRefused(command, args, /--events "no\/such\/file\.ndjson": no such file/, expect),
+  );
+
+  // A reform is validated as a city file is, and must be the same city with the same districts.
+  test.for([
+    [[], /--reform is required/],
+    [["--reform", "no/such.json"], /--reform "no\/such\.json": no such file/],
+    [["--reform", "package.json"], /--reform "package\.json": city: Invalid input/],
+    [
+      ["--reform", "cities/chongqing.json"],
+      /--reform "cities\/chongqing\.json" is a policy for chongqing, not jinan/,
+    ],
+  ] as const)("scripts/compare.ts %j", ([args, names], { expect }) =>
+    expectRefused("scripts/compare.ts", args, names, expect),
   );
 });
 

@@ -15,13 +15,16 @@ export function cityIds(dir: string = CITIES_DIR): string[] {
 
 /** Reads and validates `cities/<city>.json`. */
 export function readCity(city: string, dir: string = CITIES_DIR): CityPolicy {
-  const file = join(dir, `${city}.json`);
+  return readCityFile(join(dir, `${city}.json`), () => `cities: ${cityIds(dir).join(", ")}`);
+}
+
+/** Reads and validates a city file anywhere: a reform to compare with `cities/<city>.json` is one. */
+export function readCityFile(file: string, hint?: () => string): CityPolicy {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (cause) {
-    const known = cityIds(dir).join(", ");
-    throw new CityConfigError(file, [`cannot read the city file (cities: ${known})`], { cause });
+    throw new CityConfigError(file, [`cannot read the city file${hint ? ` (${hint()})` : ""}`], { cause });
   }
   return parseCityConfig(raw, file);
 }

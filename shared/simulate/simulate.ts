@@ -1,4 +1,4 @@
-import { type AnyMessage, parseMessage, type Rejection } from "../contract";
+import { type AnyMessage, type ParseResult, parseMessage, type Rejection } from "../contract";
 import type { Decision, Item } from "../decisions/items";
 import { keyId } from "../decisions/keys";
 import type { OutboxItem } from "../decisions/lifecycle/messages";
@@ -25,6 +25,11 @@ export interface SimulationResult {
 
 export type Outcome = Decision | { outcome: "rejected"; rejection: Rejection };
 
+/** A stream line as the contract judged it: refused by the queue before reaching it, or parsed. */
+export type JudgedLine =
+  | { refused: RefusedLine; parsed?: undefined }
+  | { refused?: undefined; parsed: ParseResult };
+
 /**
  * A stream replayed in order through the decision core with in-memory state, one line at a time. A
  * waiting fact (a revocation before its certificate) is parked, as SQS would redeliver it, and retried as
@@ -48,13 +53,25 @@ export class Replay {
   }
 
   push(line: StreamLine): void {
-    if (line.refused) {
-      this.refused.push(line.refused);
+    this.take(this.judge(line));
+  }
+
+  /** The line as this city's contract judges it, not yet decided: `compare` judges once, decides twice. */
+  judge(line: StreamLine): JudgedLine {
+    if (line.refused) return { refused: line.refused };
+    // Sent as the publisher owning its source sends it, accepted when this replay's clock says.
+    const delivery = replayDelivery(this.city, line.text, this.clock());
+    return { parsed: parseMessage(line.text, this.#context, delivery) };
+  }
+
+  /** A judged line decided against this replay's ledger. */
+  take(judged: JudgedLine): void {
+    if (judged.refused) {
+      this.refused.push(judged.refused);
       this.outcomes.refused++;
       return;
     }
-    const delivery = replayDelivery(this.city, line.text, this.clock());
-    const parsed = parseMessage(line.text, this.#context, delivery);
+    const { parsed } = judged;
     if (parsed.ok) {
       this.apply(parsed.message);
       return;

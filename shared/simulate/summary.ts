@@ -101,7 +101,8 @@ export function formatLineStates(reconciliation: Reconciliation): string {
   return lines.join("\n");
 }
 
-function table(header: string[], rows: string[][], footer: string[]): string[] {
+/** A plain-text table: the first column left-aligned, the others right-aligned, rules around the rows. */
+export function table(header: string[], rows: string[][], footer: string[]): string[] {
   const all = [header, ...rows, footer];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
   const line = (r: string[]) =>
