@@ -34,6 +34,10 @@ interface Statement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
+/** A policy resource's statements (none when it has no document). */
+const policyStatements = (r: { Properties?: Record<string, unknown> }): Statement[] =>
+  (r.Properties?.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ?? [];
+
 let synth: Synthesized;
 const partitions: [string, () => CfnTemplate][] = [
   ["aws", () => synth.json("jinan")],
@@ -58,7 +62,7 @@ describe.each(partitions)("queue policies of Autogrant-jinan in %s", (partition,
     Object.values(t.Resources)
       .filter((r) => r.Type === "AWS::SQS::QueuePolicy")
       .filter((r) => JSON.stringify(r.Properties?.Queues) === JSON.stringify([ref(queueId(name))]))
-      .flatMap((r) => (r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement)
+      .flatMap(policyStatements)
       .filter((s) => s.Action !== "sqs:*");
   const clockRole = () => {
     const [id] = Object.entries(t.Resources).find(
@@ -111,7 +115,7 @@ describe.each(partitions)("queue policies of Autogrant-jinan in %s", (partition,
     ];
     const allowed = Object.values(t.Resources)
       .filter((r) => r.Type === "AWS::SQS::QueuePolicy")
-      .flatMap((r) => (r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement)
+      .flatMap(policyStatements)
       .filter((s) => s.Effect === "Allow")
       .flatMap((s) => [(s.Principal as { AWS: unknown }).AWS].flat())
       .map((p) => (typeof p === "string" ? p : JSON.stringify(p)));
@@ -121,7 +125,7 @@ describe.each(partitions)("queue policies of Autogrant-jinan in %s", (partition,
 
   it("a publisher may use the city key only through SQS, for its own two queues", () => {
     const key = Object.values(t.Resources).find((r) => r.Type === "AWS::KMS::Key");
-    const all = (key?.Properties?.KeyPolicy as { Statement: (Statement & { Sid: string })[] }).Statement;
+    const all = (key?.Properties?.KeyPolicy as { Statement: Statement[] } | undefined)?.Statement ?? [];
     const publisher = file.publishers.find((p) => p.id === "tech-market");
     const statement = all.find((s) => s.Sid === "TechMarketUsesKeyViaSqs");
     expect(statement?.Principal).toEqual({ AWS: publisher?.principals[0] });
