@@ -15,6 +15,7 @@ import { readCity } from "../../shared/policy/files";
 import { MemoryLedger } from "../../shared/simulate/memory-ledger";
 import { bareQueue } from "../support/bare";
 import { sqsClient } from "../support/engines";
+import { factBody } from "../support/facts";
 import { usccFor } from "../support/parties";
 
 const sqs = sqsClient();
@@ -62,16 +63,7 @@ const record = (body: string, from = "hte-certification", sentAt = NOW) =>
     eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:${from}`,
     attributes: { SentTimestamp: String(Date.parse(sentAt)) },
   }) as SQSRecord;
-const fact = (type: string, id: string, data: Record<string, unknown>) =>
-  JSON.stringify({
-    specversion: "1.0",
-    id,
-    source: "registry/hte-certification",
-    type,
-    time: "2024-11-20T09:30:00+08:00",
-    city: "jinan",
-    data,
-  });
+const fact = (type: string, id: string, data: Record<string, unknown>) => factBody({ type, id, data });
 const granted = (certificateNo: string) =>
   fact("hte.certification.granted", certificateNo, {
     certificateNo,

@@ -20,6 +20,7 @@ import { StreamEventSource } from "../../local/stream-source";
 import { cityTemplate, type TemplateSettings } from "../../local/template";
 import { readCity } from "../../shared/policy/files";
 import { dynamoClient, dynamoEndpoint, sqsClient, sqsEndpoint, uniqueName } from "../support/engines";
+import { factBody } from "../support/facts";
 import { usccFor } from "../support/parties";
 
 const ddb: DynamoDBClient = dynamoClient();
@@ -50,15 +51,7 @@ afterAll(() => {
 });
 
 function fact(type: string, data: Record<string, unknown>, id = randomUUID()): string {
-  return JSON.stringify({
-    specversion: "1.0",
-    id,
-    source: "registry/hte-certification",
-    type,
-    time: "2024-11-20T09:30:00+08:00",
-    city: "jinan",
-    data,
-  });
+  return factBody({ type, id, data });
 }
 
 const granted = (certificateNo: string, enterprise: string, name = `${enterprise} 科技有限公司`) =>

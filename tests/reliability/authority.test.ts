@@ -11,6 +11,7 @@ import { drainQueue } from "../../local/drain";
 import { LocalStack } from "../../local/stack";
 import { readCity } from "../../shared/policy/files";
 import { dynamoEndpoint, sqsEndpoint, uniqueName } from "../support/engines";
+import { factBody } from "../support/facts";
 import { usccFor } from "../support/parties";
 
 let stack: LocalStack;
@@ -56,15 +57,7 @@ const payouts = async () =>
   (await drainQueue(stack.sqs, stack.resources.payoutsQueueUrl)).map((b) => JSON.parse(b));
 
 const fact = (source: string, type: string, id: string, data: Record<string, unknown>) =>
-  JSON.stringify({
-    specversion: "1.0",
-    id,
-    source,
-    type,
-    time: "2024-11-20T09:30:00+08:00",
-    city: "jinan",
-    data,
-  });
+  factBody({ source, type, id, data });
 const HTE = "registry/hte-certification";
 const certificate = (no: string, who: string) =>
   fact(HTE, "hte.certification.granted", no, {
