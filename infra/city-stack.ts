@@ -81,22 +81,27 @@ export class CityStack extends Stack {
 
     acknowledgeNagFindings(queues, functions);
 
-    for (const [id, channel] of queues.channels) {
-      new CfnOutput(this, `IngestQueueUrl${pascal(id)}`, {
-        value: channel.ingest.queueUrl,
-        description: `${channel.publisher.source} sends facts here`,
-      });
-      new CfnOutput(this, `RejectedQueueUrl${pascal(id)}`, {
-        value: channel.rejected.queueUrl,
-        description: `${channel.publisher.source} reads its rejections here`,
-      });
-    }
-    new CfnOutput(this, "PayoutsQueueUrl", {
-      value: queues.payouts.queueUrl,
-      description: "finance receives payouts",
-    });
-    new CfnOutput(this, "TableName", { value: ledger.table.tableName });
+    outputs(this, queues, ledger);
   }
+}
+
+/** The queue URLs each publisher and finance need, and the table's name. */
+function outputs(stack: Stack, queues: Queues, ledger: Ledger): void {
+  for (const [id, channel] of queues.channels) {
+    new CfnOutput(stack, `IngestQueueUrl${pascal(id)}`, {
+      value: channel.ingest.queueUrl,
+      description: `${channel.publisher.source} sends facts here`,
+    });
+    new CfnOutput(stack, `RejectedQueueUrl${pascal(id)}`, {
+      value: channel.rejected.queueUrl,
+      description: `${channel.publisher.source} reads its rejections here`,
+    });
+  }
+  new CfnOutput(stack, "PayoutsQueueUrl", {
+    value: queues.payouts.queueUrl,
+    description: "finance receives payouts",
+  });
+  new CfnOutput(stack, "TableName", { value: ledger.table.tableName });
 }
 
 /**

@@ -36,11 +36,14 @@ export class Functions extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
-    const { city, rawCity, operations, key, table, queues } = props;
-    const streamArn = table.tableStreamArn;
-    if (!streamArn) throw new Error("the ledger table has no stream: the relay reads the outbox from it");
+    this.ingest = this.ingestFunction(props);
+    this.relay = this.relayFunction(props);
+  }
 
-    this.ingest = new BundledFunction(this, "Ingest", {
+  /** ingest: every publisher's queue → the table, rejections back to that publisher. */
+  private ingestFunction(props: FunctionsProps): BundledFunction {
+    const { city, rawCity, operations, key, table, queues } = props;
+    const ingest = new BundledFunction(this, "Ingest", {
       city,
       key,
       rawCity,
@@ -51,39 +54,46 @@ export class Functions extends Construct {
     });
     const channels = [...queues.channels.values()];
     // The event source mappings poll with the function's role (AWSLambdaSQSQueueExecutionRole's three actions).
-    this.ingest.allow(
+    ingest.allow(
       "ReceiveIngest",
       ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
       channels.map((c) => c.ingest.queueArn),
     );
     // DynamoLedger: BatchGetItem and Query (consistent reads: keys, and a batch's lines) and
     // TransactWriteItems of Put + ConditionCheck items.
-    this.ingest.allow(
+    ingest.allow(
       "Ledger",
       ["dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
       [table.tableArn],
     );
-    this.ingest.allow(
+    ingest.allow(
       "PublishRejections",
       ["sqs:SendMessage"],
       [queues.rejected.queueArn, ...channels.map((c) => c.rejected.queueArn)],
     );
     // Decrypt: SQS receive and the table key; DescribeKey: DynamoDB's check of a customer-managed key;
     // GenerateDataKey: SendMessage to the encrypted rejected queue.
-    this.ingest.allow("CityKey", ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"], [key.keyArn]);
+    ingest.allow("CityKey", ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"], [key.keyArn]);
     // maxConcurrency is per mapping (at least 2): a channel's ceiling is its own, so one registry's burst
     // neither starves nor floods the others.
     for (const channel of channels) {
       new EventSourceMapping(this, `IngestFrom${pascal(channel.publisher.id)}`, {
-        target: this.ingest.fn,
+        target: ingest.fn,
         eventSourceArn: channel.ingest.queueArn,
         batchSize: operations.ingest.batchSize,
         maxConcurrency: channel.publisher.maxConcurrency ?? operations.ingest.maxConcurrency,
         reportBatchItemFailures: true,
       });
     }
+    return ingest;
+  }
 
-    this.relay = new BundledFunction(this, "Relay", {
+  /** relay: the table's stream → the payouts and lifecycle FIFO queues. */
+  private relayFunction(props: FunctionsProps): BundledFunction {
+    const { city, rawCity, operations, key, table, queues } = props;
+    const streamArn = table.tableStreamArn;
+    if (!streamArn) throw new Error("the ledger table has no stream: the relay reads the outbox from it");
+    const relay = new BundledFunction(this, "Relay", {
       city,
       key,
       rawCity,
@@ -98,13 +108,13 @@ export class Functions extends Construct {
         TABLE_NAME: table.tableName,
       },
     });
-    this.relay.allow(
+    relay.allow(
       "ReadStream",
       ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
       [streamArn],
     );
     // The handler's sends, and Lambda's on-failure record (sent with the function's role).
-    this.relay.allow(
+    relay.allow(
       "SendOutbox",
       ["sqs:SendMessage"],
       [
@@ -115,14 +125,14 @@ export class Functions extends Construct {
     );
     // The relay sends what the table holds: a consistent GetItem of the record's key. Every outbox item
     // lives in a program-period partition (shared/decisions/keys.ts).
-    this.relay.allow("ReadOutbox", ["dynamodb:GetItem"], [table.tableArn], {
+    relay.allow("ReadOutbox", ["dynamodb:GetItem"], [table.tableArn], {
       "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["ledger#*"] },
     });
     // Decrypt: the stream and the table (DescribeKey: DynamoDB's check of the customer-managed key, as for
     // ingest); GenerateDataKey: SendMessage to the encrypted payouts queue.
-    this.relay.allow("CityKey", ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"], [key.keyArn]);
+    relay.allow("CityKey", ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"], [key.keyArn]);
     new EventSourceMapping(this, "RelayFromStream", {
-      target: this.relay.fn,
+      target: relay.fn,
       eventSourceArn: streamArn,
       startingPosition: StartingPosition.TRIM_HORIZON,
       batchSize: operations.relay.batchSize,
@@ -133,5 +143,6 @@ export class Functions extends Construct {
       reportBatchItemFailures: true,
       filters: [RELAY_FILTER],
     });
+    return relay;
   }
 }

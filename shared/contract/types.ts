@@ -81,7 +81,10 @@ function mapDefined(value: string | undefined, f: (v: string) => string): string
 const seller = strict({ uscc: enterprise.shape.uscc, name, kind: partyKind, sme: flag.optional() });
 const buyer = strict({ uscc: enterprise.shape.uscc, name, kind: partyKind, sme: flag });
 
-/** The data schema of each type; districts are the receiving city's. */
+/**
+ * The data schema of each type; districts are the receiving city's. Longer than a screen on purpose: it
+ * is a table, one entry per fact type in events.md's order, so each type's fields are found in one place.
+ */
 export function buildDataSchemas(districtIds: readonly string[]) {
   const districtId = district(districtIds);
   return {
