@@ -1,7 +1,7 @@
 import { type Fen, fenToYuan } from "../money";
 import type { Program } from "../policy/kinds";
 import { nextBudget, openBudget } from "./budget";
-import { addLines, type FunderFen, funderLines } from "./funders";
+import { addLines, describeSplit, type FunderFen, funderLines } from "./funders";
 import type { BudgetItem, MessageRef, Snapshot, UnitItem, VersionedPut } from "./items";
 import { type ItemKey, keyId, keys } from "./keys";
 import { type PayoutMessage, payoutIdOf, payoutMessage } from "./payouts";
@@ -34,14 +34,15 @@ export function payoutsOf(units: readonly Recomputed[]): PendingPayout[] {
       if (entitledFen === paidFen) continue;
       const deltaFen = entitledFen - paidFen;
       const label = unit.next.label ? `[${unit.next.label}] ` : "";
-      const explanation =
-        `${label}${unit.formula}; entitlement ${fenToYuan(entitledFen)}, paid before ${fenToYuan(paidFen)}` +
-        ` → ${deltaFen > 0n ? "+" : ""}${fenToYuan(deltaFen)}`;
-      const b = unit.next.beneficiary;
-      const identity = `${unit.program.id}|${unit.next.policyVersion}|${b.kind}:${b.id}|${period}`;
       // What was paid is the previous entitlement: split both, so each funder pays its own difference.
       const funders = unit.program.funders;
       const funderFen = funders && funderLines(paidFen, entitledFen, funders);
+      const explanation =
+        `${label}${unit.formula}; entitlement ${fenToYuan(entitledFen)}, paid before ${fenToYuan(paidFen)}` +
+        ` → ${deltaFen > 0n ? "+" : ""}${fenToYuan(deltaFen)}` +
+        (funders ? `; ${describeSplit(paidFen, entitledFen, funders)}` : "");
+      const b = unit.next.beneficiary;
+      const identity = `${unit.program.id}|${unit.next.policyVersion}|${b.kind}:${b.id}|${period}`;
       const same = byIdentity.get(identity);
       if (same) {
         same.deltaFen += deltaFen;

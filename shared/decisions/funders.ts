@@ -1,5 +1,6 @@
-import type { Fen } from "../money";
+import { type Fen, fenToYuan } from "../money";
 import type { Program } from "../policy/kinds";
+import { percent } from "../policy/kinds/kind";
 
 /**
  * Who pays a payout (payouts.md § Funders): the unit's entitlement is split among the program's funders,
@@ -50,4 +51,21 @@ export function funderLines(previousFen: Fen, entitledFen: Fen, funders: Funders
 /** Lines of several units paid as one payout (one fact moving a payout's units): added per funder. */
 export function addLines(to: FunderFen, lines: FunderFen): void {
   for (const [funder, fen] of lines) to.set(funder, (to.get(funder) ?? 0n) + fen);
+}
+
+/**
+ * The split for the explanation, so each line can be checked by hand (payouts.md § Funders):
+ * `split of 20000.01: city 40% 8000.00, district 60% 12000.01 (before: city 0.00, district 0.00)`.
+ */
+export function describeSplit(previousFen: Fen, entitledFen: Fen, funders: Funders): string {
+  const parts = (fen: Fen, withShares: boolean) => {
+    const split = splitFen(fen, funders);
+    return funders
+      .map(
+        (f) =>
+          `${f.funder}${withShares ? ` ${percent(f.shareBasisPoints)}` : ""} ${fenToYuan(split.get(f.funder) ?? 0n)}`,
+      )
+      .join(", ");
+  };
+  return `split of ${fenToYuan(entitledFen)}: ${parts(entitledFen, true)} (before: ${parts(previousFen, false)})`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { type Funders, funderLines, splitFen } from "../../shared/decisions/funders";
+import { describeSplit, type Funders, funderLines, splitFen } from "../../shared/decisions/funders";
 import { fenToYuan, yuanToFen } from "../../shared/money";
 
 const funders = (...shares: [string, number][]): Funders =>
@@ -65,5 +65,11 @@ describe("the split of an entitlement among funders (largest remainder)", () => 
       city: "-40000.00",
       district: "-60000.01",
     });
+  });
+
+  test("the explanation shows the split after and before, from which each line follows", () => {
+    expect(describeSplit(fen("100000.01"), fen("100000.02"), cityDistrict)).toBe(
+      "split of 100000.02: city 40% 40000.01, district 60% 60000.01 (before: city 40000.00, district 60000.01)",
+    );
   });
 });
