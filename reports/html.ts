@@ -6,7 +6,7 @@
 import { fenToGroupedYuan } from "../shared/money";
 import { type Comparison, type ComparisonRow, differenceFen, type Pair } from "../shared/simulate/compare";
 import { CHART_SCRIPT, CHARTED_BENEFICIARIES, type ChartData, chartsOf } from "./charts";
-import { districtLabel, KIND_LABELS, programLabel, signed } from "./labels";
+import { districtLabel, funderLabel, KIND_LABELS, programLabel, signed } from "./labels";
 import { REPORT_STYLE } from "./style";
 
 /** The files compared, as the report names them. */
@@ -39,6 +39,7 @@ export function comparisonHtml(c: Comparison, sources: ReportSources, echartsScr
 ${headline(c)}
 ${programSection(c, programs)}
 ${districtSection(c, districts)}
+${funderSection(c)}
 ${beneficiarySection(c, beneficiaries)}
 ${eligibilitySection(c)}
 <script type="application/json" id="report-data">${scriptJson([programs, districts, beneficiaries])}</script>
@@ -85,6 +86,20 @@ function districtSection(c: Comparison, chart: ChartData | undefined): string {
 <p class="note">区县取自引起支付的事实所载区县；事实未载区县的，取企业统一社会信用代码第 3–8 位行政区划码。</p>
 ${chartDiv(chart, 360)}
 ${denseTable(["区县", "代码", "基线（元）", "改革（元）", "差额（元）", "变化率"], rows, totalRow(c.total, 2))}
+</section>`;
+}
+
+/** Who pays (payouts.md § Funders): only when either policy names funders, so other reports are unchanged. */
+function funderSection(c: Comparison): string {
+  if (!c.funders.size) return "";
+  const rows = [...c.funders].map(
+    ([funder, pair]) =>
+      `<tr><td>${escapeHtml(funderLabel(c, funder))}</td><td class="id">${escapeHtml(funder)}</td>${amountCells(pair)}</tr>`,
+  );
+  return `<section>
+<h2>按出资方</h2>
+<p class="note">出资方按项目所列比例分担每个计算单元的应得额（最大余数法，余数相同时按城市配置中所列顺序），各方金额之和等于合计，精确到分。</p>
+${denseTable(["出资方", "编号", "基线（元）", "改革（元）", "差额（元）", "变化率"], rows, totalRow(c.total, 2))}
 </section>`;
 }
 

@@ -2,6 +2,7 @@
 import { fenToGroupedYuan } from "../shared/money";
 import type { BeneficiaryKind } from "../shared/policy/parties";
 import type { Comparison } from "../shared/simulate/compare";
+import { NO_FUNDERS } from "../shared/simulate/summary";
 
 export const KIND_LABELS: Record<BeneficiaryKind, string> = {
   enterprise: "企业",
@@ -27,6 +28,12 @@ export function partyLabel(beneficiary: { kind: BeneficiaryKind; id: string; nam
 
 export function programLabel(c: Pick<Comparison, "programLabels">, program: string): string {
   return c.programLabels.get(program)?.title ?? program;
+}
+
+/** A funder by its name in the city files; the programs that name none are the city's alone (payouts.md § Funders). */
+export function funderLabel(c: Pick<Comparison, "funderNames">, funder: string): string {
+  if (funder === NO_FUNDERS) return "未列出资方的项目（市级独担）";
+  return c.funderNames.get(funder) ?? funder;
 }
 
 /** A difference with its sign always shown: `+1,000.00`, `-1,500,000.00`, `0.00`. */

@@ -6,7 +6,7 @@
 import { fenToGroupedYuan } from "../shared/money";
 import { type Comparison, type ComparisonRow, differenceFen, type Pair } from "../shared/simulate/compare";
 import { table } from "../shared/simulate/summary";
-import { districtLabel, partyLabel, signed } from "./labels";
+import { districtLabel, funderLabel, partyLabel, signed } from "./labels";
 
 /** How many of the largest changes and of the eligibility rows the terminal lists. */
 const LISTED = 10;
@@ -25,6 +25,7 @@ export function formatComparison(comparison: Comparison): string {
     "",
     ...districtTable(comparison),
     "",
+    ...funderTable(comparison),
     ...beneficiaryLines(comparison),
     "",
     ...eligibilityLines(comparison),
@@ -45,6 +46,16 @@ function districtTable(c: Comparison): string[] {
     lines[i + 2] += `  ${districtLabel(c, district)}`;
   }
   return lines;
+}
+
+/** Who pays the difference (payouts.md § Funders); nothing when neither policy names a funder. */
+function funderTable(c: Comparison): string[] {
+  if (!c.funders.size) return [];
+  const funders = [...c.funders];
+  const rows = funders.map(([funder, pair]) => [funder, ...amounts(pair)]);
+  const lines = table(["funder", ...HEADER], rows, ["total", ...amounts(c.total)]);
+  for (const [i, [funder]] of funders.entries()) lines[i + 2] += `  ${funderLabel(c, funder)}`;
+  return [...lines, ""];
 }
 
 function beneficiaryLines(c: Comparison): string[] {

@@ -1,8 +1,12 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
+import { type Funders, funderLines, splitFen } from "../shared/decisions/funders";
 import type { UnitItem } from "../shared/decisions/items";
 import type { PayoutMessage } from "../shared/decisions/payouts";
-import { readCity } from "../shared/policy/files";
+import { parseCityConfig } from "../shared/policy/city";
+import { CITIES_DIR, readCity } from "../shared/policy/files";
 import { simulate } from "../shared/simulate/simulate";
 import { type ScenarioEvent, toLine } from "./support/scenarios";
 
@@ -302,5 +306,111 @@ describe("a waiting fact whose (source, id) another accepted message claims (fas
       }),
       { seed: SEED + 2, numRuns: RUNS },
     );
+  });
+});
+
+/** One to four funders whose shares (basis points, each at least 1) sum to 10,000: cuts of the whole. */
+const funders = fc
+  .uniqueArray(fc.integer({ min: 1, max: 9_999 }), { minLength: 0, maxLength: 3 })
+  .map((cuts): Funders => {
+    const points = [0, ...cuts.sort((a, b) => a - b), 10_000];
+    return points.slice(1).map((point, i) => ({
+      funder: `f${i}`,
+      name: `funder ${i}`,
+      shareBasisPoints: point - (points[i] ?? 0),
+    }));
+  });
+/** Entitlements as a unit goes through them: one-fen amounts as often as large ones, up and down. */
+const entitlement = fc.oneof(fc.bigInt({ min: 0n, max: 3n }), fc.bigInt({ min: 0n, max: 4_000_000_00n }));
+const sumOf = (fen: Iterable<bigint>) => [...fen].reduce((a, b) => a + b, 0n);
+/** |line − share × difference| in fen, times 10,000 to stay in integers. */
+const deviation = (lineFen: bigint, differenceFen: bigint, shareBasisPoints: number) => {
+  const d = lineFen * 10_000n - differenceFen * BigInt(shareBasisPoints);
+  return d < 0n ? -d : d;
+};
+
+describe("funders: the entitlement split by largest remainder (fast-check)", () => {
+  test("a split sums to the amount, each funder within a fen of its share", () => {
+    fc.assert(
+      fc.property(entitlement, funders, (amountFen, shares) => {
+        const split = splitFen(amountFen, shares);
+        expect(sumOf(split.values())).toBe(amountFen);
+        expect([...split.keys()]).toEqual(shares.map((f) => f.funder));
+        for (const f of shares)
+          expect(deviation(split.get(f.funder) ?? 0n, amountFen, f.shareBasisPoints) < 10_000n).toBe(true);
+      }),
+      { seed: SEED + 2, numRuns: RUNS * 20 },
+    );
+  });
+
+  test("over corrections up and down, lines sum to each payout and funder totals to the split entitlement", () => {
+    fc.assert(
+      fc.property(fc.array(entitlement, { minLength: 1, maxLength: 8 }), funders, (entitlements, shares) => {
+        const paid = new Map(shares.map((f) => [f.funder, 0n]));
+        let previousFen = 0n;
+        for (const entitledFen of entitlements) {
+          const lines = funderLines(previousFen, entitledFen, shares);
+          expect(sumOf(lines.values())).toBe(entitledFen - previousFen);
+          for (const f of shares) {
+            const line = lines.get(f.funder) ?? 0n;
+            // Two splits each within a fen: the line is within two fen (strictly) of its share of the payout.
+            expect(deviation(line, entitledFen - previousFen, f.shareBasisPoints) < 20_000n).toBe(true);
+            paid.set(f.funder, (paid.get(f.funder) ?? 0n) + line);
+          }
+          previousFen = entitledFen;
+        }
+        expect(paid).toEqual(splitFen(previousFen, shares));
+      }),
+      { seed: SEED + 3, numRuns: RUNS * 20 },
+    );
+  });
+
+  test("through the core, in any delivery order: every payout's lines sum to it, funders to their split", () => {
+    const raw = readFileSync(join(CITIES_DIR, "jinan.json"), "utf8");
+    let linesSeen = 0;
+    fc.assert(
+      fc.property(delivered, funders, ([, shuffled], shares) => {
+        const file = JSON.parse(raw);
+        for (const program of file.policyVersions[0].programs) program.funders = shares;
+        const funded = parseCityConfig(file, "jinan.json (every program funded)");
+        const result = simulate(
+          shuffled.map((d) => toLine(d.e, d.i, "jinan")),
+          funded,
+          () => RECEIVED,
+        );
+        const byIdentity = new Map<string, Map<string, bigint>>();
+        const add = (key: string, funder: string, fen: bigint) => {
+          const sums = byIdentity.get(key) ?? new Map(shares.map((f) => [f.funder, 0n]));
+          sums.set(funder, (sums.get(funder) ?? 0n) + fen);
+          byIdentity.set(key, sums);
+        };
+        for (const m of result.messages) {
+          if (m.kind === "release") continue;
+          expect(m.funders?.map((f) => f.funder)).toEqual(shares.map((f) => f.funder));
+          expect(sumOf((m.funders ?? []).map((f) => BigInt(f.amountFen)))).toBe(BigInt(m.amountFen));
+          const key = `${m.program}|${m.policyVersion}|${m.beneficiary.kind}:${m.beneficiary.id}|${m.period}`;
+          for (const f of m.funders ?? []) add(key, f.funder, BigInt(f.amountFen));
+          linesSeen += m.funders?.length ?? 0;
+        }
+        // What each funder has paid is its split of each unit's entitlement as it stands, summed per payout identity.
+        const expected = new Map<string, Map<string, bigint>>();
+        for (const item of result.items.values()) {
+          if (item.entity !== "unit") continue;
+          const unit = item as UnitItem;
+          for (const [period, fen] of Object.entries(unit.paidFen)) {
+            const key = `${unit.programId}|${unit.policyVersion}|${unit.beneficiary.kind}:${unit.beneficiary.id}|${period}`;
+            const sums = expected.get(key) ?? new Map(shares.map((f) => [f.funder, 0n]));
+            for (const [funder, part] of splitFen(fen, shares))
+              sums.set(funder, (sums.get(funder) ?? 0n) + part);
+            expected.set(key, sums);
+          }
+        }
+        for (const [key, sums] of byIdentity)
+          expect(sums, key).toEqual(expected.get(key) ?? new Map(shares.map((f) => [f.funder, 0n])));
+        for (const [key, sums] of expected) expect(byIdentity.get(key), key).toEqual(sums);
+      }),
+      { seed: SEED + 4, numRuns: Math.max(1, Math.floor(RUNS / 2)) },
+    );
+    expect(linesSeen).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,7 @@
 import { type Fen, fenToYuan } from "../money";
 import type { Program } from "../policy/kinds";
 import { nextBudget, openBudget } from "./budget";
+import { addLines, describeSplit, type FunderFen, funderLines } from "./funders";
 import type { BudgetItem, MessageRef, Snapshot, UnitItem, VersionedPut } from "./items";
 import { type ItemKey, keyId, keys } from "./keys";
 import { type PayoutMessage, payoutIdOf, payoutMessage } from "./payouts";
@@ -14,6 +15,8 @@ export interface PendingPayout {
   unit: UnitItem;
   period: number;
   deltaFen: Fen;
+  /** Each funder's line, when the program names funders: Σ = `deltaFen` (funders.ts). */
+  funderFen: FunderFen | undefined;
   explanation: string;
   /** The city file's allocation for the period, when the program has a budget for it. */
   budgetFen: Fen | undefined;
@@ -31,14 +34,19 @@ export function payoutsOf(units: readonly Recomputed[]): PendingPayout[] {
       if (entitledFen === paidFen) continue;
       const deltaFen = entitledFen - paidFen;
       const label = unit.next.label ? `[${unit.next.label}] ` : "";
+      // What was paid is the previous entitlement: split both, so each funder pays its own difference.
+      const funders = unit.program.funders;
+      const funderFen = funders && funderLines(paidFen, entitledFen, funders);
       const explanation =
         `${label}${unit.formula}; entitlement ${fenToYuan(entitledFen)}, paid before ${fenToYuan(paidFen)}` +
-        ` → ${deltaFen > 0n ? "+" : ""}${fenToYuan(deltaFen)}`;
+        ` → ${deltaFen > 0n ? "+" : ""}${fenToYuan(deltaFen)}` +
+        (funders ? `; ${describeSplit(paidFen, entitledFen, funders)}` : "");
       const b = unit.next.beneficiary;
       const identity = `${unit.program.id}|${unit.next.policyVersion}|${b.kind}:${b.id}|${period}`;
       const same = byIdentity.get(identity);
       if (same) {
         same.deltaFen += deltaFen;
+        if (same.funderFen && funderFen) addLines(same.funderFen, funderFen);
         same.explanation += `; ${explanation}`;
         continue;
       }
@@ -47,6 +55,7 @@ export function payoutsOf(units: readonly Recomputed[]): PendingPayout[] {
         unit: unit.next,
         period,
         deltaFen,
+        funderFen,
         explanation,
         budgetFen: unit.program.budgetsFen?.[String(period)],
         budgetKey: keys.budget(unit.next.policyVersion, unit.program.id, period),
@@ -96,6 +105,7 @@ export function commitBudgets(
       beneficiary: p.unit.beneficiary,
       period: p.period,
       amountFen: p.deltaFen,
+      funderFen: p.funderFen,
       status,
       cause: ref,
       explanation: p.explanation,

@@ -15,10 +15,19 @@ export interface PayoutMessage {
   period: number;
   amountFen: number;
   amount: string;
+  /** Only for a program that names funders (payouts.md § Funders): every funder, in the city file's order. */
+  funders?: FunderLine[];
   status: "payable" | "awaiting-budget";
   cause: { source: string; id: string; type: FactType };
   explanation: string;
   computedAt: string;
+}
+
+/** One funder's part of a payout: the lines of a payout sum to its `amountFen` exactly. */
+export interface FunderLine {
+  funder: string;
+  amountFen: number;
+  amount: string;
 }
 
 /** A held payout made payable by new budget; it carries no amount and must not be summed. */
@@ -53,7 +62,10 @@ export function releaseIdOf(payoutId: string): string {
 }
 
 export function payoutMessage(
-  fields: Omit<PayoutMessage, "kind" | "amountFen" | "amount"> & { amountFen: Fen },
+  fields: Omit<PayoutMessage, "kind" | "amountFen" | "amount" | "funders"> & {
+    amountFen: Fen;
+    funderFen?: ReadonlyMap<string, Fen> | undefined;
+  },
 ) {
   // Field order as in the contract, so a finance officer reads messages the way the spec shows them.
   const message: PayoutMessage = {
@@ -67,10 +79,20 @@ export function payoutMessage(
     period: fields.period,
     amountFen: fenToSafeNumber(fields.amountFen),
     amount: fenToYuan(fields.amountFen),
+    // Absent, not empty, for a program without funders: its messages stay exactly as before the field.
+    ...(fields.funderFen ? { funders: funderLinesOf(fields.funderFen) } : {}),
     status: fields.status,
     cause: fields.cause,
     explanation: fields.explanation,
     computedAt: fields.computedAt,
   };
   return message;
+}
+
+function funderLinesOf(funderFen: ReadonlyMap<string, Fen>): FunderLine[] {
+  return [...funderFen].map(([funder, fen]) => ({
+    funder,
+    amountFen: fenToSafeNumber(fen),
+    amount: fenToYuan(fen),
+  }));
 }

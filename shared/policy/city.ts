@@ -172,12 +172,28 @@ function crossCheck(city: CityFile): string[] {
           );
         }
       }
+      problems.push(...funderProblems(program, where));
       for (const year of Object.keys(program.budgetsFen ?? {})) {
         if (Number(year) < from || Number(year) > to) {
           problems.push(`${where}.budgetsYuan.${year}: outside the version's years ${from}–${to}`);
         }
       }
     }
+  }
+  return problems;
+}
+
+/** A program's funders must name each funder once and share out the whole entitlement (payouts.md § Funders). */
+function funderProblems(program: Program, where: string): string[] {
+  if (!program.funders) return [];
+  const problems: string[] = [];
+  const ids = program.funders.map((f) => f.funder);
+  for (const [i, id] of ids.entries()) {
+    if (ids.indexOf(id) !== i) problems.push(`${where}.funders: ${id} is listed twice`);
+  }
+  const total = program.funders.reduce((sum, f) => sum + f.shareBasisPoints, 0);
+  if (total !== 10_000) {
+    problems.push(`${where}.funders: shares sum to ${total} basis points, not 10000 (100%)`);
   }
   return problems;
 }

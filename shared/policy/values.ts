@@ -32,6 +32,21 @@ export const programBase = {
   description: z.string().min(1),
   /** Per-period budget in yuan; a program without one is unlimited. */
   budgetsYuan: z.record(z.string().regex(/^\d{4}$/, "budget periods are years"), yuanAmount).optional(),
+  /**
+   * Who pays the program and in what shares (payouts.md § Funders): absent, the city alone, and messages
+   * carry no funder lines. Shares sum to 10,000 basis points (checked in city.ts, naming the program); the
+   * order is the tie-break of the split, so it is part of the policy.
+   */
+  funders: z
+    .array(
+      z.strictObject({
+        funder: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "must be a lower-case id like city or district"),
+        name: z.string().min(1),
+        shareBasisPoints: z.number().int().min(1).max(10_000),
+      }),
+    )
+    .min(1)
+    .optional(),
 };
 
 type FenNamed<T> = { [K in keyof T as K extends `${infer B}Yuan` ? `${B}Fen` : K]: T[K] };

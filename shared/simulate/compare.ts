@@ -12,6 +12,7 @@ import type { Beneficiary } from "../policy/parties";
 import { ReformMismatchError } from "./errors";
 import { type StreamLine, streamOf } from "./lines";
 import { Replay, type SimulationResult } from "./simulate";
+import { byFunder, funderTotals, NO_FUNDERS } from "./summary";
 
 /** One amount under the policy in force (baseline) and under the reform. */
 export interface Pair {
@@ -49,6 +50,13 @@ export interface Comparison {
   programs: Map<string, Pair>;
   /** By district id, sorted; `""` last. */
   districts: Map<string, Pair>;
+  /**
+   * By funder id (payouts.md § Funders), sorted, the programs that name none last (`NO_FUNDERS`); empty
+   * when neither side names a funder. A reform may add funders or change their shares.
+   */
+  funders: Map<string, Pair>;
+  /** Funder names by id, from both city files; the reform's where both name one. */
+  funderNames: Map<string, string>;
   /** Every beneficiary paid on either side, the largest change (by absolute difference) first. */
   beneficiaries: BeneficiaryChange[];
   winners: number;
@@ -121,6 +129,8 @@ export function comparisonOf(
     total: sum(rows),
     programs: sumBy(rows, (row) => row.program),
     districts: sumBy(rows, (row) => row.district),
+    funders: funderPairs(funderTotals(baseline.messages), funderTotals(reform.messages)),
+    funderNames: funderNames(cities),
     beneficiaries,
     winners: beneficiaries.filter((b) => differenceFen(b) > 0n).length,
     losers: beneficiaries.filter((b) => differenceFen(b) < 0n).length,
@@ -141,6 +151,23 @@ function programLabels(cities: readonly CityPolicy[]) {
     }
   }
   return labels;
+}
+
+/** Each side's funder totals side by side; a funder of one side only has zero on the other. */
+function funderPairs(baseline: Map<string, Fen>, reform: Map<string, Fen>): Map<string, Pair> {
+  const ids = [...new Set([...baseline.keys(), ...reform.keys()])].sort(byFunder);
+  if (ids.every((id) => id === NO_FUNDERS)) return new Map();
+  return new Map(
+    ids.map((id) => [id, { baselineFen: baseline.get(id) ?? 0n, reformFen: reform.get(id) ?? 0n }]),
+  );
+}
+
+function funderNames(cities: readonly CityPolicy[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const program of cities.flatMap((city) => city.file.policyVersions.flatMap((v) => v.programs))) {
+    for (const f of program.funders ?? []) names.set(f.funder, f.name);
+  }
+  return names;
 }
 
 type Outbox = readonly (PayoutMessage | ReleaseMessage)[];

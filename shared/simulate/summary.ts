@@ -11,8 +11,16 @@ export interface ProgramTotals {
   held: number;
 }
 
+/** The row of the by-funder table for programs that name no funders (the city alone: payouts.md § Funders). */
+export const NO_FUNDERS = "(no funders named)";
+
 export interface Summary {
   programs: Map<string, ProgramTotals>;
+  /**
+   * Net fen by funder, from the messages' funder lines, sorted, with the programs that name none under
+   * `NO_FUNDERS`; empty when no message carries funder lines, so a city without funders prints as before.
+   */
+  funders: Map<string, bigint>;
   rejections: Map<string, number>;
   deadLetters: number;
   refused: number;
@@ -47,11 +55,38 @@ export function summarise(
   for (const r of distinct.values()) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + 1);
   return {
     programs: new Map([...programs].sort(([a], [b]) => a.localeCompare(b))),
+    funders: fundersOf(messages),
     rejections: new Map([...byReason].sort(([a], [b]) => a.localeCompare(b))),
     deadLetters: deadLetters.length,
     refused: refused.length,
     releases,
   };
+}
+
+/**
+ * Σ of the funder lines per funder, sorted by id, a message without lines counted whole under `NO_FUNDERS`
+ * (last); always sums to the messages' total.
+ */
+export function funderTotals(messages: readonly (PayoutMessage | ReleaseMessage)[]): Map<string, bigint> {
+  const funders = new Map<string, bigint>();
+  const add = (funder: string, fen: bigint) => funders.set(funder, (funders.get(funder) ?? 0n) + fen);
+  for (const m of messages) {
+    if (m.kind === "release") continue;
+    if (!m.funders) add(NO_FUNDERS, BigInt(m.amountFen));
+    for (const line of m.funders ?? []) add(line.funder, BigInt(line.amountFen));
+  }
+  return new Map([...funders].sort(([a], [b]) => byFunder(a, b)));
+}
+
+/** Funder ids in order, the programs that name none last. */
+export function byFunder(a: string, b: string): number {
+  return Number(a === NO_FUNDERS) - Number(b === NO_FUNDERS) || a.localeCompare(b);
+}
+
+/** The summary's by-funder table: none when no message names a funder, so such a city prints as before. */
+function fundersOf(messages: readonly (PayoutMessage | ReleaseMessage)[]): Map<string, bigint> {
+  const totals = funderTotals(messages);
+  return [...totals.keys()].some((funder) => funder !== NO_FUNDERS) ? totals : new Map();
 }
 
 export function formatSummary(summary: Summary): string {
@@ -68,11 +103,18 @@ export function formatSummary(summary: Summary): string {
     "",
     fenToYuan(total),
   ]);
+  if (summary.funders.size) lines.push("", ...funderTable(summary.funders, total));
   const rejected = [...summary.rejections].map(([reason, n]) => `${reason} ${n}`).join(", ") || "none";
   lines.push("", `rejections: ${rejected}`, `dead letters: ${summary.deadLetters}`);
   if (summary.refused) lines.push(`refused by the queue (never sent): ${summary.refused}`);
   if (summary.releases) lines.push(`releases: ${summary.releases}`);
   return lines.join("\n");
+}
+
+/** Who pays the net: each funder's lines summed; its total is the programs' total, to the fen. */
+function funderTable(funders: ReadonlyMap<string, bigint>, totalFen: bigint): string[] {
+  const rows = [...funders].map(([funder, fen]) => [funder, fenToYuan(fen)]);
+  return table(["funder", "net yuan"], rows, ["total", fenToYuan(totalFen)]);
 }
 
 /**

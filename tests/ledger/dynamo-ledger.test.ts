@@ -216,6 +216,15 @@ describe("DynamoLedger on DynamoDB Local", () => {
     const bonus = (await payoutsIn(stored)).filter((p) => p.program === "carrier-hte-bonus");
     const payable = bonus.filter((p) => p.status === "payable");
     expect(bonus).toHaveLength(50);
+    // The first awards are funded 40/60 (payouts.md § Funders): stored with their lines, which sum to them.
+    const awards = (await payoutsIn(stored)).filter((p) => p.program === "hte-first-award");
+    expect(awards).toHaveLength(50);
+    for (const award of awards) {
+      expect(award.funders?.map((f) => [f.funder, f.amount])).toEqual([
+        ["city", "60000.00"],
+        ["district", "90000.00"],
+      ]);
+    }
     expect(sum(payable)).toBeLessThanOrEqual(budget ?? 0n);
     expect(sum(payable) + 5_000_000n).toBeGreaterThan(budget ?? 0n); // filled up to the last whole payout
     expect(await awaitingBudget(stored)).toHaveLength(50 - payable.length);

@@ -106,6 +106,35 @@ describe("city files", () => {
       /program rd-subsidy\)/,
     ],
     [
+      "funders whose shares do not sum to 10,000",
+      (c) => {
+        program(c, "hte-first-award").funders = [
+          { funder: "city", name: "市级财政", shareBasisPoints: 4000 },
+          { funder: "district", name: "区级财政", shareBasisPoints: 5000 },
+        ];
+      },
+      /program hte-first-award\.funders: shares sum to 9000 basis points, not 10000/,
+    ],
+    [
+      "a funder listed twice",
+      (c) => {
+        program(c, "hte-first-award").funders = [
+          { funder: "city", name: "市级财政", shareBasisPoints: 5000 },
+          { funder: "city", name: "市级财政", shareBasisPoints: 5000 },
+        ];
+      },
+      /program hte-first-award\.funders: city is listed twice/,
+    ],
+    [
+      "a funder's share that is not whole basis points",
+      (c) => {
+        program(c, "hte-first-award").funders = [
+          { funder: "city", name: "市级财政", shareBasisPoints: 99.5 },
+        ];
+      },
+      /\(program hte-first-award\)\.funders\[0\]\.shareBasisPoints/,
+    ],
+    [
       "a receive limit below 5",
       (c) => {
         c.operations.ingest.receiveLimit = 2;

@@ -9,8 +9,11 @@ import { expandParties } from "./parties";
 export interface Scenario {
   name: string;
   events: ScenarioEvent[];
-  /** Every payout and clawback message, in order: `[program, beneficiary alias, period, amount]`. */
-  payouts: [string, string | number, number, string][];
+  /**
+   * Every payout and clawback message, in order: `[program, beneficiary alias, period, amount]`, and for a
+   * program that names funders its funder lines, `{ city: "60000.00", district: "90000.00" }` (payouts.md § Funders).
+   */
+  payouts: [string, string | number, number, string, Record<string, string>?][];
   /** Compare only these programs' payouts (a row's test need not list every other row's). */
   only?: string[];
   /** Decision per delivery, in order: applied, not-covered, no-policy, replay, superseded, duplicate, waiting, rejected:<reason>. */
