@@ -7,7 +7,6 @@
  * A treasury answer delivered twice changes nothing the second time; one sent from another publisher's
  * queue is not-authorised and changes nothing at all.
  */
-import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { drainQueue } from "../../local/drain";
@@ -18,7 +17,7 @@ import { readCity } from "../../shared/policy/files";
 import { dynamoEndpoint, sqsEndpoint, uniqueName } from "../support/engines";
 import { usccFor } from "../support/parties";
 import { certification, type ScenarioEvent, toLine } from "../support/scenarios";
-import { sortBy } from "./support";
+import { sortBy, tableItems } from "./support";
 
 const city = readCity("jinan");
 const BATCH = "hte-first-award-2024-1";
@@ -77,24 +76,9 @@ const instructions = async (): Promise<PaymentInstructionMessage[]> =>
 const rejections = async (publisherId: string) =>
   (await drainQueue(stack.sqs, channel(publisherId).rejectedQueueUrl)).map((b) => JSON.parse(b));
 
-/** Every item of the ledger table, nested attributes and all, in a canonical text. */
-async function table(): Promise<string[]> {
-  const { Items = [] } = await stack.dynamodb.send(
-    new ScanCommand({ TableName: stack.resources.tableName, ConsistentRead: true }),
-  );
-  return Items.map((item) => canonical(item)).sort();
-}
+const table = () => tableItems(stack);
 /** The ledger without its receipts: what a fact's effect is written to. */
 const withoutReceipts = (items: readonly string[]) => items.filter((i) => !i.includes('"pk":{"S":"receipt#'));
-const canonical = (value: unknown): string =>
-  Array.isArray(value)
-    ? `[${value.map(canonical).join(",")}]`
-    : typeof value === "object" && value !== null
-      ? `{${Object.keys(value)
-          .sort()
-          .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-          .join(",")}}`
-      : JSON.stringify(value);
 
 /** Each payee's hte-first-award 2024 unit as reconciliation buckets it (fen as strings), and the balance. */
 async function units(): Promise<{ byPayee: Record<string, Record<string, string>>; all: Reconciliation }> {
