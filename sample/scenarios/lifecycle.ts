@@ -383,7 +383,14 @@ export class Lifecycle {
         if (!batch?.lapsed[line.hash] || !notice || !since || notice.deadline >= since) return [];
         return [{ receivable, line, notice }];
       })
-      .sort((a, b) => Number(b.receivable.raisedFen - a.receivable.raisedFen));
+      // Largest first, compared as fen (bigint), never as a number.
+      .sort((a, b) =>
+        a.receivable.raisedFen < b.receivable.raisedFen
+          ? 1
+          : a.receivable.raisedFen > b.receivable.raisedFen
+            ? -1
+            : 0,
+      );
     const chosen = candidates[0];
     if (!chosen) throw new Error("the sample has no unpaid line whose unit is clawed back later");
     const { receivable, line, notice } = chosen;
