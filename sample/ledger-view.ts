@@ -1,5 +1,5 @@
 import { keyId, keys } from "../shared/decisions/keys";
-import type { BatchItem, LineItem, SeriesItem } from "../shared/decisions/lifecycle/items";
+import type { BatchItem, LineItem, ReceivableItem, SeriesItem } from "../shared/decisions/lifecycle/items";
 import { batchKeyOf } from "../shared/decisions/lifecycle/view";
 import type { CityPolicy } from "../shared/policy/city";
 import { type SimulationResult, simulate } from "../shared/simulate/simulate";
@@ -14,7 +14,10 @@ export const REPLAYED_AT = "2026-12-01T00:00:00.000Z";
 export class LedgerView {
   readonly result: SimulationResult;
 
+  readonly #lines: readonly string[];
+
   constructor(lines: readonly string[], city: CityPolicy) {
+    this.#lines = lines;
     this.result = simulate(lines, city, () => REPLAYED_AT);
   }
 
@@ -26,14 +29,47 @@ export class LedgerView {
 
   /** The lines a closed batch holds, in the order the ledger keeps them. */
   linesOf(batchId: string): LineItem[] {
-    const batch = this.batch(batchId);
-    const series = (this.result.ledger.get(keys.series(batch.period, batch.program)) ??
+    const { program, period } = this.batch(batchId);
+    return this.#entities<LineItem>("line").filter(
+      (line) => line.program === program && line.period === period && this.batchOf(line)?.batchId === batchId,
+    );
+  }
+
+  /** The closed batch a line is in; `null` while its batch is open. */
+  batchOf(line: LineItem): BatchItem | null {
+    const series = (this.result.ledger.get(keys.series(line.period, line.program)) ??
       null) as SeriesItem | null;
-    return this.#entities<LineItem>("line").filter((line) => {
-      if (line.program !== batch.program || line.period !== batch.period) return false;
-      const key = batchKeyOf(line, series);
-      return key !== null && keyId(key) === keyId(batch.key);
-    });
+    const key = batchKeyOf(line, series);
+    return (key && this.#entities<BatchItem>("batch").find((b) => keyId(b.key) === keyId(key))) || null;
+  }
+
+  /** When the fact whose clawback first raised the receivable was published (its envelope's `time`). */
+  clawbackTime(receivable: ReceivableItem): number {
+    const payoutId = receivable.history[0]?.what.replace(/^clawback /, "");
+    const clawback = this.result.messages.find((m) => m.kind === "clawback" && m.payoutId === payoutId);
+    if (!clawback || clawback.kind === "release") throw new Error(`no clawback ${payoutId} in the replay`);
+    const { source, id } = clawback.cause;
+    for (const text of this.#lines) {
+      if (!text.includes(`"${id}"`)) continue;
+      const envelope = JSON.parse(text) as { source?: string; id?: string; time?: string };
+      if (envelope.source === source && envelope.id === id && envelope.time) return Date.parse(envelope.time);
+    }
+    throw new Error(`no fact (${source}, ${id}) in the stream`);
+  }
+
+  /** What beneficiaries owe, each unit's receivable as the ledger keeps it. */
+  receivables(): ReceivableItem[] {
+    return this.#entities<ReceivableItem>("receivable");
+  }
+
+  /** The unit's lines (program, beneficiary, period), in every state. */
+  unitLines(receivable: ReceivableItem): LineItem[] {
+    return this.#entities<LineItem>("line").filter(
+      (line) =>
+        line.program === receivable.program &&
+        line.period === receivable.period &&
+        line.beneficiary.id === receivable.beneficiary.id,
+    );
   }
 
   #entities<T extends { entity: string }>(entity: T["entity"]): T[] {

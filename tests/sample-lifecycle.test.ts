@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { expect, test } from "vitest";
 import { LIFECYCLE_TYPES } from "../sample/draft";
 import { REPLAYED_AT } from "../sample/ledger-view";
-import type { BatchItem } from "../shared/decisions/lifecycle/items";
+import type { BatchItem, ReceivableItem } from "../shared/decisions/lifecycle/items";
 import { fenToYuan } from "../shared/money";
 import { readCity } from "../shared/policy/files";
 import { streamOf } from "../shared/simulate/lines";
@@ -68,4 +68,21 @@ test("the year has a list of more than 100 lines, and lines in each state the de
   for (const state of ["in-batch", "withdrawn", "awaiting-credit", "instructed", "disbursed", "lapsed"]) {
     expect(states.get(state) ?? 0, state).toBeGreaterThan(0);
   }
+});
+
+test("recovery: a disbursed line clawed back is a receivable, and the treasury receives it back", () => {
+  const { replay, result } = replayed();
+  const recovered = [...result.items.values()].filter(
+    (i): i is ReceivableItem => i.entity === "receivable" && i.recoveredFen > 0n,
+  );
+  expect(
+    recovered.map((r) => [r.program, r.period, fenToYuan(r.raisedFen), fenToYuan(r.recoveredFen), r.owedFen]),
+  ).toEqual([["hte-first-award", 2024, "200000.00", "200000.00", 0n]]);
+  const [receivable] = recovered;
+  // Money that left: the unit's only line is disbursed, for what was later recovered.
+  const unit = linesOf(replay, city).filter(
+    ([program, who, period]) =>
+      program === receivable?.program && who === receivable?.beneficiary.id && period === receivable?.period,
+  );
+  expect(unit.map(([, , , state, amount]) => [state, amount])).toEqual([["disbursed", "200000.00"]]);
 });

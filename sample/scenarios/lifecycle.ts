@@ -1,8 +1,17 @@
 import type { LineItem } from "../../shared/decisions/lifecycle/items";
 import { fenToYuan } from "../../shared/money";
 import type { CityPolicy } from "../../shared/policy/city";
-import { addDays, chinaInstant, type Instant, type IsoDate, officeHours, weekday, yearOf } from "../calendar";
-import type { Draft } from "../draft";
+import {
+  addDays,
+  chinaDateOf,
+  chinaInstant,
+  type Instant,
+  type IsoDate,
+  officeHours,
+  weekday,
+  yearOf,
+} from "../calendar";
+import { type Draft, defaultIdScheme } from "../draft";
 import type { JsonObject } from "../json";
 import { LedgerView } from "../ledger-view";
 import type { Check, Context } from "./context";
@@ -131,6 +140,7 @@ export class Lifecycle {
     this.#credit(approved);
     this.#confirmations(approved);
     this.#payments(this.#view());
+    this.#recovery(this.#view());
   }
 
   #view(): LedgerView {
@@ -143,15 +153,29 @@ export class Lifecycle {
     this.#clockDays.add(date);
     const at = chinaInstant(date, 0, 0, this.#ctx.rng.int(1, 9));
     const scheduledTime = new Date(chinaInstant(date, 0, 0)).toISOString().replace(".000Z", "Z");
-    this.#add("clock.day", at, { scheduledTime }, date, "utc");
+    this.#add("clock.day", at, { scheduledTime }, date, { style: "utc" });
   }
 
   #staff(type: "batch.closed" | "batch.approved", date: IsoDate, data: JsonObject): void {
     this.#add(type, officeHours(this.#ctx.rng, date), data, date);
   }
 
-  #add(type: Draft["type"], time: Instant, data: JsonObject, date: IsoDate, style?: Draft["style"]): Draft {
-    return this.#ctx.book.add({ type, data, time, factYear: yearOf(date), ...(style ? { style } : {}) });
+  /** `idScope` numbers the fact in a series of its own (`<prefix>-<year>-<scope>-<n>`). */
+  #add(
+    type: Draft["type"],
+    time: Instant,
+    data: JsonObject,
+    date: IsoDate,
+    { style, idScope }: { style?: Draft["style"]; idScope?: string } = {},
+  ): Draft {
+    return this.#ctx.book.add({
+      type,
+      data,
+      time,
+      factYear: yearOf(date),
+      ...(style ? { style } : {}),
+      ...(idScope ? { idScheme: defaultIdScheme(type, time, idScope) } : {}),
+    });
   }
 
   /** A line of the batch for a beneficiary not yet in another story (enterprises, if asked). */
@@ -272,7 +296,7 @@ export class Lifecycle {
     }
   }
 
-  #confirm(beneficiary: LineItem["beneficiary"], confirmedOn: IsoDate): void {
+  #confirm(beneficiary: LineItem["beneficiary"], confirmedOn: IsoDate, idScope?: string): void {
     this.#confirmedOn.set(beneficiary.id, confirmedOn);
     const accountRef = `ACCT-${this.#ctx.rng.chars("0123456789ABCDEF", 6)}`;
     this.#add(
@@ -284,6 +308,7 @@ export class Lifecycle {
         confirmedOn,
       },
       confirmedOn,
+      { idScope },
     );
   }
 
@@ -327,13 +352,79 @@ export class Lifecycle {
     }
   }
 
-  #paid(instructionId: string, paidOn: IsoDate, amount: string, n: number): void {
+  #paid(instructionId: string, paidOn: IsoDate, amount: string, n: number, idScope?: string): void {
     const reference = `TSY-${paidOn.slice(5, 7)}${paidOn.slice(8)}-${String(n).padStart(4, "0")}`;
     this.#add(
       "disbursement.paid",
       officeHours(this.#ctx.rng, paidOn),
       { instructionId, reference, paidOn, amount },
       paidOn,
+      { idScope },
+    );
+  }
+
+  /**
+   * Recovery (追回, payments.md § Receivables): a receivable is money that left. The sample's clawbacks
+   * otherwise meet lines that lapsed unpaid, so one such enterprise — the largest, whose line lapsed
+   * before its certificate was revoked — confirms its account in time instead: the line is instructed and
+   * paid, the revocation then owes what was paid, and the treasury receives it back in two parts. Its
+   * facts number in a series of their own (`…-R-…`), so every other id of the sample stays as it was.
+   */
+  #recovery(view: LedgerView): void {
+    const candidates = view
+      .receivables()
+      .filter((r) => r.beneficiary.kind === "enterprise" && !this.#used.has(r.beneficiary.id))
+      .flatMap((receivable) => {
+        const [line, ...others] = view.unitLines(receivable);
+        if (!line || others.length || line.amountFen !== receivable.raisedFen) return [];
+        const batch = view.batchOf(line);
+        const notice = batch?.notices[line.hash];
+        const since = receivable.since;
+        if (!batch?.lapsed[line.hash] || !notice || !since || notice.deadline >= since) return [];
+        return [{ receivable, line, notice }];
+      })
+      // Largest first, compared as fen (bigint), never as a number.
+      .sort((a, b) =>
+        a.receivable.raisedFen < b.receivable.raisedFen
+          ? 1
+          : a.receivable.raisedFen > b.receivable.raisedFen
+            ? -1
+            : 0,
+      );
+    const chosen = candidates[0];
+    if (!chosen) throw new Error("the sample has no unpaid line whose unit is clawed back later");
+    const { receivable, line, notice } = chosen;
+    this.#used.add(line.beneficiary.id);
+    const confirmedOn = weekday(addDays(notice.sentOn, 4));
+    if (confirmedOn > notice.deadline) throw new Error(`${line.lineId}: confirmed after its deadline`);
+    this.#confirm(line.beneficiary, confirmedOn, "R");
+    const paidOn = weekday(addDays(confirmedOn, 3));
+    this.#paid(`${line.lineId}.1`, paidOn, fenToYuan(line.amountFen), 901, "R");
+    // The clawback that raised the receivable was published at `clawedAt`; the money comes back after it.
+    const clawedAt = view.clawbackTime(receivable);
+    const first = weekday(addDays(chinaDateOf(clawedAt), 22));
+    const second = weekday(addDays(first, 36));
+    const firstFen = (receivable.raisedFen * 3n) / 5n;
+    for (const [receivedOn, fen, n] of [
+      [first, firstFen, 1],
+      [second, receivable.raisedFen - firstFen, 2],
+    ] as const) {
+      this.#add(
+        "recovery.received",
+        officeHours(this.#ctx.rng, receivedOn),
+        {
+          beneficiary: { kind: line.beneficiary.kind, id: line.beneficiary.id },
+          program: receivable.program,
+          period: receivable.period,
+          amount: fenToYuan(fen),
+          receivedOn,
+          reference: `JNCZ-ZH-${receivedOn.replaceAll("-", "")}-${String(n).padStart(2, "0")}`,
+        },
+        receivedOn,
+      );
+    }
+    this.checks.push(
+      `paid, clawed back and recovered in two parts (${fenToYuan(firstFen)} + ${fenToYuan(receivable.raisedFen - firstFen)}): ${line.lineId}`,
     );
   }
 }

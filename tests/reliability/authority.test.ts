@@ -4,7 +4,6 @@
  * controls — a sender is its queue (events.md § Publishers) — and must be rejected `not-authorised` to that
  * publisher's own rejected queue, leave the ledger byte-identical and put nothing on the payouts queue.
  */
-import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { drainQueue } from "../../local/drain";
@@ -13,6 +12,7 @@ import { readCity } from "../../shared/policy/files";
 import { dynamoEndpoint, sqsEndpoint, uniqueName } from "../support/engines";
 import { factBody } from "../support/facts";
 import { usccFor } from "../support/parties";
+import { tableItems } from "./support";
 
 let stack: LocalStack;
 
@@ -44,12 +44,8 @@ async function sendAs(publisherId: string, bodies: string[]): Promise<void> {
   await stack.quiet();
 }
 
-async function table(): Promise<string[]> {
-  const { Items = [] } = await stack.dynamodb.send(
-    new ScanCommand({ TableName: stack.resources.tableName, ConsistentRead: true }),
-  );
-  return Items.map((item) => JSON.stringify(item, Object.keys(item).sort())).sort();
-}
+/** The whole table, nested attributes included (a key list as JSON.stringify's replacer would drop them). */
+const table = () => tableItems(stack);
 
 const rejections = async (publisherId: string) =>
   (await drainQueue(stack.sqs, channel(publisherId).rejectedQueueUrl)).map((b) => JSON.parse(b));

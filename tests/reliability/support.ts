@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { LocalStack, type LocalStackOptions, typeOf } from "../../local/stack";
 import { LIFECYCLE_TYPES } from "../../shared/contract/fact-types";
 import type { PayoutMessage, ReleaseMessage } from "../../shared/decisions/payouts";
@@ -164,3 +165,21 @@ export function expectSettled(
 }
 
 const LIFECYCLE: ReadonlySet<string> = new Set(LIFECYCLE_TYPES);
+
+/**
+ * Every item of a stack's table, nested attributes and all, each in one canonical text (keys sorted at
+ * every depth), sorted: two calls are equal exactly when the table holds the same items.
+ */
+export async function tableItems(stack: LocalStack): Promise<string[]> {
+  const { Items = [] } = await stack.dynamodb.send(
+    new ScanCommand({ TableName: stack.resources.tableName, ConsistentRead: true }),
+  );
+  return Items.map((item) => canonical(item)).sort();
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (typeof value !== "object" || value === null) return JSON.stringify(value);
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+}
