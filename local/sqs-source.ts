@@ -12,7 +12,15 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { LOCAL_REGION } from "./engines";
-import { type EventSource, errorText, failedItems, invoke, type QuietState, Waker } from "./invocation";
+import {
+  type ConcurrencyLimit,
+  type EventSource,
+  errorText,
+  failedItems,
+  invoke,
+  type QuietState,
+  Waker,
+} from "./invocation";
 import { lambdaSqsRecord } from "./records";
 
 export interface SqsEventSourceOptions {
@@ -32,6 +40,8 @@ export interface SqsEventSourceOptions {
   timeoutSeconds: number;
   /** Parallel pollers, each running at most one invocation at a time. Default 2. */
   maxConcurrency?: number;
+  /** Invocations shared with other sources of the same function (its concurrency); none by default. */
+  limit?: ConcurrencyLimit;
   /** Long-poll wait per ReceiveMessage, 0–20 s. Default 1: short enough for a quick stop(). */
   waitTimeSeconds?: number;
   handler: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
@@ -165,6 +175,7 @@ export class SqsEventSource implements EventSource {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#waker.wakeAll();
+    this.#options.limit?.wakeAll();
     await Promise.all(this.#running);
     this.#running = [];
   }
@@ -184,7 +195,11 @@ export class SqsEventSource implements EventSource {
 
   async #poll(poller: Poller): Promise<void> {
     let failures = 0;
+    const limit = this.#options.limit;
     while (!this.#stopping) {
+      // Receive only when the function could run the batch now: else it would wait while its visibility runs.
+      if (limit) await limit.whenFree(() => this.#stopping);
+      if (this.#stopping) break;
       const started = performance.now();
       let messages: Message[];
       try {
@@ -218,9 +233,11 @@ export class SqsEventSource implements EventSource {
       // Marked busy before anything else can observe this poller, and kept until deletes are done.
       this.#inFlight++;
       this.#lastActivityAt = performance.now();
+      const release = limit ? await limit.acquire() : () => {};
       try {
         await this.#invoke(messages);
       } finally {
+        release();
         this.#inFlight--;
         this.#lastActivityAt = performance.now();
       }

@@ -25,6 +25,7 @@ import {
   loadHandlers,
   type RelayHandler,
 } from "./handlers";
+import { ConcurrencyLimit } from "./invocation";
 import { type LocalChannel, type LocalResources, provision } from "./provision";
 import { EMPTY_COUNTERS, SqsEventSource, type SqsEventSourceCounters } from "./sqs-source";
 import { StreamEventSource } from "./stream-source";
@@ -37,7 +38,10 @@ export interface LocalStackOptions extends LocalOverrides {
   prefix?: string;
   /** The city's synthesised template; by default synthesised here (once per process). */
   template?: Template;
-  /** Parallel ingest pollers; default the template's maximum concurrency. */
+  /**
+   * Concurrent ingest invocations in all (the function's concurrency, shared by the channels) and pollers
+   * per channel; default the template's channel ceilings, the largest of them in all.
+   */
   workers?: number;
   /** Wraps a handler, e.g. to make a worker die after its commit (reliability tests). */
   wrapIngest?: (handler: IngestHandler) => IngestHandler;
@@ -292,6 +296,10 @@ function eventSources(
   const ingestHandler: IngestHandler = (event) => handlers.ingest(event, ingestTimeout);
   const relayHandler: RelayHandler = (event) => handlers.relay(event, settings.relay.timeoutSeconds);
   const wrapped = options.wrapIngest ? options.wrapIngest(ingestHandler) : ingestHandler;
+  const ceilings = Object.values(settings.ingest.maxConcurrency);
+  // One function behind every channel: locally it runs at most `workers` invocations at once (default the
+  // largest channel ceiling), as a reserved concurrency would cap it, so 16 channels do not mean 16× the load.
+  const limit = new ConcurrencyLimit(options.workers ?? Math.max(2, ...ceilings));
   const ingest = resources.channels.map(
     (channel) =>
       new SqsEventSource({
@@ -302,6 +310,7 @@ function eventSources(
         visibilityTimeoutSeconds: settings.ingest.visibilityTimeoutSeconds,
         timeoutSeconds: ingestTimeout,
         maxConcurrency: options.workers ?? settings.ingest.maxConcurrency[channel.publisherId] ?? 2,
+        limit,
         handler: wrapped,
       }),
   );

@@ -129,11 +129,14 @@ ${" ".repeat(25)}reads ${c.rejectedQueueUrl}`,
   );
 }
 
-/** `4 workers per channel`, or each channel's where they differ. */
+/** The pollers per channel and the invocations the shared function runs at once (local/stack.ts). */
 function workersText(byPublisher: Readonly<Record<string, number>>): string {
   const counts = new Set(Object.values(byPublisher));
   const [only] = counts;
-  if (counts.size === 1) return `${only} workers per channel (${Object.keys(byPublisher).length} channels)`;
+  const channels = Object.keys(byPublisher).length;
+  const most = Math.max(...counts);
+  if (counts.size === 1)
+    return `${only} pollers per channel (${channels} channels), ${most} invocations at once in all`;
   return Object.entries(byPublisher)
     .map(([id, n]) => `${id} ${n}`)
     .join(", ");

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { LocalStack, type LocalStackOptions, typeOf } from "../../local/stack";
+import { canonicalJson } from "../../shared/contract";
 import { LIFECYCLE_TYPES } from "../../shared/contract/fact-types";
 import type { PayoutMessage, ReleaseMessage } from "../../shared/decisions/payouts";
 import type { CityPolicy } from "../../shared/policy/city";
@@ -174,12 +175,5 @@ export async function tableItems(stack: LocalStack): Promise<string[]> {
   const { Items = [] } = await stack.dynamodb.send(
     new ScanCommand({ TableName: stack.resources.tableName, ConsistentRead: true }),
   );
-  return Items.map((item) => canonical(item)).sort();
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (typeof value !== "object" || value === null) return JSON.stringify(value);
-  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  return Items.map((item) => canonicalJson(item)).sort();
 }

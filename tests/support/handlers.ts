@@ -10,6 +10,7 @@ import { type LocalHandlers, loadHandlers } from "../../local/handlers";
 import { type LocalResources, provision } from "../../local/provision";
 import { channelArnFor } from "../../local/records";
 import { cityTemplate } from "../../local/template";
+import { canonicalJson } from "../../shared/contract";
 import { readCity } from "../../shared/policy/files";
 import type { RejectionRecord } from "../../shared/simulate/records";
 import { dynamoClient, dynamoEndpoint, sqsClient, sqsEndpoint, uniqueName } from "./engines";
@@ -49,7 +50,8 @@ export async function handlersOnEngines(prefix: string): Promise<HandlersOnEngin
     const { Items = [] } = await dynamodb.send(
       new ScanCommand({ TableName: resources.tableName, ConsistentRead: true }),
     );
-    return Items.map((item) => JSON.stringify(item, Object.keys(item).sort())).sort();
+    // Every value, nested ones too (a key-list replacer would keep only the top-level names).
+    return Items.map((item) => canonicalJson(item)).sort();
   };
   const dispose = async () => {
     await dynamodb.send(new DeleteTableCommand({ TableName: resources.tableName }));
