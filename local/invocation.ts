@@ -152,12 +152,12 @@ export async function invoke<E>(
 
 /**
  * The ingest function's concurrency, shared by all its event sources (one per publisher's channel), as a
- * function's reserved concurrency caps all its mappings together. A poller waits for a free slot before it
- * receives, and takes one for the invocation, so the machine runs at most `size` invocations at once.
+ * function's reserved concurrency caps all its mappings together: at most `size` invocations run at once.
+ * A freed slot goes to the longest waiter only, so a release wakes one poller, not all of them.
  */
 export class ConcurrencyLimit {
   #free: number;
-  #waiters: (() => void)[] = [];
+  readonly #waiters: (() => void)[] = [];
 
   constructor(readonly size: number) {
     if (!Number.isInteger(size) || size < 1)
@@ -165,26 +165,17 @@ export class ConcurrencyLimit {
     this.#free = size;
   }
 
-  /** Resolves once a slot is free, without taking it (or at once when `stopping` says so). */
-  async whenFree(stopping: () => boolean): Promise<void> {
-    while (this.#free <= 0 && !stopping()) await new Promise<void>((resolve) => this.#waiters.push(resolve));
-  }
-
-  /** Takes a slot (waiting for one); the returned function gives it back, once. */
+  /** Takes a slot (waiting its turn for one); the returned function gives it back, once. */
   async acquire(): Promise<() => void> {
-    await this.whenFree(() => false);
-    this.#free--;
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#waiters.push(resolve));
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.#free++;
-      for (const wake of this.#waiters.splice(0)) wake();
+      const next = this.#waiters.shift();
+      if (next) next();
+      else this.#free++;
     };
-  }
-
-  /** Wakes every waiter (a stop): each re-checks whether to go on. */
-  wakeAll(): void {
-    for (const wake of this.#waiters.splice(0)) wake();
   }
 }

@@ -175,7 +175,6 @@ export class SqsEventSource implements EventSource {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#waker.wakeAll();
-    this.#options.limit?.wakeAll();
     await Promise.all(this.#running);
     this.#running = [];
   }
@@ -197,9 +196,6 @@ export class SqsEventSource implements EventSource {
     let failures = 0;
     const limit = this.#options.limit;
     while (!this.#stopping) {
-      // Receive only when the function could run the batch now: else it would wait while its visibility runs.
-      if (limit) await limit.whenFree(() => this.#stopping);
-      if (this.#stopping) break;
       const started = performance.now();
       let messages: Message[];
       try {

@@ -39,8 +39,8 @@ export interface LocalStackOptions extends LocalOverrides {
   /** The city's synthesised template; by default synthesised here (once per process). */
   template?: Template;
   /**
-   * Concurrent ingest invocations in all (the function's concurrency, shared by the channels) and pollers
-   * per channel; default the template's channel ceilings, the largest of them in all.
+   * Concurrent ingest invocations in all (the function's concurrency, shared by the channels, each polled
+   * by one poller); default the largest of the template's channel ceilings.
    */
   workers?: number;
   /** Wraps a handler, e.g. to make a worker die after its commit (reliability tests). */
@@ -309,7 +309,9 @@ function eventSources(
         batchSize: settings.ingest.batchSize,
         visibilityTimeoutSeconds: settings.ingest.visibilityTimeoutSeconds,
         timeoutSeconds: ingestTimeout,
-        maxConcurrency: options.workers ?? settings.ingest.maxConcurrency[channel.publisherId] ?? 2,
+        // One poller per channel: the shared limit, not the pollers, bounds what runs at once, and fewer
+        // idle long polls leave the machine to the invocations.
+        maxConcurrency: 1,
         limit,
         handler: wrapped,
       }),

@@ -131,13 +131,7 @@ ${" ".repeat(25)}reads ${c.rejectedQueueUrl}`,
 
 /** The pollers per channel and the invocations the shared function runs at once (local/stack.ts). */
 function workersText(byPublisher: Readonly<Record<string, number>>): string {
-  const counts = new Set(Object.values(byPublisher));
-  const [only] = counts;
   const channels = Object.keys(byPublisher).length;
-  const most = Math.max(...counts);
-  if (counts.size === 1)
-    return `${only} pollers per channel (${channels} channels), ${most} invocations at once in all`;
-  return Object.entries(byPublisher)
-    .map(([id, n]) => `${id} ${n}`)
-    .join(", ");
+  const most = Math.max(2, ...Object.values(byPublisher));
+  return `one poller on each of ${channels} channels, at most ${most} invocations at once in all`;
 }

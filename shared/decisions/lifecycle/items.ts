@@ -151,6 +151,8 @@ export interface BeneficiaryItem {
   holds: { program: string; period: number }[];
   /** Lines not yet in a terminal state. */
   openLines: LineRef[];
+  /** Lines that ended with no money paid (UNPAID_ENDS): what a later clawback reduces before it owes. */
+  unpaidLines?: LineRef[];
   /** Lines ever opened for this beneficiary: the next line's ordinal. */
   opened: number;
   /** Units this beneficiary owes on, oldest first. */

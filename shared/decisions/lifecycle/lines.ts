@@ -6,10 +6,10 @@ import type { BudgetItem, Snapshot } from "../items";
 import { type ItemKey, keyId, keys } from "../keys";
 import type { PayoutMessage } from "../payouts";
 import { loaded, missing, type Need } from "../snapshot";
-import type { BeneficiaryItem, LineItem, ReceivableItem } from "./items";
+import type { BeneficiaryItem, LineItem, LineRef, ReceivableItem } from "./items";
 import { shortHash } from "./messages";
 import { emptyAgenda } from "./settle";
-import { REDUCIBLE } from "./state";
+import { REDUCIBLE, UNPAID_ENDS } from "./state";
 import { batchKeyOf, budgetKeyOf, refOf, statusIn, todayOf } from "./view";
 import type { WorkingSet } from "./working-set";
 
@@ -171,19 +171,26 @@ export function settleReceivable(
     });
 }
 
-/** A clawback: the unit's lines not yet instructed give back first; the rest is owed. */
+/**
+ * A clawback: the unit's lines not yet instructed give back first, then its lines that ended unpaid
+ * (lapsed, waived, forfeited: money never paid is never a debt); only the rest is owed.
+ */
 function reduceUnit(
   ws: WorkingSet,
   payout: PayoutMessage,
   clawbackFen: bigint,
   city: CityPolicy,
 ): LineItem[] {
-  const candidates = unitLines(ws, payout.beneficiary, payout.program, payout.period)
+  const order = [...REDUCIBLE, ...UNPAID_ENDS];
+  const { beneficiary, program, period } = payout;
+  const lines = [
+    ...unitLines(ws, beneficiary, program, period),
+    ...unitLines(ws, beneficiary, program, period, "unpaidLines"),
+  ];
+  const candidates = lines
     .map((line) => ({ line, state: statusIn(ws, line, city).status.state }))
-    .filter(({ line, state }) => REDUCIBLE.includes(state) && line.amountFen > 0n)
-    .sort(
-      (a, b) => REDUCIBLE.indexOf(a.state) - REDUCIBLE.indexOf(b.state) || b.line.ordinal - a.line.ordinal,
-    );
+    .filter(({ line, state }) => order.includes(state) && line.amountFen > 0n)
+    .sort((a, b) => order.indexOf(a.state) - order.indexOf(b.state) || b.line.ordinal - a.line.ordinal);
   let remaining = clawbackFen;
   const touched: LineItem[] = [];
   for (const { line } of candidates) {
@@ -284,15 +291,23 @@ function repointHeldBudget(ws: WorkingSet, from: LineItem, to: LineItem, city: C
   });
 }
 
-/** The unit's lines still open, as the working set holds them. */
+/**
+ * The unit's lines still open, as the working set holds them; or (`unpaidLines`) those that ended unpaid,
+ * which settle.ts keeps for a later clawback.
+ */
 export function unitLines(
   ws: WorkingSet,
   who: Beneficiary | BeneficiaryItem["beneficiary"],
   program: string,
   period: number,
+  which: "openLines" | "unpaidLines" = "openLines",
 ): LineItem[] {
   const beneficiary = ws.read(keys.beneficiary(who), "beneficiary") as BeneficiaryItem | null;
-  return (beneficiary?.openLines ?? [])
+  return linesOf(ws, beneficiary?.[which] ?? [], program, period);
+}
+
+function linesOf(ws: WorkingSet, refs: readonly LineRef[], program: string, period: number): LineItem[] {
+  return refs
     .filter((ref) => ref.program === program && ref.period === period)
     .map((ref) => ws.read(ref.key, "line") as LineItem | null)
     .filter((line): line is LineItem => line !== null);
@@ -360,10 +375,12 @@ function secondRound(snapshot: Snapshot, p: PayoutMessage, city: CityPolicy): Ne
   const series = loaded(snapshot, keys.series(p.period, p.program), "series");
   const held = beneficiary.holds.some((h) => h.program === p.program && h.period === p.period);
   const reduces = BigInt(p.amountFen) < 0n;
-  const refs =
-    reduces || held
-      ? beneficiary.openLines.filter((r) => r.program === p.program && r.period === p.period)
-      : [];
+  const unit = (r: LineRef) => r.program === p.program && r.period === p.period;
+  const refs = [
+    ...(reduces || held ? beneficiary.openLines.filter(unit) : []),
+    // A clawback also reduces the unit's lines that ended unpaid (reduceUnit).
+    ...(reduces ? (beneficiary.unpaidLines ?? []).filter(unit) : []),
+  ];
   const budget = budgetKeyOf(p, city);
   return [
     ...refs.flatMap((r) => [r.key, batchKeyOf(r, series)].filter((k): k is ItemKey => k !== null)),

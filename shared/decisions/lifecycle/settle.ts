@@ -2,7 +2,14 @@ import type { CityPolicy } from "../../policy/city";
 import { keyId, keys } from "../keys";
 import type { AgendaItem, BatchItem, BeneficiaryItem, Instruction, LineItem } from "./items";
 import { money, type PaymentInstructionMessage, type PaymentNoticeMessage } from "./messages";
-import { type LineStatus, type LineView, silenceConsents, TERMINAL } from "./state";
+import {
+  type LineState,
+  type LineStatus,
+  type LineView,
+  silenceConsents,
+  TERMINAL,
+  UNPAID_ENDS,
+} from "./state";
 import { batchOf, statusIn, todayOf } from "./view";
 import type { WorkingSet } from "./working-set";
 
@@ -29,7 +36,7 @@ export function settle(ws: WorkingSet, lines: readonly LineItem[], city: CityPol
     else if (today && status.state === "awaiting-confirmation")
       settleConfirmation(ws, view, status, today, city, settled);
     const after = statusIn(ws, current, city).status.state;
-    if (TERMINAL.includes(after)) closeLine(ws, current);
+    if (TERMINAL.includes(after)) closeLine(ws, current, after);
   }
   return settled;
 }
@@ -122,13 +129,19 @@ function sendNotice(ws: WorkingSet, view: LineView, today: string, city: CityPol
   };
 }
 
-/** A line that came to an end leaves its beneficiary's open lines. */
-function closeLine(ws: WorkingSet, line: LineItem): void {
+/**
+ * A line that came to an end leaves its beneficiary's open lines; one that ended unpaid (lapsed, waived,
+ * forfeited) is kept among its unpaid lines, where a later clawback finds it before it owes anything.
+ */
+function closeLine(ws: WorkingSet, line: LineItem, state: LineState): void {
   const beneficiary = ws.read(keys.beneficiary(line.beneficiary), "beneficiary") as BeneficiaryItem | null;
-  if (!beneficiary?.openLines.some((l) => keyId(l.key) === keyId(line.key))) return;
+  const ref = beneficiary?.openLines.find((l) => keyId(l.key) === keyId(line.key));
+  if (!beneficiary || !ref) return;
+  const unpaid = UNPAID_ENDS.includes(state) ? [...(beneficiary.unpaidLines ?? []), ref] : undefined;
   ws.write({
     ...beneficiary,
     openLines: beneficiary.openLines.filter((l) => keyId(l.key) !== keyId(line.key)),
+    ...(unpaid ? { unpaidLines: unpaid } : {}),
   });
 }
 

@@ -40,6 +40,12 @@ export const REDUCIBLE: readonly LineState[] = [
   "failed",
 ];
 
+/**
+ * Terminal states in which no money left (payments.md § Receivables): a later clawback of the unit reduces
+ * such a line, after every line still open, before anything is owed — money never paid is never a debt.
+ */
+export const UNPAID_ENDS: readonly LineState[] = ["waived", "lapsed", "forfeited"];
+
 /** Terminal states: the line leaves its beneficiary's open lines. */
 export const TERMINAL: readonly LineState[] = [
   "disbursed",
