@@ -159,7 +159,7 @@ export async function capacityPass(options: {
   for (const line of options.lines) {
     const type = lineType(line);
     stats(type).lines++;
-    const parsed = parseMessage(line, context, replayDelivery(options.city, line, new Date().toISOString()));
+    const parsed = parseMessage(line, context, replayDelivery(options.city, new Date().toISOString()));
     if (parsed.ok) await run({ message: parsed.message, type, deliveries: 0 });
     else countParseRejection(stats(type));
   }

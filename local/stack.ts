@@ -252,7 +252,7 @@ export class LocalStack {
   /** What a dead letter was waiting for, decided (read-only) against the ledger as it stands. */
   private async whyDead(body: string): Promise<DeadLetter> {
     const city = this.options.city;
-    const delivery = replayDelivery(city, body, new Date().toISOString());
+    const delivery = replayDelivery(city, new Date().toISOString());
     const parsed = parseMessage(body, { city: city.city, districtIds: city.districtIds }, delivery);
     if (!parsed.ok) return { source: "", id: "", type: "", why: parsed.rejection.detail };
     const { message } = parsed;

@@ -66,7 +66,7 @@ const body = JSON.stringify({
   },
 });
 // Judged here by the same contract the ingest applies, so a typo is refused before anything is sent.
-const delivery = replayDelivery(city, body, new Date().toISOString());
+const delivery = replayDelivery(city, new Date().toISOString());
 const parsed = parseMessage(body, { city: args.city, districtIds: city.districtIds }, delivery);
 if (!parsed.ok) refuse(`${parsed.rejection.reason}: ${parsed.rejection.detail}`);
 const sent = await new SQSClient({}).send(

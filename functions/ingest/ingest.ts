@@ -38,7 +38,9 @@ export function createRecordHandler(deps: IngestDependencies) {
     const channel = channelOf(record.eventSourceARN);
     const reject = (rejection: Rejection) =>
       publish(rejection, channel?.rejectedQueueUrl ?? deps.rejectedQueueUrl);
-    const delivery = { sender: channel?.publisher ?? null, receivedAt: sentAt(record.attributes) };
+    // The queue names the sender, whatever source the message claims.
+    const sender = channel?.publisher ?? null;
+    const delivery = { senderFor: () => sender, receivedAt: sentAt(record.attributes) };
     const parsed = parseMessage(record.body, context, delivery);
     if (!parsed.ok) return reject(parsed.rejection);
     const { message } = parsed;

@@ -1,7 +1,7 @@
 import { show } from "./describe";
 import type { FactType } from "./fact-types";
 import { type Problem, problem } from "./rejection";
-import { parseTime } from "./time";
+import { type ParsedTime, parseTime } from "./time";
 
 /**
  * How a publisher reaches the stack (events.md § Publishers): a registry or office in its own account, the
@@ -19,11 +19,13 @@ export interface Publisher {
 }
 
 /**
- * What the receiving side knows of a message and the sender cannot write: who sent it (the publisher
- * whose queue it came through; `null` for none) and when SQS accepted it (`SentTimestamp`).
+ * What the receiving side knows of a message and the sender cannot write: who sent it and when SQS
+ * accepted it (`SentTimestamp`). The sender is asked for with the message's `source` once the parser has
+ * read it: the ingest answers with the publisher whose queue it came through whatever the source (`null`
+ * for none); a replay, with the source's owner — so no line is read twice to find its sender.
  */
 export interface Delivery {
-  sender: Publisher | null;
+  senderFor(source: string): Publisher | null;
   /** ISO 8601 instant. */
   receivedAt: string;
 }
@@ -55,11 +57,12 @@ export function authorityProblem(
  * RFC 3339 instants (`receivedAt` is the queue's, never the sender's); compared in whole seconds and
  * nanoseconds, as the contract compares every instant.
  */
-export function futureTimeProblem(time: string, receivedAt: string): Problem | undefined {
-  const sent = parseTime(time);
+export function futureTimeProblem(
+  sent: Extract<ParsedTime, { ok: true }>,
+  receivedAt: string,
+): Problem | undefined {
   const received = parseTime(receivedAt);
   if (!received.ok) throw new RangeError(`receivedAt ${JSON.stringify(receivedAt)}: ${received.problem}`);
-  if (!sent.ok) return undefined; // judged as not-cloudevent before this rule
   const latestSeconds = received.epochSeconds + TIME_SKEW_SECONDS;
   const late = sent.epochSeconds - latestSeconds || sent.nanos - received.nanos;
   if (late <= 0) return undefined;

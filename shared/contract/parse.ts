@@ -51,7 +51,8 @@ function judge(json: unknown, context: ContractContext, delivery: Delivery): Par
   }
 
   // Who sent it decides what it may say, before anything it says is read (events.md § Publishers).
-  const unauthorised = authorityProblem(delivery.sender, envelope.source as string, type);
+  const source = envelope.source as string;
+  const unauthorised = authorityProblem(delivery.senderFor(source), source, type);
   if (unauthorised) return rejected(envelope, unauthorised);
 
   const city = own(envelope, "city");
@@ -81,7 +82,7 @@ function judge(json: unknown, context: ContractContext, delivery: Delivery): Par
     dataHash: sha256Hex(canonicalJson(result.data)),
   } as AnyMessage;
 
-  const future = futureTimeProblem(envelope.time as string, delivery.receivedAt) ?? futureProblem(message);
+  const future = futureTimeProblem(time, delivery.receivedAt) ?? futureProblem(message);
   if (future) return rejected(envelope, future);
   return { ok: true, message };
 }

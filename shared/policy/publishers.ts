@@ -97,8 +97,8 @@ export function publishersOf(file: readonly PublisherFile[]): {
  * that owns its `source`. A line whose `source` cannot be read has no sender; the contract judges it for
  * its own fault first (malformed-json, not-cloudevent, unsupported-type precede not-authorised).
  */
-export function replayDelivery(city: Owners, raw: string, receivedAt: string): Delivery {
-  return { sender: ownerOf(city, raw).publisher ?? null, receivedAt };
+export function replayDelivery(city: Owners, receivedAt: string): Delivery {
+  return { senderFor: (source) => city.publisherOf(source) ?? null, receivedAt };
 }
 
 type Owners = { publisherOf(source: string): Publisher | undefined };

@@ -60,7 +60,7 @@ export class Replay {
   judge(line: StreamLine): JudgedLine {
     if (line.refused) return { refused: line.refused };
     // Sent as the publisher owning its source sends it, accepted when this replay's clock says.
-    const delivery = replayDelivery(this.city, line.text, this.clock());
+    const delivery = replayDelivery(this.city, this.clock());
     return { parsed: parseMessage(line.text, this.#context, delivery) };
   }
 

@@ -220,26 +220,20 @@ export function rawWith(
  * and future-time have their own tests (authority.test.ts), with the city's real publishers.
  */
 export function parse(text: string, context: ContractContext = CONTEXT): ParseResult {
-  return parseMessage(text, context, anySender(text));
+  return parseMessage(text, context, anySender());
 }
 
 /** The last instant the contract can name (its China date is 9999-12-31). */
 export const LAST_INSTANT = "9999-12-31T15:59:59.999999999Z";
 
-export function anySender(text: string): Delivery {
-  let source: unknown;
-  try {
-    source = (JSON.parse(text) as { source?: unknown }).source;
-  } catch {
-    source = undefined;
-  }
-  const sender: Publisher = {
+export function anySender(): Delivery {
+  const senderFor = (source: string): Publisher => ({
     id: "fixture",
     channel: "registry",
-    source: typeof source === "string" ? source : "",
+    source,
     types: new Set(FACT_TYPES),
-  };
-  return { sender, receivedAt: LAST_INSTANT };
+  });
+  return { senderFor, receivedAt: LAST_INSTANT };
 }
 
 export function accepted(text: string, context?: ContractContext) {

@@ -17,7 +17,7 @@ export function parseAsSent(
   context: ContractContext = { city: JINAN.city, districtIds: JINAN.districtIds },
   receivedAt = RECEIVED_AT,
 ): ParseResult {
-  return parseMessage(text, context, replayDelivery(JINAN, text, receivedAt));
+  return parseMessage(text, context, replayDelivery(JINAN, receivedAt));
 }
 
 /**
