@@ -106,8 +106,8 @@ export class LocalStack {
 
   /** Creates the city's table and queues from its template and starts both event sources on them. */
   static async start(options: LocalStackOptions): Promise<LocalStack> {
-    // One poller per worker per channel holds a socket through each long poll: the SDK's default pool of
-    // 50 would queue the sends and deletes behind them (a second each), so it is sized to the pollers.
+    // Each channel's poller holds a socket through its long poll, and deletes and sends share the pool: it
+    // is sized well above the pollers (the SDK's default 50 once queued them behind 64 long polls).
     const sqs = new SQSClient({
       ...localClientConfig(options.endpoints.sqs),
       requestHandler: { httpAgent: { keepAlive: true, maxSockets: 1024 } },
