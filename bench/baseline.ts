@@ -186,7 +186,11 @@ export class BaselineLedger implements Ledger {
 
   /** The fact, units, budgets and payouts, unconditionally: one PutItem, or BatchWriteItems of 25. */
   private async write(writes: Writes): Promise<void> {
-    const items: Av[] = [...writes.puts.map((w) => encodeItem(w.item)), ...writes.payouts.map(encodePayout)];
+    const items: Av[] = [
+      ...writes.puts.map((w) => encodeItem(w.item)),
+      ...writes.payouts.map(encodePayout),
+      ...writes.history.map(encodeItem),
+    ];
     if (items.length === 0) return;
     if (items.length === 1) {
       await this.client.send(new PutItemCommand({ TableName: this.table, Item: items[0] }));

@@ -9,6 +9,7 @@ import type { CityPolicy } from "../policy/city";
 import { districtOf } from "../policy/districts";
 import { rulesOf, type Standing } from "./catalogue";
 import { commitBudgets, payoutsOf } from "./differences";
+import { historyOf } from "./history";
 import type { Decision, MessageRef, NoPayoutReason, Snapshot, Writes } from "./items";
 import { keyId, keys } from "./keys";
 import { decideLifecycle } from "./lifecycle/decide";
@@ -65,8 +66,10 @@ export function decide(message: AnyMessage, snapshot: Snapshot, context: DecideC
   const standing = loaded(snapshot, own, "fact");
   if (standing) {
     const order = rules.replacing ? message.time.localeCompare(standing.time) : 0;
-    if (order < 0) return accepted(message, context, "superseded");
-    if (order === 0 && standing.dataHash === message.dataHash) return accepted(message, context, "replay");
+    const judged = { naturalKey, standing };
+    if (order < 0) return accepted(message, context, "superseded", judged, snapshot);
+    if (order === 0 && standing.dataHash === message.dataHash)
+      return accepted(message, context, "replay", judged, snapshot);
     if (order === 0) {
       const detail = `data: ${message.type} ${naturalKey} already stands (${standing.source}, ${standing.id}) with different data`;
       return reject(ref, "conflicting-duplicate", detail);
@@ -140,12 +143,24 @@ function applyChange(message: AnyMessage, snapshot: Snapshot, context: DecideCon
     messages.map((m) => m.payoutId),
   );
   if (reason) receipt.reason = reason;
+  const puts = ws.puts();
   const writes: Writes = {
     receipt,
-    puts: ws.puts(),
+    puts,
     checks: checksOf(judged.read, snapshot, ws.checks()),
     payouts: messages,
     outbox: outboxOf([...settled.notices, ...settled.instructions], keyId(receipt.key)),
+    history: historyOf({
+      message,
+      naturalKey: judged.naturalKey,
+      snapshot,
+      puts,
+      city: context.city,
+      units,
+      payouts: messages,
+      ...(reason ? { reason } : {}),
+      related: changes.filter((c) => c.sign < 0n),
+    }),
   };
   return { decision: { outcome: "applied", message: judged.ref, ...(reason ? { reason } : {}), writes } };
 }

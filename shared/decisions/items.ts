@@ -1,6 +1,7 @@
 import type { FactType, Rejection } from "../contract";
 import type { Fen } from "../money";
 import type { Beneficiary } from "../policy/parties";
+import type { HistoryItem } from "./history";
 import type { ItemKey } from "./keys";
 import type { LifecycleItem } from "./lifecycle/items";
 import type { OutboxItem } from "./lifecycle/messages";
@@ -11,10 +12,10 @@ import type { PayoutMessage } from "./payouts";
  * key reads (and, for a batch, one query of its lines) and written back in one transaction (version
  * conditions on what it read).
  */
-export type Item = ReceiptItem | FactItem | UnitItem | BudgetItem | LifecycleItem | OutboxItem;
+export type Item = ReceiptItem | FactItem | UnitItem | BudgetItem | LifecycleItem | OutboxItem | HistoryItem;
 
 /** Items written with a version, conditioned on the version read. */
-export type VersionedItem = Exclude<Item, ReceiptItem | OutboxItem>;
+export type VersionedItem = Exclude<Item, ReceiptItem | OutboxItem | HistoryItem>;
 
 /** An accepted message `(source, id)`: the hash of its body, and what was decided for it. */
 export interface ReceiptItem {
@@ -100,6 +101,8 @@ export interface Writes {
   payouts: PayoutMessage[];
   /** The lifecycle's outbound messages, in lists the relay sends one by one. */
   outbox: OutboxItem[];
+  /** What the fact did to each beneficiary it touched, written once (history.ts; workbench.md § Trace). */
+  history: HistoryItem[];
 }
 
 export interface MessageRef {

@@ -17,6 +17,7 @@
  *   receivable ledger#<period>#<program>            receivable#<kind>#<id>
  *   outbox    ledger#<period>#<program>             outbox#<kind>#<id> (lists, notices, instructions)
  *   beneficiary beneficiary#<kind>#<id>             beneficiary        —
+ *   history   beneficiary#<kind>#<id>               history#<fact time>#<source>#<id>  (what each fact did to it)
  *   clock     clock                                 clock              (the ledger's date)
  *   agenda    agenda                                agenda             (what the clock must look at)
  *
@@ -93,10 +94,29 @@ export const keys = {
     sk: `outbox#${kind}#${enc(id)}`,
   }),
   beneficiary: (b: Pick<Beneficiary, "kind" | "id">): ItemKey => ({
-    pk: `beneficiary#${b.kind}#${enc(b.id)}`,
+    pk: beneficiaryPartition(b),
     sk: "beneficiary",
   }),
+  /**
+   * What one fact did to one beneficiary, beside its beneficiary item: by the fact's canonical UTC `time`
+   * (fixed width, so string order is time order), then its `(source, id)` — keys that depend on the facts
+   * alone, never on the order they arrived in or a clock (workbench.md § Trace).
+   */
+  history: (
+    b: Pick<Beneficiary, "kind" | "id">,
+    fact: { time: string; source: string; id: string },
+  ): ItemKey => ({
+    pk: beneficiaryPartition(b),
+    sk: `${HISTORY_PREFIX}${fact.time}#${enc(fact.source)}#${enc(fact.id)}`,
+  }),
 };
+
+/** The partition of one beneficiary: its lifecycle item and its history. */
+export function beneficiaryPartition(b: Pick<Beneficiary, "kind" | "id">): string {
+  return `beneficiary#${b.kind}#${enc(b.id)}`;
+}
+
+export const HISTORY_PREFIX = "history#";
 
 /**
  * A set of items read together by one consistent query: a partition's sort keys under a prefix, and, when
@@ -117,6 +137,11 @@ export const collections = {
     pk: ledgerPartition(period, program),
     skPrefix: "line#",
     skBetween: [`line#${from}`, `line#${before}`],
+  }),
+  /** A beneficiary's history items, in the order of the facts' times: what the trace reads. */
+  history: (b: Pick<Beneficiary, "kind" | "id">): ItemCollection => ({
+    pk: beneficiaryPartition(b),
+    skPrefix: HISTORY_PREFIX,
   }),
   /** Everything of one program's period: what reconciliation reads. */
   period: (period: number, program: string): ItemCollection => ({

@@ -1,6 +1,7 @@
 import { type AnyMessage, rejectionOf } from "../contract";
 import { type Requirement, TYPE_RULES } from "./catalogue";
 import type { DecideContext, Step } from "./decide";
+import { historyOf } from "./history";
 import type { FactItem, MessageRef, NoPayoutReason, ReceiptItem, Snapshot, Writes } from "./items";
 import { type ItemKey, keyId, keys } from "./keys";
 import { loaded } from "./snapshot";
@@ -29,11 +30,30 @@ export function waiting(ref: MessageRef, waitingFor: ItemKey, detail: string): S
   return { decision: { outcome: "waiting", message: ref, waitingFor, detail } };
 }
 
-/** Accepted without changing any total: the receipt alone, so a redelivery is known without a write. */
-export function accepted(message: AnyMessage, context: DecideContext, reason: NoPayoutReason): Step {
+/**
+ * Accepted without changing any total: the receipt, so a redelivery is known without a write, and for each
+ * party the fact names the history item saying why it paid nothing (a replay, superseded).
+ */
+export function accepted(
+  message: AnyMessage,
+  context: DecideContext,
+  reason: NoPayoutReason,
+  judged: Pick<Judged, "naturalKey" | "standing">,
+  snapshot: Snapshot,
+): Step {
   const receipt = receiptItem(message, context, []);
   receipt.reason = reason;
-  const writes: Writes = { receipt, puts: [], checks: [], payouts: [], outbox: [] };
+  const related = judged.standing ? [judged.standing] : [];
+  const history = historyOf({
+    message,
+    naturalKey: judged.naturalKey,
+    snapshot,
+    puts: [],
+    city: context.city,
+    reason,
+    related,
+  });
+  const writes: Writes = { receipt, puts: [], checks: [], payouts: [], outbox: [], history };
   return { decision: { outcome: "applied", message: refOf(message), reason, writes } };
 }
 

@@ -53,11 +53,14 @@ export function storedKey(av: Av): ItemKey {
 }
 
 export function encodeItem(item: Item): Av {
+  // A history item is written once per fact and beneficiary, the table's most numerous item: its body
+  // leaves out the key its own attributes hold (decodeItem puts it back from them).
+  const body = item.entity === "history" ? { ...item, key: undefined } : item;
   return {
     ...keyAttributes(item.key),
     entity: S(item.entity),
     ...("version" in item ? { [LEDGER_TABLE.version]: N(item.version) } : {}),
-    body: S(tagJson(item)),
+    body: S(tagJson(body)),
   };
 }
 
@@ -66,6 +69,7 @@ export function decodeItem(av: Av): Item {
   const body = av.body?.S;
   if (body === undefined) throw new LedgerCorruptItemError(`${key.pk} ${key.sk}: no body`);
   const item = untagJson(body) as Item;
+  if (item.entity === "history" && item.entity === av.entity?.S) return { ...item, key };
   if (item.entity !== av.entity?.S || keyId(item.key) !== keyId(key)) {
     throw new LedgerCorruptItemError(`${key.pk} ${key.sk}: the body is another item's (${item.entity})`);
   }

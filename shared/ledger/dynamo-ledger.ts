@@ -13,7 +13,9 @@ import type { ReconcileSource } from "../decisions/lifecycle/reconcile";
 import type { PayoutMessage } from "../decisions/payouts";
 import { decideLoading, type Loaded } from "../decisions/run";
 import { isCollection, type Need, needId } from "../decisions/snapshot";
+import type { TraceSource } from "../decisions/trace";
 import type { CityPolicy } from "../policy/city";
+import type { BeneficiaryKind } from "../policy/parties";
 import { decodeItem, decodePayout, keyAttributes, storedKey } from "./codec";
 import { LedgerConflictError, LedgerContentionError, ledgerErrorOf } from "./errors";
 import { transactionFor } from "./transaction";
@@ -29,7 +31,7 @@ const BATCH_GET_LIMIT = 100;
  * The ledger on DynamoDB: decides each fact on consistent reads of exactly the items it touches and
  * writes the outcome in one transaction. A lost race (a version moved) re-reads and decides again.
  */
-export class DynamoLedger implements Ledger, ReconcileSource {
+export class DynamoLedger implements Ledger, ReconcileSource, TraceSource {
   private readonly maxAttempts: number;
 
   constructor(
@@ -114,6 +116,29 @@ export class DynamoLedger implements Ledger, ReconcileSource {
       start = page.LastEvaluatedKey;
     } while (start);
     return found;
+  }
+
+  /**
+   * A page of a beneficiary's history: one strongly consistent Query of its partition's `history#` keys,
+   * `limit` items from after `page.after` (workbench.md § Trace) — never an index, never a scan.
+   */
+  async historyPage(
+    beneficiary: { kind: BeneficiaryKind; id: string },
+    page: { limit: number; after?: ItemKey },
+  ): Promise<{ items: Item[]; next: ItemKey | null }> {
+    const response = await this.send("Query", () =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          ...keyCondition(collections.history(beneficiary)),
+          ConsistentRead: true,
+          Limit: page.limit,
+          ...(page.after ? { ExclusiveStartKey: keyAttributes(page.after) } : {}),
+        }),
+      ),
+    );
+    const last = response.LastEvaluatedKey;
+    return { items: (response.Items ?? []).map(decodeItem), next: last ? storedKey(last) : null };
   }
 
   /** Items by key (consistent), for what reconciliation reads outside a partition. */

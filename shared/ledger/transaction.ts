@@ -55,6 +55,10 @@ export function transactionFor(table: string, writes: Writes): TransactWriteItem
     ...writes.outbox.map(
       (list): TransactWriteItem => ({ Put: { TableName: table, Item: encodeItem(list), ...absent } }),
     ),
+    // What the fact did to each beneficiary it touched: written once, never replaced (workbench.md § Trace).
+    ...writes.history.map(
+      (entry): TransactWriteItem => ({ Put: { TableName: table, Item: encodeItem(entry), ...absent } }),
+    ),
   ];
   if (items.length > MAX_TRANSACTION_ITEMS) {
     throw new RangeError(

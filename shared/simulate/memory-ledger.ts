@@ -1,6 +1,7 @@
 import type { AnyMessage } from "../contract";
 import type { Decision, Item, VersionedItem, VersionedPut, Writes } from "../decisions/items";
 import {
+  collections,
   type ItemCollection,
   type ItemKey,
   inCollection,
@@ -14,13 +15,15 @@ import type { ReconcileSource } from "../decisions/lifecycle/reconcile";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
 import { decideNow, type Loaded } from "../decisions/run";
 import { isCollection, type Need, needId } from "../decisions/snapshot";
+import type { TraceSource } from "../decisions/trace";
 import type { CityPolicy } from "../policy/city";
+import type { BeneficiaryKind } from "../policy/parties";
 
 /**
  * The ledger in memory: the same decisions as the DynamoDB ledger, committed to maps. It is what
  * `simulate` replays a stream through, and the reference the stored ledger is tested against.
  */
-export class MemoryLedger implements Ledger, ReconcileSource {
+export class MemoryLedger implements Ledger, ReconcileSource, TraceSource {
   /** Every item, by `keyId`. */
   readonly items = new Map<string, Item>();
   /** The same items by partition, then sort key: what a collection query reads. */
@@ -69,6 +72,18 @@ export class MemoryLedger implements Ledger, ReconcileSource {
     return this.partitionNow(period, program);
   }
 
+  /** A page of a beneficiary's history, as a Query with a limit and an exclusive start key reads it. */
+  async historyPage(
+    beneficiary: { kind: BeneficiaryKind; id: string },
+    page: { limit: number; after?: ItemKey },
+  ): Promise<{ items: Item[]; next: ItemKey | null }> {
+    const all = this.query(collections.history(beneficiary));
+    const start = page.after ? all.findIndex((item) => item.key.sk > (page.after as ItemKey).sk) : 0;
+    const items = start === -1 ? [] : all.slice(start, start + page.limit);
+    const last = items.at(-1);
+    return { items, next: last && all.at(-1) !== last ? last.key : null };
+  }
+
   async readItems(keys: readonly ItemKey[]): Promise<Map<string, Item>> {
     const found = new Map<string, Item>();
     for (const key of keys) {
@@ -100,8 +115,9 @@ export class MemoryLedger implements Ledger, ReconcileSource {
     if (this.items.has(keyId(writes.receipt.key))) throw new Error(`receipt ${writes.receipt.key.pk} exists`);
     for (const check of writes.checks) this.expectVersion(check.key, check.expectedVersion);
     for (const put of writes.puts) this.expectVersion(put.item.key, put.expectedVersion);
-    for (const item of writes.outbox) {
-      if (this.items.has(keyId(item.key))) throw new Error(`outbox ${item.key.pk} ${item.key.sk} exists`);
+    for (const item of [...writes.outbox, ...writes.history]) {
+      if (this.items.has(keyId(item.key)))
+        throw new Error(`${item.entity} ${item.key.pk} ${item.key.sk} exists`);
     }
     this.store(writes.receipt);
     for (const put of writes.puts) this.put(put);
@@ -110,6 +126,7 @@ export class MemoryLedger implements Ledger, ReconcileSource {
       this.lifecycleOutbox.push(item);
       for (const message of item.messages) if (message.kind === "release") this.outbox.push(message);
     }
+    for (const entry of writes.history) this.store(entry);
     for (const payout of writes.payouts) {
       this.outbox.push(payout);
       const partition = keys.payout(payout).pk;

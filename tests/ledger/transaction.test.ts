@@ -3,6 +3,7 @@ import type { Decision } from "../../shared/decisions/items";
 import { MAX_TRANSACTION_ITEMS, transactionFor } from "../../shared/ledger/transaction";
 import { readCity } from "../../shared/policy/files";
 import { MemoryLedger } from "../../shared/simulate/memory-ledger";
+import { usccFor } from "../support/parties";
 import { toLine } from "../support/scenarios";
 import { parseAsSent } from "../support/sent";
 
@@ -63,12 +64,24 @@ describe("the transaction a fact produces (built, not sent)", () => {
       ["Put", "payout", absent],
       ["Put", "payout", absent],
       ["Put", "payout", absent],
+      // What the fact did to each beneficiary (enterprise, incubator, district): written once, never replaced.
+      ["Put", "history", absent],
+      ["Put", "history", absent],
+      ["Put", "history", absent],
     ]);
     // Payouts live in their period's partition, where reconciliation reads them.
-    expect(TransactItems.slice(12).map((t) => t.Put?.Item?.pk?.S)).toEqual([
+    expect(TransactItems.slice(12, 15).map((t) => t.Put?.Item?.pk?.S)).toEqual([
       "ledger#2024#carrier-hte-bonus",
       "ledger#2024#hte-first-award",
       "ledger#2024#hte-district-bonus",
+    ]);
+    // History lives in each beneficiary's partition, beside its beneficiary item, by the fact's time.
+    expect(
+      TransactItems.slice(15).map((t) => [t.Put?.Item?.pk?.S, t.Put?.Item?.sk?.S?.split("#")[1]]),
+    ).toEqual([
+      ["beneficiary#carrier#qilu", "2024-11-20T01:30:00.000000000Z"],
+      [`beneficiary#enterprise#${usccFor("E1")}`, "2024-11-20T01:30:00.000000000Z"],
+      ["beneficiary#district#370102", "2024-11-20T01:30:00.000000000Z"],
     ]);
     // The district unit existed (the target made it): its write is conditioned on the version read.
     expect(TransactItems[4]?.Put?.ExpressionAttributeValues).toEqual({ ":version": { N: "1" } });

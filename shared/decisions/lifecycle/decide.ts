@@ -1,5 +1,6 @@
 import type { AnyMessage, LifecycleType } from "../../contract";
 import type { DecideContext, Step } from "../decide";
+import { historyOf } from "../history";
 import type { Snapshot, Writes } from "../items";
 import { keyId } from "../keys";
 import { checksOf, factItem, type Judged, receiptItem, reject, waiting } from "../writes";
@@ -49,12 +50,14 @@ export function decideLifecycle(
   const receipt = receiptItem(message, context, []);
   if (reason) receipt.reason = reason;
   if (!reason) ws.write(factItem(message, judged));
+  const puts = ws.puts();
   const writes: Writes = {
     receipt,
-    puts: ws.puts(),
+    puts,
     checks: checksOf(judged.read, snapshot, ws.checks()),
     payouts: [],
     outbox: outboxOf(messages, keyId(receipt.key)),
+    history: historyOf({ message, naturalKey: judged.naturalKey, snapshot, puts, city: context.city }),
   };
   return { decision: { outcome: "applied", message: judged.ref, ...(reason ? { reason } : {}), writes } };
 }
