@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
 import { LIFECYCLE_TYPES } from "../sample/draft";
+import { generateSample } from "../sample/generate";
 import { REPLAYED_AT } from "../sample/ledger-view";
 import type { BatchItem, ReceivableItem } from "../shared/decisions/lifecycle/items";
 import { fenToYuan } from "../shared/money";
@@ -30,6 +31,11 @@ function replayed() {
   for (const line of streamOf(lines)) replay.push(line);
   return { replay, result: replay.result() };
 }
+
+// `npm run sample` with its defaults: a core change that moves a designed case fails here, not silently.
+test("the generator still writes the committed sample, byte for byte", () => {
+  expect(generateSample({ seed: 2024, count: 1300 }).lines).toEqual(lines);
+}, 60_000);
 
 test("the sample's lifecycle facts are all accepted: none rejected, none left waiting", () => {
   const { result } = replayed();

@@ -13,7 +13,7 @@ import {
 } from "../calendar";
 import { type Draft, defaultIdScheme } from "../draft";
 import type { JsonObject } from "../json";
-import { LedgerView } from "../ledger-view";
+import { type LapsedClawback, LedgerView } from "../ledger-view";
 import type { Check, Context } from "./context";
 
 /** The workbench's staff, as its authorizer vouches for them (maker–checker: a preparer and an approver). */
@@ -372,50 +372,32 @@ export class Lifecycle {
    */
   #recovery(view: LedgerView): void {
     const candidates = view
-      .receivables()
-      .filter((r) => r.beneficiary.kind === "enterprise" && !this.#used.has(r.beneficiary.id))
-      .flatMap((receivable) => {
-        const [line, ...others] = view.unitLines(receivable);
-        if (!line || others.length || line.amountFen !== receivable.raisedFen) return [];
-        const batch = view.batchOf(line);
-        const notice = batch?.notices[line.hash];
-        const since = receivable.since;
-        if (!batch?.lapsed[line.hash] || !notice || !since || notice.deadline >= since) return [];
-        return [{ receivable, line, notice }];
-      })
+      .lapsedThenClawedBack()
+      .filter(({ line }) => line.beneficiary.kind === "enterprise" && !this.#used.has(line.beneficiary.id))
       // Largest first, compared as fen (bigint), never as a number.
       .sort((a, b) =>
-        a.receivable.raisedFen < b.receivable.raisedFen
-          ? 1
-          : a.receivable.raisedFen > b.receivable.raisedFen
-            ? -1
-            : 0,
+        a.line.originalFen < b.line.originalFen ? 1 : a.line.originalFen > b.line.originalFen ? -1 : 0,
       );
     const chosen = candidates[0];
     if (!chosen) throw new Error("the sample has no unpaid line whose unit is clawed back later");
-    const { receivable, line, notice } = chosen;
-    this.#used.add(line.beneficiary.id);
-    const confirmedOn = weekday(addDays(notice.sentOn, 4));
-    if (confirmedOn > notice.deadline) throw new Error(`${line.lineId}: confirmed after its deadline`);
-    this.#confirm(line.beneficiary, confirmedOn, "R");
-    const paidOn = weekday(addDays(confirmedOn, 3));
-    this.#paid(`${line.lineId}.1`, paidOn, fenToYuan(line.amountFen), 901, "R");
-    // The clawback that raised the receivable was published at `clawedAt`; the money comes back after it.
-    const clawedAt = view.clawbackTime(receivable);
+    const { line, clawedAt } = chosen;
+    this.#payInTime(chosen, "R", 901);
+    // The clawback that raises the receivable was published at `clawedAt`; the money comes back after it.
+    const owedFen = line.originalFen;
     const first = weekday(addDays(chinaDateOf(clawedAt), 22));
     const second = weekday(addDays(first, 36));
-    const firstFen = (receivable.raisedFen * 3n) / 5n;
+    const firstFen = (owedFen * 3n) / 5n;
     for (const [receivedOn, fen, n] of [
       [first, firstFen, 1],
-      [second, receivable.raisedFen - firstFen, 2],
+      [second, owedFen - firstFen, 2],
     ] as const) {
       this.#add(
         "recovery.received",
         officeHours(this.#ctx.rng, receivedOn),
         {
           beneficiary: { kind: line.beneficiary.kind, id: line.beneficiary.id },
-          program: receivable.program,
-          period: receivable.period,
+          program: line.program,
+          period: line.period,
           amount: fenToYuan(fen),
           receivedOn,
           reference: `JNCZ-ZH-${receivedOn.replaceAll("-", "")}-${String(n).padStart(2, "0")}`,
@@ -424,7 +406,20 @@ export class Lifecycle {
       );
     }
     this.checks.push(
-      `paid, clawed back and recovered in two parts (${fenToYuan(firstFen)} + ${fenToYuan(receivable.raisedFen - firstFen)}): ${line.lineId}`,
+      `paid, clawed back and recovered in two parts (${fenToYuan(firstFen)} + ${fenToYuan(owedFen - firstFen)}): ${line.lineId}`,
     );
+  }
+
+  /**
+   * The payee of a line that would lapse confirms before its deadline instead; the treasury pays the line
+   * (`.1`) three working days later. `idScope` numbers both facts in a series of their own.
+   */
+  #payInTime({ line, notice }: LapsedClawback, idScope: string, reference: number): void {
+    this.#used.add(line.beneficiary.id);
+    const confirmedOn = weekday(addDays(notice.sentOn, 4));
+    if (confirmedOn > notice.deadline) throw new Error(`${line.lineId}: confirmed after its deadline`);
+    this.#confirm(line.beneficiary, confirmedOn, idScope);
+    const paidOn = weekday(addDays(confirmedOn, 3));
+    this.#paid(`${line.lineId}.1`, paidOn, fenToYuan(line.originalFen), reference, idScope);
   }
 }
