@@ -141,6 +141,9 @@ export class Lifecycle {
     this.#confirmations(approved);
     this.#payments(this.#view());
     this.#recovery(this.#view());
+    // Added after recovery, drawing randomness after every other fact: the rest of the file stays as it was.
+    this.#netting(this.#view());
+    this.#decline(this.#view());
   }
 
   #view(): LedgerView {
@@ -408,6 +411,64 @@ export class Lifecycle {
     this.checks.push(
       `paid, clawed back and recovered in two parts (${fenToYuan(firstFen)} + ${fenToYuan(owedFen - firstFen)}): ${line.lineId}`,
     );
+  }
+
+  /**
+   * Netting (payments.md § Payment lines): like recovery, a lapsed line whose unit is clawed back whole is
+   * paid in time instead, so the clawback owes what was paid — and the same beneficiary's next line of the
+   * same program, opened after the clawback, is reduced by the debt at once. Its facts are `…-N-…`.
+   */
+  #netting(view: LedgerView): void {
+    const acrossPrograms = this.#city.payments.settings.netting === "beneficiary";
+    const candidates = view
+      .lapsedThenClawedBack()
+      .filter(({ line }) => line.beneficiary.kind === "enterprise" && !this.#used.has(line.beneficiary.id))
+      .flatMap((lapsed) => {
+        const next = view
+          .linesFor(lapsed.line.beneficiary.id)
+          .filter(
+            (l) =>
+              (acrossPrograms || l.program === lapsed.line.program) &&
+              l.amountFen >= lapsed.line.originalFen &&
+              view.openedAfter(l, lapsed.clawbackPayoutId),
+          );
+        return next[0] ? [{ lapsed, next: next[0] }] : [];
+      });
+    const chosen = candidates[0];
+    if (!chosen) throw new Error("the sample has no paid line clawed back before the payee's next line");
+    this.#payInTime(chosen.lapsed, "N", 951);
+    const { line } = chosen.lapsed;
+    this.checks.push(
+      `paid, clawed back, ${fenToYuan(line.originalFen)} netted out of ${chosen.next.lineId}: ${line.lineId}`,
+    );
+  }
+
+  /** One payee declines (不领取) a line within its confirmation window: the line is waived. */
+  #decline(view: LedgerView): void {
+    const batchId = "sme-tech-purchase-2024-2";
+    const batch = view.batch(batchId);
+    const lines = view
+      .linesOf(batchId)
+      .filter(
+        (l) =>
+          batch.lapsed[l.hash] &&
+          !l.reductions.length &&
+          !this.#used.has(l.beneficiary.id) &&
+          view.linesFor(l.beneficiary.id).length === 1,
+      );
+    const line = this.#ctx.rng.pick(lines);
+    const notice = batch.notices[line.hash];
+    if (!notice) throw new Error(`${line.lineId}: no notice was sent`);
+    this.#used.add(line.beneficiary.id);
+    const declinedOn = weekday(addDays(notice.sentOn, 2));
+    if (declinedOn > notice.deadline) throw new Error(`${line.lineId}: declined after its deadline`);
+    this.#add(
+      "payee.declined",
+      officeHours(this.#ctx.rng, declinedOn),
+      { lineId: line.lineId, declinedOn },
+      declinedOn,
+    );
+    this.checks.push(`declined ${declinedOn}, waived: ${line.lineId}`);
   }
 
   /**
