@@ -3,6 +3,23 @@ import type { BatchItem, LineItem, ReceivableItem, SeriesItem } from "../shared/
 import { batchKeyOf } from "../shared/decisions/lifecycle/view";
 import type { CityPolicy } from "../shared/policy/city";
 import { type SimulationResult, simulate } from "../shared/simulate/simulate";
+import { chinaDateOf } from "./calendar";
+
+/** A unit: a beneficiary's program and period. */
+export interface Unit {
+  readonly program: string;
+  readonly period: number;
+  readonly beneficiary: { readonly id: string };
+}
+
+/** A line that lapsed unpaid, the notice it was sent, and the clawback that later reduced it whole. */
+export interface LapsedClawback {
+  readonly line: LineItem;
+  readonly notice: { readonly sentOn: string; readonly deadline: string };
+  readonly clawbackPayoutId: string;
+  /** When the clawback's fact was published. */
+  readonly clawedAt: number;
+}
 
 /** When the sample is replayed: after every fact it carries, so none is dated in the future. */
 export const REPLAYED_AT = "2026-12-01T00:00:00.000Z";
@@ -43,9 +60,8 @@ export class LedgerView {
     return (key && this.#entities<BatchItem>("batch").find((b) => keyId(b.key) === keyId(key))) || null;
   }
 
-  /** When the fact whose clawback first raised the receivable was published (its envelope's `time`). */
-  clawbackTime(receivable: ReceivableItem): number {
-    const payoutId = receivable.history[0]?.what.replace(/^clawback /, "");
+  /** When the fact behind the clawback `payoutId` was published (its envelope's `time`). */
+  clawbackTime(payoutId: string): number {
     const clawback = this.result.messages.find((m) => m.kind === "clawback" && m.payoutId === payoutId);
     if (!clawback || clawback.kind === "release") throw new Error(`no clawback ${payoutId} in the replay`);
     const { source, id } = clawback.cause;
@@ -57,18 +73,49 @@ export class LedgerView {
     throw new Error(`no fact (${source}, ${id}) in the stream`);
   }
 
+  /**
+   * Lines that lapsed unpaid and were then clawed back whole by one later fact, each its unit's only line:
+   * had the payee confirmed in time, the money would have left before the clawback (payments.md
+   * § Receivables), so the clawback would owe it.
+   */
+  lapsedThenClawedBack(): LapsedClawback[] {
+    return this.#entities<LineItem>("line").flatMap((line) => {
+      const [reduction, ...more] = line.reductions;
+      if (!reduction || more.length || reduction.fen !== line.originalFen) return [];
+      if (this.unitLines(line).length !== 1) return [];
+      const batch = this.batchOf(line);
+      const notice = batch?.notices[line.hash];
+      if (!batch?.lapsed[line.hash] || !notice) return [];
+      const clawedAt = this.clawbackTime(reduction.byPayoutId);
+      if (chinaDateOf(clawedAt) <= notice.deadline) return [];
+      return [{ line, notice, clawbackPayoutId: reduction.byPayoutId, clawedAt }];
+    });
+  }
+
+  /** Whether the payout that opened `line` came after the clawback `payoutId` in the entitlement feed. */
+  openedAfter(line: LineItem, payoutId: string): boolean {
+    const order = this.result.messages.map((m) => (m.kind === "release" ? "" : m.payoutId));
+    const clawback = order.indexOf(payoutId);
+    return clawback >= 0 && order.indexOf(line.payoutId) > clawback;
+  }
+
+  /** Every line of a beneficiary. */
+  linesFor(beneficiaryId: string): LineItem[] {
+    return this.#entities<LineItem>("line").filter((line) => line.beneficiary.id === beneficiaryId);
+  }
+
   /** What beneficiaries owe, each unit's receivable as the ledger keeps it. */
   receivables(): ReceivableItem[] {
     return this.#entities<ReceivableItem>("receivable");
   }
 
   /** The unit's lines (program, beneficiary, period), in every state. */
-  unitLines(receivable: ReceivableItem): LineItem[] {
+  unitLines(unit: Unit): LineItem[] {
     return this.#entities<LineItem>("line").filter(
       (line) =>
-        line.program === receivable.program &&
-        line.period === receivable.period &&
-        line.beneficiary.id === receivable.beneficiary.id,
+        line.program === unit.program &&
+        line.period === unit.period &&
+        line.beneficiary.id === unit.beneficiary.id,
     );
   }
 

@@ -1,5 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import type { LineItem, ReceivableItem } from "../shared/decisions/lifecycle/items";
+import type { CityPolicy } from "../shared/policy/city";
 import { readCity } from "../shared/policy/files";
 import { loadLifecycleScenarios, runLifecycle } from "./support/lifecycle";
 import { beneficiaryId } from "./support/parties";
@@ -34,3 +36,33 @@ for (const { file, rule, cases } of loadLifecycleScenarios(
     });
   });
 }
+
+// payments.md § Payment lines, Netting: `"beneficiary"` nets a debt across programs, oldest receivable first.
+test("netting across programs: the renewal line is netted out whole against the first award's debt", () => {
+  const across: CityPolicy = {
+    ...city,
+    payments: { ...city.payments, settings: { ...city.payments.settings, netting: "beneficiary" } },
+  };
+  const scenario = loadLifecycleScenarios(join(import.meta.dirname, "scenarios", "jinan", "lifecycle"))
+    .flatMap((file) => file.cases)
+    .find((c) => c.name.startsWith("a debt is not netted against another program's line"));
+  if (!scenario) throw new Error("no cross-program netting case in receivables.yaml");
+  const run = runLifecycle(scenario, across);
+  expect(run.unbalanced).toEqual([]);
+  expect(run.lines).toEqual([
+    ["hte-first-award", beneficiaryId("E1"), 2024, "disbursed", "300000.00"],
+    ["hte-renewal-award", beneficiaryId("E1"), 2024, "reduced", "0.00"],
+  ]);
+  const items = [...run.result.items.values()];
+  const renewal = items.find((i): i is LineItem => i.entity === "line" && i.program === "hte-renewal-award");
+  expect(renewal?.netted.map((n) => [n.program, n.period, n.fen])).toEqual([
+    ["hte-first-award", 2024, 10_000_000n],
+  ]);
+  const receivable = items.find((i): i is ReceivableItem => i.entity === "receivable");
+  expect([receivable?.program, receivable?.owedFen, receivable?.nettedInFen]).toEqual([
+    "hte-first-award",
+    20_000_000n,
+    10_000_000n,
+  ]);
+  expect(receivable?.history.at(-1)?.what).toBe(`netted by ${renewal?.lineId}`);
+});

@@ -13,7 +13,7 @@ import {
 } from "../calendar";
 import { type Draft, defaultIdScheme } from "../draft";
 import type { JsonObject } from "../json";
-import { LedgerView } from "../ledger-view";
+import { type LapsedClawback, LedgerView } from "../ledger-view";
 import type { Check, Context } from "./context";
 
 /** The workbench's staff, as its authorizer vouches for them (maker–checker: a preparer and an approver). */
@@ -141,6 +141,9 @@ export class Lifecycle {
     this.#confirmations(approved);
     this.#payments(this.#view());
     this.#recovery(this.#view());
+    // Added after recovery, drawing randomness after every other fact: the rest of the file stays as it was.
+    this.#netting(this.#view());
+    this.#decline(this.#view());
   }
 
   #view(): LedgerView {
@@ -372,50 +375,32 @@ export class Lifecycle {
    */
   #recovery(view: LedgerView): void {
     const candidates = view
-      .receivables()
-      .filter((r) => r.beneficiary.kind === "enterprise" && !this.#used.has(r.beneficiary.id))
-      .flatMap((receivable) => {
-        const [line, ...others] = view.unitLines(receivable);
-        if (!line || others.length || line.amountFen !== receivable.raisedFen) return [];
-        const batch = view.batchOf(line);
-        const notice = batch?.notices[line.hash];
-        const since = receivable.since;
-        if (!batch?.lapsed[line.hash] || !notice || !since || notice.deadline >= since) return [];
-        return [{ receivable, line, notice }];
-      })
+      .lapsedThenClawedBack()
+      .filter(({ line }) => line.beneficiary.kind === "enterprise" && !this.#used.has(line.beneficiary.id))
       // Largest first, compared as fen (bigint), never as a number.
       .sort((a, b) =>
-        a.receivable.raisedFen < b.receivable.raisedFen
-          ? 1
-          : a.receivable.raisedFen > b.receivable.raisedFen
-            ? -1
-            : 0,
+        a.line.originalFen < b.line.originalFen ? 1 : a.line.originalFen > b.line.originalFen ? -1 : 0,
       );
     const chosen = candidates[0];
     if (!chosen) throw new Error("the sample has no unpaid line whose unit is clawed back later");
-    const { receivable, line, notice } = chosen;
-    this.#used.add(line.beneficiary.id);
-    const confirmedOn = weekday(addDays(notice.sentOn, 4));
-    if (confirmedOn > notice.deadline) throw new Error(`${line.lineId}: confirmed after its deadline`);
-    this.#confirm(line.beneficiary, confirmedOn, "R");
-    const paidOn = weekday(addDays(confirmedOn, 3));
-    this.#paid(`${line.lineId}.1`, paidOn, fenToYuan(line.amountFen), 901, "R");
-    // The clawback that raised the receivable was published at `clawedAt`; the money comes back after it.
-    const clawedAt = view.clawbackTime(receivable);
+    const { line, clawedAt } = chosen;
+    this.#payInTime(chosen, "R", 901);
+    // The clawback that raises the receivable was published at `clawedAt`; the money comes back after it.
+    const owedFen = line.originalFen;
     const first = weekday(addDays(chinaDateOf(clawedAt), 22));
     const second = weekday(addDays(first, 36));
-    const firstFen = (receivable.raisedFen * 3n) / 5n;
+    const firstFen = (owedFen * 3n) / 5n;
     for (const [receivedOn, fen, n] of [
       [first, firstFen, 1],
-      [second, receivable.raisedFen - firstFen, 2],
+      [second, owedFen - firstFen, 2],
     ] as const) {
       this.#add(
         "recovery.received",
         officeHours(this.#ctx.rng, receivedOn),
         {
           beneficiary: { kind: line.beneficiary.kind, id: line.beneficiary.id },
-          program: receivable.program,
-          period: receivable.period,
+          program: line.program,
+          period: line.period,
           amount: fenToYuan(fen),
           receivedOn,
           reference: `JNCZ-ZH-${receivedOn.replaceAll("-", "")}-${String(n).padStart(2, "0")}`,
@@ -424,7 +409,78 @@ export class Lifecycle {
       );
     }
     this.checks.push(
-      `paid, clawed back and recovered in two parts (${fenToYuan(firstFen)} + ${fenToYuan(receivable.raisedFen - firstFen)}): ${line.lineId}`,
+      `paid, clawed back and recovered in two parts (${fenToYuan(firstFen)} + ${fenToYuan(owedFen - firstFen)}): ${line.lineId}`,
     );
+  }
+
+  /**
+   * Netting (payments.md § Payment lines): like recovery, a lapsed line whose unit is clawed back whole is
+   * paid in time instead, so the clawback owes what was paid — and the same beneficiary's next line of the
+   * same program, opened after the clawback, is reduced by the debt at once. Its facts are `…-N-…`.
+   */
+  #netting(view: LedgerView): void {
+    const acrossPrograms = this.#city.payments.settings.netting === "beneficiary";
+    const candidates = view
+      .lapsedThenClawedBack()
+      .filter(({ line }) => line.beneficiary.kind === "enterprise" && !this.#used.has(line.beneficiary.id))
+      .flatMap((lapsed) => {
+        const next = view
+          .linesFor(lapsed.line.beneficiary.id)
+          .filter(
+            (l) =>
+              (acrossPrograms || l.program === lapsed.line.program) &&
+              l.amountFen >= lapsed.line.originalFen &&
+              view.openedAfter(l, lapsed.clawbackPayoutId),
+          );
+        return next[0] ? [{ lapsed, next: next[0] }] : [];
+      });
+    const chosen = candidates[0];
+    if (!chosen) throw new Error("the sample has no paid line clawed back before the payee's next line");
+    this.#payInTime(chosen.lapsed, "N", 951);
+    const { line } = chosen.lapsed;
+    this.checks.push(
+      `paid, clawed back, ${fenToYuan(line.originalFen)} netted out of ${chosen.next.lineId}: ${line.lineId}`,
+    );
+  }
+
+  /** One payee declines (不领取) a line within its confirmation window: the line is waived. */
+  #decline(view: LedgerView): void {
+    const batchId = "sme-tech-purchase-2024-2";
+    const batch = view.batch(batchId);
+    const lines = view
+      .linesOf(batchId)
+      .filter(
+        (l) =>
+          batch.lapsed[l.hash] &&
+          !l.reductions.length &&
+          !this.#used.has(l.beneficiary.id) &&
+          view.linesFor(l.beneficiary.id).length === 1,
+      );
+    const line = this.#ctx.rng.pick(lines);
+    const notice = batch.notices[line.hash];
+    if (!notice) throw new Error(`${line.lineId}: no notice was sent`);
+    this.#used.add(line.beneficiary.id);
+    const declinedOn = weekday(addDays(notice.sentOn, 2));
+    if (declinedOn > notice.deadline) throw new Error(`${line.lineId}: declined after its deadline`);
+    this.#add(
+      "payee.declined",
+      officeHours(this.#ctx.rng, declinedOn),
+      { lineId: line.lineId, declinedOn },
+      declinedOn,
+    );
+    this.checks.push(`declined ${declinedOn}, waived: ${line.lineId}`);
+  }
+
+  /**
+   * The payee of a line that would lapse confirms before its deadline instead; the treasury pays the line
+   * (`.1`) three working days later. `idScope` numbers both facts in a series of their own.
+   */
+  #payInTime({ line, notice }: LapsedClawback, idScope: string, reference: number): void {
+    this.#used.add(line.beneficiary.id);
+    const confirmedOn = weekday(addDays(notice.sentOn, 4));
+    if (confirmedOn > notice.deadline) throw new Error(`${line.lineId}: confirmed after its deadline`);
+    this.#confirm(line.beneficiary, confirmedOn, idScope);
+    const paidOn = weekday(addDays(confirmedOn, 3));
+    this.#paid(`${line.lineId}.1`, paidOn, fenToYuan(line.originalFen), reference, idScope);
   }
 }

@@ -132,6 +132,7 @@ export function formatLineStates(reconciliation: Reconciliation): string {
     String(totals.lines),
     fenToYuan(totals.fen),
   ]);
+  lines.push("", ...formatBalance(reconciliation, totals.fen));
   const unbalanced = reconciliation.unbalanced;
   lines.push(
     `reconciliation: ${reconciliation.units.length} units, ${unbalanced.length} unbalanced` +
@@ -141,6 +142,36 @@ export function formatLineStates(reconciliation: Reconciliation): string {
         .join(""),
   );
   return lines.join("\n");
+}
+
+/**
+ * The identity summed over every unit (payments.md § Reconciliation): the lines by state, plus what was
+ * netted out of lines, less what was netted into receivables, what is still owed and what was recovered,
+ * is the money side; the entitlement side, summed from the payout items apart, must equal it.
+ */
+function formatBalance(reconciliation: Reconciliation, linesFen: bigint): string[] {
+  const sum = (bucket: "nettedOut" | "nettedIn" | "owed" | "recovered") =>
+    reconciliation.units.reduce((total, u) => total + (u.buckets[bucket] ?? 0n), 0n);
+  const terms: [string, bigint][] = [
+    ["lines by state", linesFen],
+    ["netted out of lines", sum("nettedOut")],
+    ["netted into receivables", -sum("nettedIn")],
+    ["owed (receivables)", -sum("owed")],
+    ["recovered", -sum("recovered")],
+  ];
+  const moneyFen = terms.reduce((total, [, fen]) => total + fen, 0n);
+  const entitlementFen = reconciliation.units.reduce((total, u) => total + u.entitlementFen, 0n);
+  const rows = terms.map(([name, fen]) => [name, fenToYuan(fen)]);
+  const footer = ["money side", fenToYuan(moneyFen)];
+  const entitlement = ["entitlement", fenToYuan(entitlementFen)];
+  // The entitlement under the money side, in the table's columns, so a difference shows at a glance.
+  const [name, yuan] = [0, 1].map((i) =>
+    Math.max(...[["balance", "yuan"], ...rows, footer, entitlement].map((r) => (r[i] ?? "").length)),
+  );
+  return [
+    ...table(["balance", "yuan"], rows, footer),
+    `${entitlement[0]?.padEnd(name ?? 0)}  ${entitlement[1]?.padStart(yuan ?? 0)}`,
+  ];
 }
 
 /** A plain-text table: the first column left-aligned, the others right-aligned, rules around the rows. */

@@ -92,5 +92,8 @@ test("the stored ledger reconciles as memory does; a line changed behind the cor
     (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
   );
   expect(cli.code).toBe(1);
-  expect(cli.stdout).toMatch(/1 unbalanced/);
+  // It names the unit that does not balance and by how much (money side 0.01 over the entitlement).
+  expect(cli.stdout).toContain(
+    `1 unbalanced\n  ${line.program} ${line.period} ${line.beneficiary.kind}:${line.beneficiary.id}: -0.01`,
+  );
 }, 120_000);

@@ -9,6 +9,7 @@ import type { CityPolicy } from "../../shared/policy/city";
 import { readCity } from "../../shared/policy/files";
 import { simulate } from "../../shared/simulate/simulate";
 import { dynamoEndpoint, sqsEndpoint, uniqueName } from "../support/engines";
+import { certification, type ScenarioEvent } from "../support/scenarios";
 
 export const SAMPLE = join(import.meta.dirname, "..", "..", "examples", "jinan-2024.ndjson");
 export const sampleLines = () =>
@@ -176,4 +177,35 @@ export async function tableItems(stack: LocalStack): Promise<string[]> {
     new ScanCommand({ TableName: stack.resources.tableName, ConsistentRead: true }),
   );
   return Items.map((item) => canonicalJson(item)).sort();
+}
+
+/**
+ * The treasury's worked example (payments.md § Worked example: the treasury's side), up to approval: each
+ * payee confirms an account `ACCT-<alias>-1` and is certified `first`/`above` (300,000.00) on 2024-09-02, in
+ * `districts[i]` if given; the preparer closes `batchId` on 09-03 and another officer approves it on 09-11,
+ * the day after the window's last day — so every line is instructed at approval.
+ */
+export function confirmedAndApproved(
+  payees: readonly string[],
+  batchId: string,
+  districts: readonly string[] = [],
+): ScenarioEvent[] {
+  return [
+    { type: "clock.day", id: "d-0902", data: { date: "2024-09-02" } },
+    ...payees.map(
+      (alias): ScenarioEvent => ({
+        type: "payee.confirmed",
+        id: `confirm-${alias}`,
+        data: { beneficiary: { ref: alias }, accountRef: `ACCT-${alias}-1`, confirmedOn: "2024-09-02" },
+      }),
+    ),
+    ...payees.map((_, i) =>
+      certification(i + 1, "2024-09-02", districts[i] ? { district: districts[i] } : {}),
+    ),
+    { type: "clock.day", id: "d-0903", data: { date: "2024-09-03" } },
+    { type: "batch.closed", id: "close-1", data: { batchId, actor: "preparer" } },
+    // The window: the five working days after Tuesday 3 September end on Tuesday 10 September.
+    { type: "clock.day", id: "d-0911", data: { date: "2024-09-11" } },
+    { type: "batch.approved", id: "approve-1", data: { batchId, actor: "approver" } },
+  ];
 }

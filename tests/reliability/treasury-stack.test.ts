@@ -16,8 +16,8 @@ import type { Reconciliation } from "../../shared/decisions/lifecycle/reconcile"
 import { readCity } from "../../shared/policy/files";
 import { dynamoEndpoint, sqsEndpoint, uniqueName } from "../support/engines";
 import { usccFor } from "../support/parties";
-import { certification, type ScenarioEvent, toLine } from "../support/scenarios";
-import { sortBy, tableItems } from "./support";
+import { type ScenarioEvent, toLine } from "../support/scenarios";
+import { confirmedAndApproved, sortBy, tableItems } from "./support";
 
 const city = readCity("jinan");
 const BATCH = "hte-first-award-2024-1";
@@ -129,23 +129,8 @@ describe("treasury round trip: instruction, payment, failure, corrected confirma
   const byPayee = new Map<string, PaymentInstructionMessage>();
 
   test("every approved line with an account on file is instructed once, amount to the fen", async () => {
-    await publish([
-      { type: "clock.day", id: "d-0902", data: { date: "2024-09-02" } },
-      ...PAYEES.map(
-        (alias): ScenarioEvent => ({
-          type: "payee.confirmed",
-          id: `confirm-${alias}`,
-          data: { beneficiary: { ref: alias }, accountRef: `ACCT-${alias}-1`, confirmedOn: "2024-09-02" },
-        }),
-      ),
-      // Certificates GR1–GR3 to E1–E3: 300,000.00 each, in three districts.
-      ...PAYEES.map((_, i) => certification(i + 1, "2024-09-02", { district: DISTRICTS[i] })),
-      { type: "clock.day", id: "d-0903", data: { date: "2024-09-03" } },
-      { type: "batch.closed", id: "close-1", data: { batchId: BATCH, actor: "preparer" } },
-      // The window: the five working days after Tuesday 3 September end on Tuesday 10 September.
-      { type: "clock.day", id: "d-0911", data: { date: "2024-09-11" } },
-      { type: "batch.approved", id: "approve-1", data: { batchId: BATCH, actor: "approver" } },
-    ]);
+    // Certificates GR1–GR3 to E1–E3: 300,000.00 each, in three districts.
+    await publish(confirmedAndApproved(PAYEES, BATCH, DISTRICTS));
 
     const got = await instructions();
     expect(got).toHaveLength(PAYEES.length);
