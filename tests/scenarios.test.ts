@@ -35,6 +35,22 @@ for (const cityId of cityIds().filter((c) => existsSync(join(import.meta.dirname
           ...(funders ? [funders] : []),
         ]);
         expect(payouts).toEqual(expected);
+        if (scenario.held) {
+          const held = result.messages
+            .filter((m): m is PayoutMessage => m.kind !== "release" && m.status === "awaiting-budget")
+            .map((m) => [m.program, m.beneficiary.id, m.period, m.amount]);
+          expect(held).toEqual(
+            scenario.held.map(([p, who, period, a]) => [p, beneficiaryId(who), period, a]),
+          );
+        }
+        if (scenario.releases) {
+          const releases = result.messages
+            .filter((m) => m.kind === "release")
+            .map((m) => [m.program, m.beneficiary.id, m.period]);
+          expect(releases).toEqual(
+            scenario.releases.map(([p, who, period]) => [p, beneficiaryId(who), period]),
+          );
+        }
         if (scenario.outcomes) expect(outcomes).toEqual(scenario.outcomes);
         expect(result.deadLetters.length).toBe(scenario.deadLetters ?? 0);
       });

@@ -7,6 +7,7 @@ import { keyId, keys } from "../../shared/decisions/keys";
 import type { PayoutMessage } from "../../shared/decisions/payouts";
 import { DynamoLedger } from "../../shared/ledger/dynamo-ledger";
 import { LedgerContentionError } from "../../shared/ledger/errors";
+import { periodBudget } from "../../shared/policy/budgets";
 import { readCity } from "../../shared/policy/files";
 import { simulate } from "../../shared/simulate/simulate";
 import { dynamoClient, uniqueName } from "../support/engines";
@@ -203,7 +204,7 @@ describe("DynamoLedger on DynamoDB Local", () => {
   test("contention: 50 concurrent payouts against a budgeted program never exceed the budget", async () => {
     const stored = await ledgerFor("chongqing");
     const program = stored.city.program("chongqing-2017", "carrier-hte-bonus");
-    const budget = program?.budgetsFen?.["2018"];
+    const budget = program && periodBudget(program, 2018)?.allocatedFen;
     expect(budget).toBeDefined();
     const events = Array.from({ length: 50 }, (_, i) =>
       certification(i, "2018-06-01", { district: "500112", incubator: "cq-incubator" }),

@@ -14,6 +14,10 @@ export interface Scenario {
    * program that names funders its funder lines, `{ city: "60000.00", district: "90000.00" }` (payouts.md § Funders).
    */
   payouts: [string, string | number, number, string, Record<string, string>?][];
+  /** The payouts among them sent `awaiting-budget`, in order: `[program, beneficiary alias, period, amount]`. */
+  held?: [string, string | number, number, string][];
+  /** The release messages, in order: `[program, beneficiary alias, period]` (payouts.md: they carry no amount). */
+  releases?: [string, string | number, number][];
   /** Compare only these programs' payouts (a row's test need not list every other row's). */
   only?: string[];
   /** Decision per delivery, in order: applied, not-covered, no-policy, replay, superseded, duplicate, waiting, rejected:<reason>. */
