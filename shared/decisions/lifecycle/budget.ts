@@ -32,6 +32,9 @@ export const budgetAllocated: LifecycleHandler<"budget.allocated"> = (message, s
   const before = ws.read(key, "budget") as BudgetItem | null;
   const allocated = periodBudget(program, period) ?? { allocatedFen: 0n };
   const budget = openBudget(before, { policyVersion, programId, period, allocated });
+  // The form a budget opened in stays (a change of form is a new policy version, payments.md § Budget).
+  if ((budget.funders !== undefined) !== (funder !== undefined))
+    return { rejected: `data.funder: the budget of ${programId} ${period} was opened in another form` };
   const { budget: put, releases } = allocateBudget(
     budget,
     before !== null,
