@@ -4,7 +4,7 @@
  * commits it and releases held payouts oldest first; each release reaches finance through the relay.
  *   npx tsx scripts/allocate-budget.ts --city chongqing --queue <the workbench channel's ingest queue URL> --program carrier-hte-bonus \
  *     --period 2018 --amount 100000.00 --allocation ALLOC-2018-07 --actor-id wang.fang --actor-name 王芳 \
- *     [--version chongqing-2017]
+ *     [--version chongqing-2017] [--funder district]
  * The allocation id is the fact's natural key: sending the same one again allocates nothing more. The actor
  * stands for the approver who signed the allocation; once the workbench is deployed it publishes this fact
  * through the staff channel with the identity its authorizer verified, and this script is for operators.
@@ -18,7 +18,7 @@ import { cityId, commandArgs, parseFlags, required, wholeNumber } from "./lib/cl
 
 const USAGE =
   "allocate-budget --city <id> --queue <the workbench channel's ingest queue URL> --program <id> --period <year> --amount <yuan> " +
-  "--allocation <id> --actor-id <login> --actor-name <name> [--version <id>]";
+  "--allocation <id> --actor-id <login> --actor-name <name> [--version <id>] [--funder <id>]";
 
 const args = commandArgs("allocate-budget", USAGE, (argv) => {
   const values = parseFlags(argv, {
@@ -31,6 +31,7 @@ const args = commandArgs("allocate-budget", USAGE, (argv) => {
     "actor-id": { type: "string" },
     "actor-name": { type: "string" },
     version: { type: "string" },
+    funder: { type: "string" },
   });
   return {
     city: cityId(required("city", values.city)),
@@ -44,6 +45,8 @@ const args = commandArgs("allocate-budget", USAGE, (argv) => {
       name: required("actor-name", values["actor-name"]),
     },
     version: values.version,
+    // Only for a period the city file budgets by funder (payments.md § Budget).
+    funder: values.funder,
   };
 });
 const city = readCity(args.city);
@@ -62,6 +65,7 @@ const body = JSON.stringify({
     program: args.program,
     period: args.period,
     amount: args.amount,
+    ...(args.funder ? { funder: args.funder } : {}),
     actor: { ...args.actor, roles: ["approver"] },
   },
 });
@@ -73,7 +77,8 @@ const sent = await new SQSClient({}).send(
   new SendMessageCommand({ QueueUrl: args.queue, MessageBody: body }),
 );
 console.log(
-  `budget.allocated ${args.allocationId}: ${args.amount} yuan to ${args.program} ${args.period} (${policyVersion}) ` +
+  `budget.allocated ${args.allocationId}: ${args.amount} yuan to ${args.program} ${args.period} (${policyVersion})` +
+    `${args.funder ? `, funder ${args.funder}` : ""} ` +
     `sent as message ${sent.MessageId}; held payouts it releases reach finance as release messages`,
 );
 

@@ -1,8 +1,11 @@
 import { expect, test } from "vitest";
+import type { BudgetItem } from "../shared/decisions/items";
+import { keys } from "../shared/decisions/keys";
 import type { PayoutMessage } from "../shared/decisions/payouts";
 import { readCity } from "../shared/policy/files";
+import { Replay } from "../shared/simulate/simulate";
 import { runLifecycle } from "./support/lifecycle";
-import { certification, type ScenarioEvent } from "./support/scenarios";
+import { certification, type ScenarioEvent, toLine } from "./support/scenarios";
 
 /**
  * budget.allocated as a fact (payments.md § Budget): a held payout keeps its line at the budget gate;
@@ -65,4 +68,46 @@ test("allocating budget releases the oldest held payouts and lets their lines go
     .flatMap((o) => o.messages)
     .filter((m) => m.kind === "payment-instruction");
   expect(instructions.filter((m) => m.program === "carrier-hte-bonus")).toHaveLength(41);
+});
+
+test("an allocation names its funder exactly when the city file budgets the period by funder", () => {
+  const details: string[] = [];
+  const replay = new Replay(
+    city,
+    () => "2026-01-01T00:00:00.000Z",
+    (o) => {
+      if (o.outcome === "rejected") details.push(o.rejection.detail);
+    },
+  );
+  const allocate = (i: number, program: string, funder?: string): ScenarioEvent =>
+    staff("budget.allocated", `alloc-${i}`, {
+      allocationId: `ALLOC-${i}`,
+      policyVersion: "chongqing-2017",
+      program,
+      period: 2018,
+      amount: "1000",
+      ...(funder ? { funder } : {}),
+      actor: "approver",
+    });
+  const events = [
+    { type: "clock.day", data: { date: "2018-06-01" } },
+    allocate(1, "rd-subsidy"),
+    allocate(2, "rd-subsidy", "park"),
+    allocate(3, "hte-first-award", "city"),
+    allocate(4, "rd-subsidy", "district"),
+    allocate(5, "hte-first-award"),
+  ];
+  for (const [i, e] of events.entries()) replay.push({ line: i + 1, text: toLine(e, i, "chongqing") });
+  expect(details).toEqual([
+    "data.funder: rd-subsidy 2018 is budgeted by funder in chongqing-2017 (city, district); an allocation must name its funder",
+    "data.funder: park is not a funder of rd-subsidy (its funders: city, district)",
+    "data.funder: hte-first-award 2018 has one budget for all its funders in chongqing-2017; an allocation cannot name a funder",
+  ]);
+  const budget = replay.ledger.get(keys.budget("chongqing-2017", "rd-subsidy", 2018)) as BudgetItem;
+  // The district's 500,000.00 and 1,000.00 more; the city's untouched; the program's their sum.
+  expect(budget.funders?.map((f) => [f.funder, f.allocatedFen])).toEqual([
+    ["city", 100_000_000n],
+    ["district", 50_100_000n],
+  ]);
+  expect(budget.allocatedFen).toBe(150_100_000n);
 });

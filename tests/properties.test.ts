@@ -2,12 +2,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { type Funders, funderLines, splitFen } from "../shared/decisions/funders";
-import type { UnitItem } from "../shared/decisions/items";
+import { type Funders, funderLines, splitFen, splitOver } from "../shared/decisions/funders";
+import type { BudgetItem, UnitItem } from "../shared/decisions/items";
 import type { PayoutMessage } from "../shared/decisions/payouts";
+import { fenToYuan } from "../shared/money";
 import { parseCityConfig } from "../shared/policy/city";
 import { CITIES_DIR, readCity } from "../shared/policy/files";
 import { simulate } from "../shared/simulate/simulate";
+import { runLifecycle } from "./support/lifecycle";
 import { type ScenarioEvent, toLine } from "./support/scenarios";
 
 const city = readCity("jinan");
@@ -414,3 +416,144 @@ describe("funders: the entitlement split by largest remainder (fast-check)", () 
     expect(linesSeen).toBeGreaterThan(0);
   });
 });
+
+/** A payout's funder lines as units produce them (negative ones included): an entitlement moving once. */
+const payoutLines = fc
+  .tuple(entitlement, entitlement, funders)
+  .filter(([before, after]) => after > before)
+  .map(([before, after, shares]) => ({
+    shares,
+    lines: funderLines(before, after, shares),
+    fen: after - before,
+  }));
+
+describe("funders on payment instructions (fast-check)", () => {
+  test("a line's amount split over its payout's lines sums to it, each funder within a fen of its weight", () => {
+    fc.assert(
+      fc.property(payoutLines, fc.bigInt({ min: 1n, max: 1n << 40n }), ({ shares, lines, fen }, pick) => {
+        // Any amount a line can be left with after reductions and netting: one fen up to the whole payout.
+        const amountFen = 1n + (pick % fen);
+        const split = splitOver(amountFen, lines);
+        expect(sumOf(split.values())).toBe(amountFen);
+        expect([...split.keys()]).toEqual(shares.map((f) => f.funder));
+        for (const [funder, weight] of lines) {
+          const d = (split.get(funder) ?? 0n) * fen - amountFen * weight;
+          expect((d < 0n ? -d : d) < fen).toBe(true);
+        }
+        expect(splitOver(fen, lines)).toEqual(lines);
+      }),
+      { seed: SEED + 5, numRuns: RUNS * 20 },
+    );
+  });
+
+  test("through the lifecycle, every instruction's funder lines sum to it: budgets by funder, netting, one-fen and three-way splits", () => {
+    const raw = readFileSync(join(CITIES_DIR, "chongqing.json"), "utf8");
+    const rd = fc.record({
+      enterprise: fc.constantFrom("E1", "E2", "E3"),
+      fiscalYear: fc.constantFrom(2018, 2019),
+      // 2 % of a few fen to a few yuan pays 0.00 to 0.06; of millions, up to the 1,500,000.00 cap.
+      fen: fc.oneof(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 8_000_000_000 })),
+    });
+    let instructed = 0;
+    let released = 0;
+    fc.assert(
+      fc.property(
+        funders.filter((s) => s.length >= 2),
+        fc.array(rd, { minLength: 1, maxLength: 6 }),
+        fc.array(rd, { minLength: 0, maxLength: 6 }),
+        (shares, first, second) => {
+          const file = JSON.parse(raw);
+          const program = file.policyVersions[0].programs.find((p: { id: string }) => p.id === "rd-subsidy");
+          program.funders = shares;
+          // Each funder budgets 600,000.00 a year, so large subsidies wait for some funder's allocation.
+          const each = Object.fromEntries(shares.map((f) => [f.funder, "600000"]));
+          program.budgetsYuan = { "2018": each, "2019": each };
+          const funded = parseCityConfig(file, "chongqing.json (rd-subsidy funded by random shares)");
+          const run = runLifecycle({ name: "funders", events: fundedStream(shares, first, second) }, funded);
+          expect(run.unbalanced).toEqual([]);
+          released += run.result.messages.filter((m) => m.kind === "release").length;
+          for (const item of run.result.lifecycle)
+            for (const m of item.messages) {
+              if (m.kind !== "payment-instruction") continue;
+              instructed++;
+              expect(m.funders?.map((f) => f.funder)).toEqual(shares.map((f) => f.funder));
+              expect(sumOf((m.funders ?? []).map((f) => BigInt(f.amountFen)))).toBe(BigInt(m.amountFen));
+              for (const f of m.funders ?? []) expect(f.amount).toBe(fenToYuan(BigInt(f.amountFen)));
+            }
+          for (const item of run.result.items.values()) {
+            if (item.entity !== "budget") continue;
+            const budget = item as BudgetItem;
+            for (const field of ["allocatedFen", "committedFen", "heldFen"] as const)
+              expect(sumOf((budget.funders ?? []).map((f) => f[field]))).toBe(budget[field]);
+          }
+        },
+      ),
+      { seed: SEED + 6, numRuns: Math.max(1, Math.floor(RUNS / 3)) },
+    );
+    // The runs reached what they are for: instructions, and payouts held by a funder's budget and released.
+    expect(instructed).toBeGreaterThan(0);
+    expect(released).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * A lifecycle stream for Chongqing's rd-subsidy: payees on file, a first round of verified R&D expense,
+ * closed and approved; a second round (corrections up and down: clawbacks, receivables, netting), closed
+ * and approved; then every funder allocates enough to release whatever is held.
+ */
+function fundedStream(
+  shares: Funders,
+  first: { enterprise: string; fiscalYear: number; fen: number }[],
+  second: { enterprise: string; fiscalYear: number; fen: number }[],
+): ScenarioEvent[] {
+  const staff = (type: string, data: Record<string, unknown>): ScenarioEvent => ({
+    type,
+    source: "staff/workbench",
+    data: { ...data, actor: type === "batch.closed" ? "preparer" : "approver" },
+  });
+  const verified = (round: number, day: string) => (r: (typeof first)[number], i: number) => ({
+    type: "rd.expense.verified",
+    id: `rd-${round}-${i}`,
+    time: `${day}T10:${String(i).padStart(2, "0")}:00+08:00`,
+    data: {
+      enterprise: r.enterprise,
+      fiscalYear: r.fiscalYear,
+      category: "hte",
+      rdExpense: `${Math.floor(r.fen / 100)}.${String(r.fen % 100).padStart(2, "0")}`,
+    },
+  });
+  const batches = (seqs: number[], type: string) =>
+    [2018, 2019].flatMap((year) => seqs.map((seq) => staff(type, { batchId: `rd-subsidy-${year}-${seq}` })));
+  return [
+    { type: "clock.day", data: { date: "2019-03-01" } },
+    ...["E1", "E2", "E3"].map((who) => ({
+      type: "payee.confirmed",
+      source: "portal/payee",
+      data: { beneficiary: { ref: who }, accountRef: `ACCT-${who}`, confirmedOn: "2019-03-01" },
+    })),
+    ...first.map(verified(1, "2019-03-01")),
+    { type: "clock.day", data: { date: "2019-03-04" } },
+    ...batches([1], "batch.closed"),
+    { type: "clock.day", data: { date: "2019-03-12" } },
+    ...batches([1], "batch.approved"),
+    { type: "clock.day", data: { date: "2019-03-14" } },
+    ...second.map(verified(2, "2019-03-14")),
+    { type: "clock.day", data: { date: "2019-03-15" } },
+    // Whichever is open: an empty or unknown batch is refused and changes nothing.
+    ...batches([1, 2], "batch.closed"),
+    { type: "clock.day", data: { date: "2019-03-25" } },
+    ...batches([1, 2], "batch.approved"),
+    ...[2018, 2019].flatMap((period) =>
+      shares.map((f) =>
+        staff("budget.allocated", {
+          allocationId: `ALLOC-${period}-${f.funder.toUpperCase()}`,
+          policyVersion: "chongqing-2017",
+          program: "rd-subsidy",
+          period,
+          amount: "100000000",
+          funder: f.funder,
+        }),
+      ),
+    ),
+  ];
+}

@@ -6,7 +6,7 @@ import type { PayoutMessage } from "../shared/decisions/payouts";
 import { cityIds, readCity } from "../shared/policy/files";
 import { simulate } from "../shared/simulate/simulate";
 import { beneficiaryId } from "./support/parties";
-import { loadScenarios, toLine } from "./support/scenarios";
+import { funderColumn, loadScenarios, moneyRows, toLine } from "./support/scenarios";
 
 /** Scenario files per city: `tests/scenarios/<city>/<program or rule>.yaml`, one case per row and boundary. */
 for (const cityId of cityIds().filter((c) => existsSync(join(import.meta.dirname, "scenarios", c)))) {
@@ -27,24 +27,28 @@ for (const cityId of cityIds().filter((c) => existsSync(join(import.meta.dirname
           .filter((m): m is PayoutMessage => m.kind !== "release")
           .filter((m) => !scenario.only || scenario.only.includes(m.program))
           .map((m) => [m.program, m.beneficiary.id, m.period, m.amount, ...funderColumn(m)]);
-        const expected = scenario.payouts.map(([program, who, period, amount, funders]) => [
-          program,
-          beneficiaryId(who),
-          period,
-          amount,
-          ...(funders ? [funders] : []),
-        ]);
-        expect(payouts).toEqual(expected);
+        expect(payouts).toEqual(moneyRows(scenario.payouts));
+        if (scenario.held) {
+          const held = result.messages
+            .filter((m): m is PayoutMessage => m.kind !== "release" && m.status === "awaiting-budget")
+            .map((m) => [m.program, m.beneficiary.id, m.period, m.amount]);
+          expect(held).toEqual(
+            scenario.held.map(([p, who, period, a]) => [p, beneficiaryId(who), period, a]),
+          );
+        }
+        if (scenario.releases) {
+          const releases = result.messages
+            .filter((m) => m.kind === "release")
+            .map((m) => [m.program, m.beneficiary.id, m.period]);
+          expect(releases).toEqual(
+            scenario.releases.map(([p, who, period]) => [p, beneficiaryId(who), period]),
+          );
+        }
         if (scenario.outcomes) expect(outcomes).toEqual(scenario.outcomes);
         expect(result.deadLetters.length).toBe(scenario.deadLetters ?? 0);
       });
     });
   }
-}
-
-/** A payout's funder lines as a scenario writes them, `{ city: "60000.00" }`; nothing without funders. */
-function funderColumn(m: PayoutMessage): Record<string, string>[] {
-  return m.funders ? [Object.fromEntries(m.funders.map((f) => [f.funder, f.amount]))] : [];
 }
 
 function outcomeOf(decision: Decision | { outcome: "rejected"; rejection: { reason: string } }): string {

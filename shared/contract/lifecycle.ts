@@ -92,6 +92,7 @@ const instructionId = patterned(
   "hte-first-award.2025.20250110.5f0c2a9e.1",
 );
 const programId = patterned("a program id", /^[a-z][a-z0-9-]{1,62}$/, "hte-first-award");
+const funderId = patterned("a funder id", /^[a-z][a-z0-9-]{1,62}$/, "district");
 const listId = patterned("a credit list id", /^[a-z][a-z0-9-]{1,40}$/, "dishonest-debtor");
 const token = identifier(128);
 
@@ -149,6 +150,8 @@ export function buildLifecycleSchemas() {
         program: programId,
         period: year,
         amount: amount,
+        // Only where the city file budgets the program's period by funder (payments.md § Budget).
+        funder: funderId.optional(),
         actor,
       },
       DATA,

@@ -114,7 +114,7 @@ function applyChange(message: AnyMessage, snapshot: Snapshot, context: DecideCon
   const payouts = payoutsOf(units);
   // Budgets, and what the changes' lines will read first, in one round.
   const budgetsMissing = missing(snapshot, [
-    ...payouts.flatMap((p) => (p.budgetFen === undefined ? [] : [p.budgetKey])),
+    ...payouts.flatMap((p) => (p.budget === undefined ? [] : [p.budgetKey])),
     ...lineKeysFor(
       payouts.map((p) => ({ beneficiary: p.unit.beneficiary, program: p.program.id, period: p.period })),
     ),

@@ -1,8 +1,9 @@
 import { type Fen, fenToYuan } from "../money";
+import { type PeriodBudget, periodBudget } from "../policy/budgets";
 import type { Program } from "../policy/kinds";
-import { nextBudget, openBudget } from "./budget";
+import { book, fits, nextBudget, openBudget } from "./budget";
 import { addLines, describeSplit, type FunderFen, funderLines } from "./funders";
-import type { BudgetItem, MessageRef, Snapshot, UnitItem, VersionedPut } from "./items";
+import type { BudgetItem, FunderFenLine, MessageRef, Snapshot, UnitItem, VersionedPut } from "./items";
 import { type ItemKey, keyId, keys } from "./keys";
 import { type PayoutMessage, payoutIdOf, payoutMessage } from "./payouts";
 import { loaded } from "./snapshot";
@@ -18,8 +19,8 @@ export interface PendingPayout {
   /** Each funder's line, when the program names funders: Σ = `deltaFen` (funders.ts). */
   funderFen: FunderFen | undefined;
   explanation: string;
-  /** The city file's allocation for the period, when the program has a budget for it. */
-  budgetFen: Fen | undefined;
+  /** The city file's allocation for the period (one, or by funder), when the program has a budget for it. */
+  budget: PeriodBudget | undefined;
   budgetKey: ItemKey;
 }
 
@@ -57,7 +58,7 @@ export function payoutsOf(units: readonly Recomputed[]): PendingPayout[] {
         deltaFen,
         funderFen,
         explanation,
-        budgetFen: unit.program.budgetsFen?.[String(period)],
+        budget: periodBudget(unit.program, period),
         budgetKey: keys.budget(unit.next.policyVersion, unit.program.id, period),
       });
     }
@@ -67,8 +68,9 @@ export function payoutsOf(units: readonly Recomputed[]): PendingPayout[] {
 
 /**
  * A budgeted program commits each payout against its period's budget in the same transaction; past
- * it the payout is held `awaiting-budget` (whole, never split). Clawbacks free budget: they are money
- * recovered or withheld from the next payment, so what is committed never exceeds what is allocated.
+ * it the payout is held `awaiting-budget` (whole, never split). By funder, each funder's line commits
+ * against that funder's budget, and a payout one of them cannot take is held whole (payments.md §
+ * Budget). Clawbacks free budget: they are money recovered or withheld from the next payment.
  */
 export function commitBudgets(
   pending: readonly PendingPayout[],
@@ -80,20 +82,26 @@ export function commitBudgets(
   const messages = pending.map((p) => {
     let status: PayoutMessage["status"] = "payable";
     const payoutId = payoutIdOf(context.city.city, ref, p.program.id, p.unit.beneficiary, p.period);
-    if (p.budgetFen !== undefined) {
-      const put = budgets.get(keyId(p.budgetKey)) ?? budgetToCommit(snapshot, p);
+    if (p.budget !== undefined) {
+      const put = budgets.get(keyId(p.budgetKey)) ?? budgetToCommit(snapshot, p, p.budget);
       budgets.set(keyId(p.budgetKey), put);
       const budget = put.item;
-      if (p.deltaFen > 0n && budget.committedFen + p.deltaFen > budget.allocatedFen) {
+      const lines = budget.funders && fenLines(p.funderFen);
+      if (p.deltaFen > 0n && !fits(budget, p.deltaFen, lines)) {
         status = "awaiting-budget";
-        budget.heldFen += p.deltaFen;
+        book(budget, "heldFen", p.deltaFen, lines);
         // Oldest first: the order a later allocation releases them in.
         budget.held = [
           ...(budget.held ?? []),
-          { payoutId, fen: p.deltaFen, beneficiary: p.unit.beneficiary },
+          {
+            payoutId,
+            fen: p.deltaFen,
+            beneficiary: p.unit.beneficiary,
+            ...(lines ? { funders: lines } : {}),
+          },
         ];
       } else {
-        budget.committedFen += p.deltaFen;
+        book(budget, "committedFen", p.deltaFen, lines);
       }
     }
     return payoutMessage({
@@ -116,13 +124,22 @@ export function commitBudgets(
 }
 
 /** The budget a payout commits against, opened at the city file's allocation if it is new. */
-function budgetToCommit(snapshot: Snapshot, p: PendingPayout): VersionedPut<BudgetItem> {
+function budgetToCommit(
+  snapshot: Snapshot,
+  p: PendingPayout,
+  allocated: PeriodBudget,
+): VersionedPut<BudgetItem> {
   const before = loaded(snapshot, p.budgetKey, "budget");
   const budget = openBudget(before, {
     policyVersion: p.unit.policyVersion,
     programId: p.program.id,
     period: p.period,
-    allocatedFen: p.budgetFen ?? 0n,
+    allocated,
   });
   return nextBudget(budget, before !== null);
+}
+
+/** A payout's funder lines as a budget keeps them. */
+function fenLines(funderFen: FunderFen | undefined): FunderFenLine[] | undefined {
+  return funderFen && [...funderFen].map(([funder, fen]) => ({ funder, fen }));
 }

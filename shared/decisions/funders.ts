@@ -23,9 +23,41 @@ export function splitFen(amountFen: Fen, funders: Funders): FunderFen {
   if (amountFen < 0n) {
     return new Map([...splitFen(-amountFen, funders)].map(([funder, fen]) => [funder, -fen]));
   }
-  const quotas = funders.map((f, order) => {
-    const product = amountFen * BigInt(f.shareBasisPoints);
-    return { funder: f.funder, order, fen: product / 10_000n, remainder: product % 10_000n };
+  return largestRemainder(
+    amountFen,
+    funders.map((f) => ({ funder: f.funder, weight: BigInt(f.shareBasisPoints) })),
+    10_000n,
+  );
+}
+
+/**
+ * A payment line's amount split over the funder lines of the payout it came from (payments.md § Payment
+ * instructions): those lines themselves when the line is the whole payout, otherwise largest remainder
+ * with the payout's lines as the weights, ties to the funder listed first. Σ = `amountFen`, exactly.
+ */
+export function splitOver(amountFen: Fen, sourceLines: FunderFen): FunderFen {
+  const totalFen = [...sourceLines.values()].reduce((sum, fen) => sum + fen, 0n);
+  if (totalFen <= 0n) throw new RangeError("a line's payout lines must sum to a positive amount");
+  if (amountFen === totalFen) return new Map(sourceLines);
+  const weights = [...sourceLines].map(([funder, weight]) => ({ funder, weight }));
+  return largestRemainder(amountFen, weights, totalFen);
+}
+
+/**
+ * Hamilton over any positive total of weights: ⌊amount × weight / total⌋ each (a true floor, so a
+ * negative weight — a payout's line a fen the other way — still leaves fewer fen over than parts), then
+ * one fen each to the largest remainders, equal remainders to the part listed first.
+ */
+function largestRemainder(
+  amountFen: Fen,
+  parts: readonly { funder: string; weight: bigint }[],
+  totalWeight: bigint,
+): FunderFen {
+  const quotas = parts.map((p, order) => {
+    const product = amountFen * p.weight;
+    let fen = product / totalWeight;
+    if (fen * totalWeight > product) fen -= 1n; // bigint division truncates toward zero
+    return { funder: p.funder, order, fen, remainder: product - fen * totalWeight };
   });
   let leftoverFen = amountFen - quotas.reduce((sum, q) => sum + q.fen, 0n);
   const byRemainder = [...quotas].sort((a, b) =>

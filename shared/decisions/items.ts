@@ -73,9 +73,33 @@ export interface BudgetItem {
   allocatedFen: Fen;
   committedFen: Fen;
   heldFen: Fen;
-  /** Payouts held awaiting budget, oldest first, with the line each opened. */
-  held?: { payoutId: string; fen: Fen; beneficiary: Beneficiary; line?: ItemKey }[];
+  /**
+   * Per-funder budgets (payments.md § Budget), in the order of the program's funders: each funder's own
+   * allocation, commitments and holds; the program's fields above are their sums. Absent: one budget.
+   */
+  funders?: FunderBudget[];
+  /** Payouts held awaiting budget, oldest first, with the line each opened (and, by funder, its lines). */
+  held?: {
+    payoutId: string;
+    fen: Fen;
+    beneficiary: Beneficiary;
+    line?: ItemKey;
+    funders?: FunderFenLine[];
+  }[];
   version: number;
+}
+
+export interface FunderBudget {
+  funder: string;
+  allocatedFen: Fen;
+  committedFen: Fen;
+  heldFen: Fen;
+}
+
+/** One funder's fen of a payout, as items keep it (a list, so it stores as JSON). */
+export interface FunderFenLine {
+  funder: string;
+  fen: Fen;
 }
 
 /**

@@ -89,7 +89,7 @@ export function payoutMessage(
   return message;
 }
 
-function funderLinesOf(funderFen: ReadonlyMap<string, Fen>): FunderLine[] {
+export function funderLinesOf(funderFen: ReadonlyMap<string, Fen>): FunderLine[] {
   return [...funderFen].map(([funder, fen]) => ({
     funder,
     amountFen: fenToSafeNumber(fen),

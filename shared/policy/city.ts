@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FACT_TYPES, type FactType, type Publisher } from "../contract";
+import { budgetProblems } from "./budgets";
 import { CityConfigError } from "./errors";
 import { kindOf, type Program, programSchema } from "./kinds";
 import { PARTY_ROLES, type PartyContext } from "./parties";
@@ -172,7 +173,7 @@ function crossCheck(city: CityFile): string[] {
           );
         }
       }
-      problems.push(...funderProblems(program, where));
+      problems.push(...funderProblems(program, where), ...budgetProblems(program, where));
       for (const year of Object.keys(program.budgetsFen ?? {})) {
         if (Number(year) < from || Number(year) > to) {
           problems.push(`${where}.budgetsYuan.${year}: outside the version's years ${from}–${to}`);

@@ -30,8 +30,17 @@ export const programBase = {
   id: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "must be a lower-case id like hte-first-award"),
   clause: z.string().regex(/§/, "must cite the clause, e.g. §二(二)8"),
   description: z.string().min(1),
-  /** Per-period budget in yuan; a program without one is unlimited. */
-  budgetsYuan: z.record(z.string().regex(/^\d{4}$/, "budget periods are years"), yuanAmount).optional(),
+  /**
+   * Per-period budget in yuan; a program without one is unlimited. A period's budget is one amount for
+   * the program, or — for a program with funders — one amount per funder, `{ "city": "1000000", … }`
+   * (payments.md § Budget; the funders named are checked in city.ts).
+   */
+  budgetsYuan: z
+    .record(
+      z.string().regex(/^\d{4}$/, "budget periods are years"),
+      z.union([yuanAmount, z.record(z.string(), yuanAmount)]),
+    )
+    .optional(),
   /**
    * Who pays the program and in what shares (payouts.md § Funders): absent, the city alone, and messages
    * carry no funder lines. Shares sum to 10,000 basis points (checked in city.ts, naming the program); the

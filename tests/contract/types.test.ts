@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, test } from "vitest";
 import { type AnyMessage, type DataOf, FACT_TYPES, type FactType, factDateOf } from "../../shared/contract";
-import { ABSENT, accepted, fieldCases, raw, rawWith, USCC_A, VALID } from "./fixtures";
+import { ABSENT, accepted, expectRejected, fieldCases, raw, rawWith, USCC_A, VALID } from "./fixtures";
 
 describe("a valid example of each type is accepted", () => {
   test.each(FACT_TYPES)("%s", (type) => {
@@ -147,5 +147,22 @@ describe("factDateOf: the date or year that dates each type", () => {
   };
   test.each(FACT_TYPES)("%s", (type) => {
     expect(factDateOf(accepted(raw(type)))).toEqual(expected[type]);
+  });
+});
+
+describe("budget.allocated: a funder only where the period is budgeted by funder (payments.md § Budget)", () => {
+  test("absent, as before; present, a funder id", () => {
+    const without = accepted(raw("budget.allocated"));
+    expect(without.type === "budget.allocated" && without.data.funder).toBeUndefined();
+    const named = accepted(rawWith("budget.allocated", "funder", "district"));
+    expect(named.type === "budget.allocated" && named.data.funder).toBe("district");
+  });
+
+  test("a funder that is not a funder id is refused, naming the field", () => {
+    expectRejected(
+      rawWith("budget.allocated", "funder", "区县"),
+      "invalid-data",
+      "data.funder: must be a funder id",
+    );
   });
 });

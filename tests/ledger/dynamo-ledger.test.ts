@@ -1,19 +1,25 @@
+import { join } from "node:path";
 import { DeleteTableCommand, QueryCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createLedgerTable } from "../../local/provision";
 import { cityTemplate } from "../../local/template";
 import type { BudgetItem, Writes } from "../../shared/decisions/items";
 import { keyId, keys } from "../../shared/decisions/keys";
+import type { PaymentInstructionMessage } from "../../shared/decisions/lifecycle/messages";
 import type { PayoutMessage } from "../../shared/decisions/payouts";
 import { DynamoLedger } from "../../shared/ledger/dynamo-ledger";
 import { LedgerContentionError } from "../../shared/ledger/errors";
+import { periodBudget } from "../../shared/policy/budgets";
 import { readCity } from "../../shared/policy/files";
+import { MemoryLedger } from "../../shared/simulate/memory-ledger";
 import { simulate } from "../../shared/simulate/simulate";
 import { dynamoClient, uniqueName } from "../support/engines";
+import { loadLifecycleScenarios } from "../support/lifecycle";
 import { certification, type ScenarioEvent, toLine, voucher } from "../support/scenarios";
 import { parseAsSent } from "../support/sent";
 
 const client = dynamoClient();
+const SCENARIOS = join(import.meta.dirname, "..", "scenarios");
 const NOW = () => "2026-01-01T00:00:00.000Z";
 /** Transactions sent, counted by client middleware as the bench meters them (not by the ledger). */
 const sent = { transactions: 0 };
@@ -203,7 +209,7 @@ describe("DynamoLedger on DynamoDB Local", () => {
   test("contention: 50 concurrent payouts against a budgeted program never exceed the budget", async () => {
     const stored = await ledgerFor("chongqing");
     const program = stored.city.program("chongqing-2017", "carrier-hte-bonus");
-    const budget = program?.budgetsFen?.["2018"];
+    const budget = program && periodBudget(program, 2018)?.allocatedFen;
     expect(budget).toBeDefined();
     const events = Array.from({ length: 50 }, (_, i) =>
       certification(i, "2018-06-01", { district: "500112", incubator: "cq-incubator" }),
@@ -254,5 +260,95 @@ describe("DynamoLedger on DynamoDB Local", () => {
       `budget contention: 50 facts, ${payable.length} payable, ${50 - payable.length} held, ` +
         `${retries} conflict retries, ${redeliveries.count} redeliveries`,
     );
+  }, 180_000);
+
+  test("contention by funder: 12 concurrent subsidies never pass a funder's budget; the district's allocation releases the oldest", async () => {
+    // Chongqing rd-subsidy 2018 (payments.md § Budget): city 1,000,000.00, district 500,000.00, 40/60. Each
+    // subsidy is 100,000.00 (city 40,000.00, district 60,000.00): the district takes eight, the city twelve.
+    const stored = await ledgerFor("chongqing");
+    const events = Array.from({ length: 12 }, (_, i) => ({
+      type: "rd.expense.verified",
+      id: `rd-${i}`,
+      data: { enterprise: `E${i + 1}`, fiscalYear: 2018, category: "hte", rdExpense: "5000000" },
+    }));
+    const redeliveries = { count: 0 };
+    const results = await Promise.all(
+      messages("chongqing", events).map((m) => applyUntilDecided(stored, m, redeliveries)),
+    );
+    expect(results.every((r) => r.decision.outcome === "applied")).toBe(true);
+    const subsidies = (await payoutsIn(stored)).filter((p) => p.program === "rd-subsidy");
+    expect(subsidies.filter((p) => p.status === "payable")).toHaveLength(8);
+    const budgetKey = keys.budget("chongqing-2017", "rd-subsidy", 2018);
+    const budgetOf = async () => (await stored.load([budgetKey])).items.get(keyId(budgetKey)) as BudgetItem;
+    const before = await budgetOf();
+    const byFunder = (b: BudgetItem) => b.funders?.map((f) => [f.funder, f.committedFen, f.heldFen]);
+    expect(byFunder(before)).toEqual([
+      ["city", 32_000_000n, 16_000_000n],
+      ["district", 48_000_000n, 24_000_000n],
+    ]);
+    expect(before.held?.map((h) => h.funders?.map((l) => l.fen))).toEqual(
+      Array.from({ length: 4 }, () => [4_000_000n, 6_000_000n]),
+    );
+    // 120,000.00 more for the district (620,000.00): the two oldest held subsidies fit, the third would not.
+    const [allocation] = messages("chongqing", [
+      {
+        type: "budget.allocated",
+        id: "alloc-district",
+        source: "staff/workbench",
+        data: {
+          allocationId: "ALLOC-DISTRICT-1",
+          policyVersion: "chongqing-2017",
+          program: "rd-subsidy",
+          period: 2018,
+          amount: "120000",
+          funder: "district",
+          actor: "approver",
+        },
+      },
+    ]);
+    if (!allocation) throw new Error("no allocation");
+    const { decision } = await stored.apply(allocation, NOW);
+    if (decision.outcome !== "applied") throw new Error(`allocation ${decision.outcome}`);
+    const released = decision.writes.outbox
+      .filter((o) => o.kind === "releases")
+      .flatMap((o) => o.messages as { payoutId: string }[]);
+    expect(released.map((r) => r.payoutId)).toEqual(before.held?.slice(0, 2).map((h) => h.payoutId));
+    const after = await budgetOf();
+    expect(byFunder(after)).toEqual([
+      ["city", 40_000_000n, 8_000_000n],
+      ["district", 60_000_000n, 12_000_000n],
+    ]);
+    expect(after.funders?.map((f) => f.allocatedFen)).toEqual([100_000_000n, 62_000_000n]);
+    expect(after.allocatedFen).toBe(162_000_000n);
+    console.log(`funder budget contention: 12 facts, ${redeliveries.count} redeliveries`);
+  }, 180_000);
+
+  test("by funder through the lifecycle: the stored ledger instructs what memory does, with the same funder lines", async () => {
+    const stored = await ledgerFor("chongqing");
+    const memory = new MemoryLedger(readCity("chongqing"));
+    const scenario = loadLifecycleScenarios(join(SCENARIOS, "chongqing", "lifecycle"))
+      .flatMap((f) => f.cases)
+      .find((c) => c.name.startsWith("the same, then the district allocates"));
+    if (!scenario) throw new Error("no scenario");
+    const sentBy = { stored: [] as unknown[], memory: [] as unknown[] };
+    for (const message of messages("chongqing", scenario.events)) {
+      for (const [name, ledger] of [
+        ["stored", stored],
+        ["memory", memory],
+      ] as const) {
+        const { decision } = await ledger.apply(message, NOW);
+        if (decision.outcome !== "applied") throw new Error(`${name}: ${decision.outcome}`);
+        sentBy[name].push(
+          ...decision.writes.outbox.filter((o) => o.kind === "instructions").flatMap((o) => o.messages),
+        );
+      }
+    }
+    expect(sentBy.stored).toEqual(sentBy.memory);
+    expect(
+      (sentBy.stored as PaymentInstructionMessage[]).map((m) => [m.amount, m.funders?.map((f) => f.amount)]),
+    ).toEqual([
+      ["400000.00", ["160000.00", "240000.00"]],
+      ["500000.00", ["200000.00", "300000.00"]],
+    ]);
   }, 180_000);
 });

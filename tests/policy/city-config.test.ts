@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { periodBudget } from "../../shared/policy/budgets";
 import { parseCityConfig } from "../../shared/policy/city";
 import { CityConfigError } from "../../shared/policy/errors";
 import { CITIES_DIR, cityIds, readCity } from "../../shared/policy/files";
@@ -135,6 +136,31 @@ describe("city files", () => {
       /\(program hte-first-award\)\.funders\[0\]\.shareBasisPoints/,
     ],
     [
+      "a budget by funder for a program without funders",
+      (c) => {
+        program(c, "hte-first-award").budgetsYuan = { "2024": { city: "1000000" } };
+      },
+      /program hte-first-award\.budgetsYuan\.2024: a budget by funder needs the program's funders/,
+    ],
+    [
+      "a budget by funder that misses a funder and names another",
+      (c) => {
+        program(c, "hte-first-award").funders = [
+          { funder: "city", name: "市级财政", shareBasisPoints: 4000 },
+          { funder: "district", name: "区级财政", shareBasisPoints: 6000 },
+        ];
+        program(c, "hte-first-award").budgetsYuan = { "2024": { city: "1000000", park: "500000" } };
+      },
+      /budgetsYuan\.2024\.park: not a funder of the program \(its funders: city, district\).*budgetsYuan\.2024: no budget for funder district/s,
+    ],
+    [
+      "a funder's budget that is not a yuan amount",
+      (c) => {
+        program(c, "hte-first-award").budgetsYuan = { "2024": { city: 1000000 } };
+      },
+      /\(program hte-first-award\)\.budgetsYuan\.2024/,
+    ],
+    [
       "a receive limit below 5",
       (c) => {
         c.operations.ingest.receiveLimit = 2;
@@ -150,6 +176,26 @@ describe("city files", () => {
     expect(load).toThrow(/^cities\/jinan\.json: invalid city configuration/);
     expect(load).toThrow(expected);
   });
+});
+
+test("a budget by funder is read in the order of the program's funders, summing to the program's", () => {
+  const city = jinan();
+  const award = program(city, "hte-first-award");
+  award.funders = [
+    { funder: "city", name: "市级财政", shareBasisPoints: 4000 },
+    { funder: "district", name: "区级财政", shareBasisPoints: 6000 },
+  ];
+  award.budgetsYuan = { "2024": { district: "500000", city: "1000000.01" }, "2025": "2000000" };
+  const parsed = parseCityConfig(city, "cities/jinan.json").program("jinan-2023", "hte-first-award");
+  expect(parsed && periodBudget(parsed, 2024)).toEqual({
+    allocatedFen: 150_000_001n,
+    byFunder: [
+      { funder: "city", allocatedFen: 100_000_001n },
+      { funder: "district", allocatedFen: 50_000_000n },
+    ],
+  });
+  expect(parsed && periodBudget(parsed, 2025)).toEqual({ allocatedFen: 200_000_000n });
+  expect(parsed && periodBudget(parsed, 2023)).toBeUndefined();
 });
 
 describe("operations.alarms: when a money message has waited too long", () => {

@@ -26,6 +26,11 @@ export interface LifecycleScenario {
   outcomes?: string[];
   /** `[program, alias, period, state, amount]` of every line, in ordinal order per partition. */
   lines?: [string, string | number, number, string, string][];
+  /**
+   * Every payment instruction, in order: `[program, alias, period, amount]`, and for a program that names
+   * funders its funder lines, `{ city: "6666.67", district: "10000.00" }` (payments.md § Payment instructions).
+   */
+  instructions?: [string, string | number, number, string, Record<string, string>?][];
   /** Outbound messages by kind, counted. */
   messages?: Record<string, number>;
   deadLetters?: number;

@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import type { FactType } from "../../shared/contract";
+import type { FunderLine } from "../../shared/decisions/payouts";
 import { readCity } from "../../shared/policy/files";
-import { expandParties } from "./parties";
+import { beneficiaryId, expandParties } from "./parties";
 
 /** One scenario: events in, payouts out, exact to the fen — the policy table as data. */
 export interface Scenario {
@@ -14,6 +15,10 @@ export interface Scenario {
    * program that names funders its funder lines, `{ city: "60000.00", district: "90000.00" }` (payouts.md § Funders).
    */
   payouts: [string, string | number, number, string, Record<string, string>?][];
+  /** The payouts among them sent `awaiting-budget`, in order: `[program, beneficiary alias, period, amount]`. */
+  held?: [string, string | number, number, string][];
+  /** The release messages, in order: `[program, beneficiary alias, period]` (payouts.md: they carry no amount). */
+  releases?: [string, string | number, number][];
   /** Compare only these programs' payouts (a row's test need not list every other row's). */
   only?: string[];
   /** Decision per delivery, in order: applied, not-covered, no-policy, replay, superseded, duplicate, waiting, rejected:<reason>. */
@@ -33,6 +38,24 @@ export interface ScenarioFile {
   file: string;
   rule: string;
   cases: Scenario[];
+}
+
+/** Expected money rows as compared: the alias resolved, the funder column only where the row has one. */
+export function moneyRows(
+  rows: readonly [string, string | number, number, string, Record<string, string>?][],
+) {
+  return rows.map(([program, who, period, amount, funders]) => [
+    program,
+    beneficiaryId(who),
+    period,
+    amount,
+    ...(funders ? [funders] : []),
+  ]);
+}
+
+/** A message's funder lines as a scenario writes them, `{ city: "60000.00" }`; nothing without funders. */
+export function funderColumn(m: { funders?: FunderLine[] }): Record<string, string>[] {
+  return m.funders ? [Object.fromEntries(m.funders.map((f) => [f.funder, f.amount]))] : [];
 }
 
 export function loadScenarios(dir: string): ScenarioFile[] {

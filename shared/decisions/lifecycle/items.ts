@@ -1,5 +1,6 @@
 import type { Fen } from "../../money";
 import type { Beneficiary } from "../../policy/parties";
+import type { FunderFenLine } from "../items";
 import type { ItemKey } from "../keys";
 
 /**
@@ -109,6 +110,11 @@ export interface LineItem {
   originalFen: Fen;
   /** What is left to pay: the original less reductions and netting. */
   amountFen: Fen;
+  /**
+   * The funder lines of the payout the line came from, for a program with funders: what its payment
+   * instruction's funder lines are split over (payments.md § Payment instructions). Absent otherwise.
+   */
+  payoutFunders?: FunderFenLine[];
   openedOn: string | null;
   /** Clawbacks of the unit absorbed before instruction, newest first. */
   reductions: { byPayoutId: string; fen: Fen }[];

@@ -2,7 +2,7 @@ import { lineIdOf } from "../../contract";
 import { minFen } from "../../money";
 import type { CityPolicy } from "../../policy/city";
 import type { Beneficiary } from "../../policy/parties";
-import type { BudgetItem, Snapshot } from "../items";
+import type { BudgetItem, FunderFenLine, Snapshot } from "../items";
 import { type ItemKey, keyId, keys } from "../keys";
 import type { PayoutMessage } from "../payouts";
 import { loaded, missing, type Need } from "../snapshot";
@@ -49,6 +49,8 @@ interface LineSource {
   beneficiary: Beneficiary;
   district: string | null;
   held: boolean;
+  /** The payout's funder lines, for a program with funders. */
+  payoutFunders?: FunderFenLine[] | undefined;
   requeuedFrom?: string;
 }
 
@@ -63,6 +65,7 @@ function lineSource(payout: PayoutMessage, district: string | null): LineSource 
     beneficiary: payout.beneficiary,
     district,
     held: payout.status === "awaiting-budget",
+    payoutFunders: payout.funders?.map((f) => ({ funder: f.funder, fen: BigInt(f.amountFen) })),
   };
 }
 
@@ -92,6 +95,7 @@ export function openLine(ws: WorkingSet, source: LineSource, amountFen: bigint, 
     district: source.district,
     originalFen: amountFen,
     amountFen,
+    ...(source.payoutFunders ? { payoutFunders: source.payoutFunders } : {}),
     openedOn,
     reductions: [],
     netted: [],
@@ -272,6 +276,7 @@ export function requeueLine(ws: WorkingSet, withdrawn: LineItem, city: CityPolic
     beneficiary: current.beneficiary,
     district: current.district,
     held: false,
+    payoutFunders: current.payoutFunders,
     requeuedFrom: current.lineId,
   };
   const reopened = openLine(ws, source, current.amountFen, city);

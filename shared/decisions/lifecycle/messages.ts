@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { type Fen, fenToSafeNumber, fenToYuan } from "../../money";
 import type { Beneficiary } from "../../policy/parties";
 import type { ItemKey } from "../keys";
-import type { ReleaseMessage } from "../payouts";
+import type { FunderLine, ReleaseMessage } from "../payouts";
 
 /**
  * The lifecycle's outbound messages (payments.md § Outbound): the 公示 list of a closed batch, a
@@ -63,6 +63,11 @@ export interface PaymentInstructionMessage extends Money {
   clause: string;
   period: number;
   instructedOn: string;
+  /**
+   * Only for a program with funders (payments.md § Payment instructions): who pays this transfer, every
+   * funder in the city file's order, Σ = `amountFen` exactly. Absent otherwise.
+   */
+  funders?: FunderLine[];
 }
 
 export interface ReceivableOverdueMessage {

@@ -1,5 +1,8 @@
 import type { CityPolicy } from "../../policy/city";
+import { splitOver } from "../funders";
+import type { FunderFenLine } from "../items";
 import { keyId, keys } from "../keys";
+import { funderLinesOf } from "../payouts";
 import type { AgendaItem, BatchItem, BeneficiaryItem, Instruction, LineItem } from "./items";
 import { money, type PaymentInstructionMessage, type PaymentNoticeMessage } from "./messages";
 import {
@@ -88,8 +91,16 @@ function latch(ws: WorkingSet, view: LineView, status: LineStatus, today: string
     period: line.period,
     ...money(line.amountFen),
     instructedOn: today,
+    // Absent, not empty, for a program without funders: its instructions stay exactly as before.
+    ...(line.payoutFunders ? { funders: instructionFunders(line.amountFen, line.payoutFunders) } : {}),
   };
   return message;
+}
+
+/** The instruction's funder lines: its amount split over its payout's (payments.md § Payment instructions). */
+function instructionFunders(amountFen: bigint, payoutFunders: readonly FunderFenLine[]) {
+  const split = splitOver(amountFen, new Map(payoutFunders.map((l) => [l.funder, l.fen])));
+  return funderLinesOf(split);
 }
 
 function sendNotice(ws: WorkingSet, view: LineView, today: string, city: CityPolicy): PaymentNoticeMessage {

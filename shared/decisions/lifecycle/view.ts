@@ -1,4 +1,5 @@
 import { type LineRefId, NOT_YET_OPENED_ON, parseLineId } from "../../contract";
+import { periodBudget } from "../../policy/budgets";
 import type { CityPolicy } from "../../policy/city";
 import type { BudgetItem, Snapshot } from "../items";
 import { type ItemKey, keyId, keys } from "../keys";
@@ -33,7 +34,8 @@ export function lineViewKeys(
 /** The budget a line's payout committed against, when its program has one for the period. */
 export function budgetKeyOf(ref: { program: string; period: number }, city: CityPolicy): ItemKey | undefined {
   const version = city.versionFor(ref.period);
-  if (!version || city.program(version.id, ref.program)?.budgetsFen?.[String(ref.period)] === undefined) {
+  const program = version && city.program(version.id, ref.program);
+  if (!version || !program || periodBudget(program, ref.period) === undefined) {
     return undefined;
   }
   return keys.budget(version.id, ref.program, ref.period);
