@@ -8,6 +8,7 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createWorkbenchHandler, type StaffChannel } from "../../functions/workbench/app";
 import { sqsStaffChannel } from "../../functions/workbench/staff-channel";
+import { drainQueue } from "../../local/drain";
 import { LocalStack } from "../../local/stack";
 import { DynamoLedgerReader } from "../../shared/ledger/reader";
 import { readCity } from "../../shared/policy/files";
@@ -34,6 +35,12 @@ const publish = async (events: ScenarioEvent[]) => {
   await stack.quiet();
 };
 
+const workbenchChannel = () => {
+  const channel = stack.resources.channels.find((c) => c.publisherId === "workbench");
+  if (!channel) throw new Error("the template has no workbench channel");
+  return channel;
+};
+
 beforeAll(async () => {
   stack = await LocalStack.start({
     city,
@@ -42,9 +49,7 @@ beforeAll(async () => {
     visibilityTimeoutSeconds: 10,
     workers: 2,
   });
-  const channel = stack.resources.channels.find((c) => c.publisherId === "workbench");
-  if (!channel) throw new Error("the template has no workbench channel");
-  const real = sqsStaffChannel(stack.sqs, channel.ingestQueueUrl);
+  const real = sqsStaffChannel(stack.sqs, workbenchChannel().ingestQueueUrl);
   const staff: StaffChannel = {
     send: async (body) => {
       sent.push(body);
@@ -98,16 +103,21 @@ describe("actions publish staff facts the core decides", () => {
   test("the preparer approving as an approver is published, and the core rejects it: maker–checker", async () => {
     await publish([clock("d3", "2024-09-20")]);
     await stack.collect(); // what the stack's queues held before: only this approval's outcome is read below
+    const linesBefore = await call("GET", "/periods/2024/programs/hte-first-award/lines", { as: viewer });
     const asApprover = { role: "jinan-workbench-approver", login: "wang.min" };
     const response = await call("POST", `/batches/${BATCH}/approve`, { as: asApprover, key: "approve-1" });
     expect(response.status).toBe(202);
     await stack.quiet();
-    const { rejections } = await stack.collect();
-    expect(rejections).toMatchObject([
-      { id: "approve-1", source: "staff/workbench", type: "batch.approved" },
-    ]);
+    // On the workbench's own rejected queue, with the core's reason.
+    const rejected = (await drainQueue(stack.sqs, workbenchChannel().rejectedQueueUrl)).map((b) =>
+      JSON.parse(b),
+    );
+    expect(rejected).toMatchObject([{ id: "approve-1", source: "staff/workbench", type: "batch.approved" }]);
+    expect(rejected[0].detail).toMatch(/wang\.min closed .*maker–checker/);
     const batches = await call("GET", "/periods/2024/programs/hte-first-award/batches", { as: viewer });
     expect(batches.json.items[0]).toMatchObject({ phase: "awaiting-approval", approvedOn: null });
+    const linesAfter = await call("GET", "/periods/2024/programs/hte-first-award/lines", { as: viewer });
+    expect(linesAfter.json).toEqual(linesBefore.json);
   });
 
   test("another approver approves: applied; the same key again is one fact", async () => {
