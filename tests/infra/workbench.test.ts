@@ -29,9 +29,11 @@ describe("the workbench HTTP API", () => {
   });
 
   it("one $default stage, auto-deployed, access-logged to a log group under the city key", () => {
-    const [[, stage] = ["", undefined]] = ofType(json, "AWS::ApiGatewayV2::Stage");
-    expect(stage?.Properties).toMatchObject({ StageName: "$default", AutoDeploy: true });
-    const destination = (stage?.Properties?.AccessLogSettings as { DestinationArn: unknown }).DestinationArn;
+    const stages = ofType(json, "AWS::ApiGatewayV2::Stage").map(([, r]) => r.Properties ?? {});
+    expect(stages).toHaveLength(1);
+    const stage = stages[0] ?? {};
+    expect(stage).toMatchObject({ StageName: "$default", AutoDeploy: true });
+    const destination = (stage.AccessLogSettings as { DestinationArn: unknown }).DestinationArn;
     const logs = logicalId(
       json,
       "AWS::Logs::LogGroup",
@@ -50,8 +52,8 @@ describe("the workbench HTTP API", () => {
     for (const role of STAFF_ROLES) {
       const names = (workbench?.roles[role] ?? []).map((arn) => arn.slice(arn.lastIndexOf("/") + 1));
       const policy = policies.find((p) => JSON.stringify(p.Roles) === JSON.stringify(names));
-      const statements = (policy?.PolicyDocument as { Statement: { Action: string; Resource: unknown[] }[] })
-        .Statement;
+      const document = policy?.PolicyDocument as { Statement: { Action: string; Resource: unknown[] }[] };
+      const statements = document.Statement;
       expect(statements.map((s) => s.Action)).toEqual(["execute-api:Invoke"]);
       const paths = [statements[0]?.Resource].flat().map((r) => {
         const parts = (r as { "Fn::Join": [string, unknown[]] })["Fn::Join"][1];
