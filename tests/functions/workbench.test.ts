@@ -226,8 +226,13 @@ describe("reads", () => {
     const sheet = workbook.worksheets[0];
     const last = sheet?.getRow(sheet.rowCount).values as unknown[];
     expect(last.slice(-2)).toEqual(["2400000.00", 240000000]);
+    // The payment batch: one row per instruction latched so far, as the batches route counts them.
     const payments = await call("GET", `${base}/payments.csv`, { as: viewer });
-    expect(payments.status).toBe(200);
+    const batches = await call("GET", "/periods/2024/programs/hte-first-award/batches", { as: viewer });
+    const instructed = batches.json.items[0].instructed as number;
+    const paymentRows = payments.body.trim().split("\r\n");
+    expect(paymentRows).toHaveLength(1 + instructed + 1);
+    expect(paymentRows.at(-1)).toMatch(new RegExp(`^合计,${instructed},`));
   });
 });
 
