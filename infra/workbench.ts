@@ -84,6 +84,8 @@ export class Workbench extends Construct {
       name: "workbench",
       timeout: Duration.seconds(29),
       memorySize: 512,
+      // exceljs (the XLSX exports) is CommonJS and loads Node built-ins.
+      requireBuiltins: true,
       environment: { TABLE_NAME: props.table.tableName, STAFF_QUEUE_URL: props.staffQueue.queueUrl },
     });
     const indexes = Object.values(LEDGER_TABLE.indexes).map((i) => `${props.table.tableArn}/index/${i.name}`);
