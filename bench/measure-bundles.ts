@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { REQUIRE_BANNER } from "../infra/bundled-function";
 import {
   cityDefine,
   ENTRIES,
@@ -37,6 +38,10 @@ const FUNCTION_ENV: Record<FunctionName, Record<string, string>> = {
       `https://sqs.invalid/000000000000/${q}.fifo`,
     ]),
   ),
+  workbench: {
+    TABLE_NAME: "measure-table",
+    STAFF_QUEUE_URL: "https://sqs.invalid/000000000000/ingest-workbench",
+  },
 };
 
 async function bundle(fn: FunctionName, variant: Variant, rawCity: unknown): Promise<string> {
@@ -53,6 +58,8 @@ async function bundle(fn: FunctionName, variant: Variant, rawCity: unknown): Pro
     sourcesContent: false,
     define: cityDefine(rawCity),
     external: variant === "sdk-external" ? ["@aws-sdk/*"] : [],
+    // As the stack builds it (infra/workbench.ts): exceljs is CommonJS and loads Node built-ins.
+    ...(fn === "workbench" ? { banner: { js: REQUIRE_BANNER } } : {}),
     outfile,
     logLevel: "warning",
   });

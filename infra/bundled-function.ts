@@ -18,7 +18,16 @@ export interface BundledFunctionProps {
   timeout: Duration;
   memorySize: number;
   environment: Record<string, string>;
+  /**
+   * A CommonJS dependency that require()s Node's built-ins (exceljs: `crypto`, `fs`, `stream`) cannot run in
+   * an ESM bundle as it is: esbuild's require() stand-in throws. This defines `require` for the bundle.
+   */
+  requireBuiltins?: boolean;
 }
+
+/** The ESM bundle's `require`, for CommonJS dependencies that load Node built-ins (BundledFunctionProps). */
+export const REQUIRE_BANNER =
+  "import { createRequire as __autograntRequire } from 'node:module'; const require = __autograntRequire(import.meta.url);";
 
 /**
  * CloudWatch Logs encrypts a log group with a customer key only if the key policy lets the regional Logs
@@ -26,7 +35,7 @@ export interface BundledFunctionProps {
  * CloudWatch Logs using AWS KMS", whose action list this is). The ARN is built from the name, as the key
  * cannot depend on the log group that uses it; `urlSuffix` gives `amazonaws.com.cn` in aws-cn.
  */
-function allowLogsToEncrypt(key: IKey, name: FunctionName, logGroupName: string, stack: Stack): void {
+export function allowLogsToEncrypt(key: IKey, name: string, logGroupName: string, stack: Stack): void {
   const logGroupArn = stack.formatArn({
     service: "logs",
     resource: "log-group",
@@ -93,6 +102,7 @@ export class BundledFunction extends Construct implements IGrantable {
         sourceMap: true,
         sourcesContent: false,
         define: cityDefine(props.rawCity),
+        ...(props.requireBuiltins ? { banner: REQUIRE_BANNER } : {}),
         logLevel: LogLevel.WARNING,
       },
     });

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REQUIRE_BANNER } from "../../infra/bundled-function";
 import { readCity } from "../../shared/policy/files";
 import { logicalId, propsOf, type Synthesized, synthCities } from "./synth";
 
@@ -75,6 +76,7 @@ describe("the built bundles", () => {
     NOTICES_QUEUE_URL: "https://sqs.invalid/1/notices.fifo",
     INSTRUCTIONS_QUEUE_URL: "https://sqs.invalid/1/instructions.fifo",
     RECEIVABLES_QUEUE_URL: "https://sqs.invalid/1/receivables.fifo",
+    STAFF_QUEUE_URL: "https://sqs.invalid/1/ingest-workbench",
   };
 
   /** Imports the bundle in a fresh Node 22 process with nothing but env set; optionally invokes it. */
@@ -104,15 +106,17 @@ process.stdout.write(JSON.stringify({ node: process.version, type: typeof m.hand
   it.each(CITIES)(
     "%s: ESM bundles with the AWS SDK inside and no require() shim, with source maps",
     (city) => {
-      for (const fn of ["ingest", "relay"]) {
+      for (const fn of ["ingest", "relay", "workbench"]) {
         const dir = bundleDir(city, fn);
         expect(existsSync(join(dir, "index.mjs.map"))).toBe(true);
         const code = readFileSync(join(dir, "index.mjs"), "utf8");
         // Booleans, not toContain: a failure must not print a 900 KB bundle.
         expect(/from\s*["']@aws-sdk\//.test(code), "imports @aws-sdk from outside the bundle").toBe(false);
-        expect(code.includes("Dynamic require of"), "has esbuild's require() shim").toBe(false);
+        // The workbench bundles exceljs, CommonJS loading Node built-ins: its bundle defines `require` first.
+        if (fn === "workbench") expect(code.startsWith(REQUIRE_BANNER), "defines require first").toBe(true);
+        else expect(code.includes("Dynamic require of"), "has esbuild's require() shim").toBe(false);
         expect(code.includes("AmazonSQS"), "bundles the SQS client").toBe(true);
-        // The relay reads the outbox item it sends (GetItem), so both carry the DynamoDB client.
+        // The relay reads the outbox item it sends (GetItem), and the workbench reads the ledger: all carry it.
         expect(code.includes("DynamoDB_20120810"), "bundles the DynamoDB client").toBe(true);
       }
     },
@@ -130,4 +134,23 @@ process.stdout.write(JSON.stringify({ node: process.version, type: typeof m.hand
       result: { batchItemFailures: [] },
     });
   });
+
+  it.each(CITIES)(
+    "%s: the workbench bundle loads in a fresh Node 22 and refuses an unsigned call",
+    (city) => {
+      // No IAM identity in the context: a 401 problem, answered before any AWS call.
+      const event = {
+        version: "2.0",
+        rawPath: "/periods/2024/overview",
+        headers: {},
+        requestContext: { http: { method: "GET", path: "/periods/2024/overview" } },
+      };
+      const workbench = run(bundleDir(city, "workbench"), city, event);
+      expect(workbench).toMatchObject({
+        node: expect.stringMatching(/^v22\./),
+        type: "function",
+        result: { statusCode: 401, headers: { "content-type": "application/problem+json; charset=utf-8" } },
+      });
+    },
+  );
 });
