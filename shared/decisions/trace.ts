@@ -107,7 +107,7 @@ export function traceOf(beneficiary: { kind: string; id: string }, items: readon
 
 function eventOf(h: HistoryItem, decidedLate: boolean): TraceEvent {
   return {
-    fact: h.fact,
+    fact: { ...h.fact, data: asSent(h.fact.data) },
     reason: h.reason ?? null,
     decidedLate,
     units: (h.units ?? []).flatMap(({ periods, ...unit }) =>
@@ -286,4 +286,16 @@ export async function readTrace(
 /** Each key once: BatchGetItem refuses a request that names a key twice. */
 function distinct(list: readonly ItemKey[]): ItemKey[] {
   return [...new Map(list.map((key) => [keyId(key), key])).values()];
+}
+
+/**
+ * A fact's data as its publisher wrote it: the contract parses every amount into fen (a bigint), and the
+ * wire form of an amount is a decimal yuan string (events.md § Field formats), so the trace shows that.
+ */
+function asSent(value: unknown): unknown {
+  if (typeof value === "bigint") return fenToYuan(value);
+  if (Array.isArray(value)) return value.map(asSent);
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asSent(v)]));
+  return value;
 }

@@ -129,6 +129,9 @@ export const WORKBENCH_ROUTES: readonly WorkbenchRouteSpec[] = [
   { id: "paymentsXlsx", method: "GET", path: `${batch}/payments.xlsx`, roles: ANY },
   { id: "paymentsCsv", method: "GET", path: `${batch}/payments.csv`, roles: ANY },
   { id: "reconciliation", method: "GET", path: "/periods/{period}/reconciliation", roles: ["auditor"] },
+  // workbench.md § Trace: an enterprise by its USCC, any other beneficiary by kind and id.
+  { id: "traceUscc", method: "GET", path: "/trace/{id}", roles: ["auditor"] },
+  { id: "traceKind", method: "GET", path: "/trace/{kind}/{id}", roles: ["auditor"] },
   { id: "closeBatch", method: "POST", path: "/batches/{batchId}/close", roles: ["preparer"] },
   { id: "approveBatch", method: "POST", path: "/batches/{batchId}/approve", roles: ["approver"] },
   { id: "allocateBudget", method: "POST", path: "/budgets", roles: ["approver"] },

@@ -1,15 +1,17 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { traceRoute } from "../../functions/workbench/routes/trace";
+import { createWorkbenchHandler } from "../../functions/workbench/app";
 import type { HistoryItem } from "../../shared/decisions/history";
 import type { Decision } from "../../shared/decisions/items";
 import { readTrace, traceOf } from "../../shared/decisions/trace";
+import { MemoryLedgerReader } from "../../shared/ledger/memory-reader";
 import { readCity } from "../../shared/policy/files";
 import { MemoryLedger } from "../../shared/simulate/memory-ledger";
 import { simulate } from "../../shared/simulate/simulate";
 import { usccFor } from "../support/parties";
 import { toLine } from "../support/scenarios";
 import { parseAsSent } from "../support/sent";
+import { callWith } from "../support/workbench";
 
 const city = readCity("jinan");
 const context = { city: "jinan", districtIds: city.districtIds };
@@ -185,29 +187,31 @@ describe("the trace of the sample", () => {
       .map((uscc) => ({ uscc, n: historyOf(result.ledger, uscc).length }))
       .sort((a, b) => b.n - a.n);
     if (!busiest || busiest.n < 2) throw new Error("expected an enterprise with two facts");
-    const first = await traceRoute({ path: { id: busiest.uscc }, query: { limit: "1" } }, result.ledger);
-    if (first.status !== 200) throw new Error(JSON.stringify(first.body));
-    expect(first.body.events).toHaveLength(1);
-    const cursor = first.body.nextCursor ?? "";
-    const second = await traceRoute(
-      { path: { id: busiest.uscc }, query: { limit: "1", cursor } },
-      result.ledger,
-    );
-    if (second.status !== 200) throw new Error(JSON.stringify(second.body));
-    expect(second.body.events[0]?.fact.id).not.toBe(first.body.events[0]?.fact.id);
-    const other = await traceRoute(
-      { path: { kind: "enterprise", id: E1 }, query: { cursor } },
-      result.ledger,
-    );
-    expect([other.status, other.body]).toMatchObject([400, { type: "urn:autogrant:problem:invalid-cursor" }]);
-    const bad = await traceRoute({ path: { id: "91370102MA3C00000X" }, query: {} }, result.ledger);
-    expect([bad.status, bad.body]).toMatchObject([400, { errors: [{ in: "path", name: "id" }] }]);
-    const kind = await traceRoute({ path: { kind: "person", id: "x" }, query: {} }, result.ledger);
-    expect([kind.status, kind.body]).toMatchObject([400, { errors: [{ in: "path", name: "kind" }] }]);
-    const unknown = await traceRoute({ path: { id: busiest.uscc }, query: { colour: "red" } }, result.ledger);
-    expect([unknown.status, unknown.body]).toMatchObject([
+    const staff = { send: async () => Promise.reject(new Error("a trace publishes nothing")) };
+    const reader = new MemoryLedgerReader(result.ledger);
+    const call = callWith(createWorkbenchHandler({ city, reader, staff, now: () => "2025-01-31T00:00:00Z" }));
+    const as = { role: "jinan-workbench-approver-auditor", login: "chen.jing" };
+    const first = await call("GET", `/trace/${busiest.uscc}`, { as, query: { limit: "1" } });
+    expect(first.status, first.body).toBe(200);
+    expect(first.json.events).toHaveLength(1);
+    const cursor = first.json.nextCursor ?? "";
+    const second = await call("GET", `/trace/${busiest.uscc}`, { as, query: { limit: "1", cursor } });
+    expect(second.status, second.body).toBe(200);
+    expect(second.json.events[0]?.fact.id).not.toBe(first.json.events[0]?.fact.id);
+    const other = await call("GET", `/trace/enterprise/${E1}`, { as, query: { cursor } });
+    expect([other.status, other.json]).toMatchObject([400, { type: "urn:autogrant:problem:invalid-cursor" }]);
+    const bad = await call("GET", "/trace/91370102MA3C00000X", { as });
+    expect([bad.status, bad.json]).toMatchObject([400, { errors: [{ in: "path", name: "id" }] }]);
+    const kind = await call("GET", "/trace/person/x", { as });
+    expect([kind.status, kind.json]).toMatchObject([400, { errors: [{ in: "path", name: "kind" }] }]);
+    const unknown = await call("GET", `/trace/${busiest.uscc}`, { as, query: { colour: "red" } });
+    expect([unknown.status, unknown.json]).toMatchObject([
       400,
       { errors: [{ in: "query", name: "colour" }] },
     ]);
+    const viewer = await call("GET", `/trace/${busiest.uscc}`, {
+      as: { role: "jinan-workbench-viewer", login: "liu.yang" },
+    });
+    expect([viewer.status, viewer.json]).toMatchObject([403, { type: "urn:autogrant:problem:forbidden" }]);
   });
 });
