@@ -290,7 +290,7 @@ function distinct(list: readonly ItemKey[]): ItemKey[] {
 
 /**
  * A fact's data as its publisher wrote it: the contract parses every amount into fen (a bigint), and the
- * wire form of an amount is a decimal yuan string (events.md § Field formats), so the trace shows that.
+ * wire form of an amount is a decimal yuan string (events.md § Value rules, Money), so the trace shows that.
  */
 function asSent(value: unknown): unknown {
   if (typeof value === "bigint") return fenToYuan(value);
