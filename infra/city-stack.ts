@@ -112,7 +112,14 @@ function checkPartition(stack: Stack, file: CityFile, source: string): void {
   if (Token.isUnresolved(stack.region)) return;
   const partition = RegionInfo.get(stack.region).partition;
   if (!partition) return;
-  const principals = [...file.publishers.flatMap((p) => p.principals), ...file.operations.financePrincipals];
+  const workbench = file.workbench
+    ? [file.workbench.identityProvider, ...Object.values(file.workbench.roles).flat()]
+    : [];
+  const principals = [
+    ...file.publishers.flatMap((p) => p.principals),
+    ...file.operations.financePrincipals,
+    ...workbench,
+  ];
   const foreign = principals.filter((arn) => !arn.startsWith(`arn:${partition}:`));
   if (foreign.length) {
     throw new CityConfigError(

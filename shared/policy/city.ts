@@ -6,6 +6,7 @@ import { PARTY_ROLES, type PartyContext } from "./parties";
 import { type PaymentRules, paymentRules, paymentsSchema } from "./payments";
 import { principal, publisherProblems, publisherSchema, publishersOf } from "./publishers";
 import { isoDate } from "./values";
+import { workbenchSchema } from "./workbench";
 
 /** Queues keep a message 14 days (infra/queues.ts): an age alarm must leave at least a day to act. */
 const QUEUE_RETENTION_HOURS = 14 * 24;
@@ -82,6 +83,8 @@ export const citySchema = z.strictObject({
   /** How entitlements become money: notice, confirmation, credit, netting (payments.md). */
   payments: paymentsSchema,
   policyVersions: z.array(versionSchema).min(1),
+  /** Who may use the finance workbench (workbench.md § Access); a city without one has no workbench API. */
+  workbench: workbenchSchema.optional(),
 });
 export type CityFile = z.output<typeof citySchema>;
 export type PolicyVersion = CityFile["policyVersions"][number];
