@@ -36,7 +36,8 @@ export function apiEvent(
     headers[name] = Array.isArray(value) ? value.join(",") : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
   const text = body.toString("utf8");
   const binary = body.length > 0 && !Buffer.from(text, "utf8").equals(body);
   const now = new Date();
@@ -54,7 +55,13 @@ export function apiEvent(
       authorizer,
       domainName: url.host,
       domainPrefix: "127",
-      http: { method, path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: headers["user-agent"] ?? "" },
+      http: {
+        method,
+        path,
+        protocol: "HTTP/1.1",
+        sourceIp: "127.0.0.1",
+        userAgent: headers["user-agent"] ?? "",
+      },
       requestId: randomUUID(),
       routeKey: "$default",
       stage: "$default",
@@ -69,7 +76,8 @@ export function apiEvent(
 /** The Lambda's result as API Gateway returns it: a structured result, or a bare value as JSON. */
 export function send(response: ServerResponse, result: APIGatewayProxyResultV2): void {
   if (typeof result !== "object" || result === null || !("statusCode" in result)) {
-    return json(response, 200, result);
+    json(response, 200, result);
+    return;
   }
   const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
   if (result.cookies?.length) headers["set-cookie"] = result.cookies;

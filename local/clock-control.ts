@@ -7,8 +7,8 @@
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { clockFact } from "../infra/clock";
-import { keyAttributes, untagJson } from "../shared/ledger/codec";
 import { keys } from "../shared/decisions/keys";
+import { keyAttributes, untagJson } from "../shared/ledger/codec";
 import { ClockControlError } from "./errors";
 import type { LocalStack } from "./stack";
 
@@ -43,9 +43,12 @@ export async function advanceClock(stack: LocalStack): Promise<string> {
   const next = nextDay(today);
   // 00:05 China time, as the schedule fires: the contract takes the China date from the instant.
   const fact = clockFact(city.city, publisher.source, `${next}T00:05:00+08:00`);
-  await stack.sqs.send(new SendMessageCommand({ QueueUrl: channel.ingestQueueUrl, MessageBody: JSON.stringify(fact) }));
+  await stack.sqs.send(
+    new SendMessageCommand({ QueueUrl: channel.ingestQueueUrl, MessageBody: JSON.stringify(fact) }),
+  );
   await stack.quiet();
   const moved = await ledgerToday(stack);
-  if (moved !== next) throw new ClockControlError(`the clock fact for ${next} was not applied (ledger at ${moved})`);
+  if (moved !== next)
+    throw new ClockControlError(`the clock fact for ${next} was not applied (ledger at ${moved})`);
   return next;
 }

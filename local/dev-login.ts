@@ -4,14 +4,10 @@
  * `arn:<partition>:sts::<account>:assumed-role/<role name>/<login id>`, the role ARN taken from the city
  * file's `workbench.roles`. Only this adapter knows these people; the handler sees what it sees deployed.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { APIGatewayEventRequestContextIAMAuthorizer } from "aws-lambda";
-import { z } from "zod";
+import type { CityPolicy } from "../shared/policy/city";
+import type { WorkbenchRole } from "../shared/policy/workbench";
 import { DevLoginError } from "./errors";
-
-export const WORKBENCH_ROLES = ["viewer", "preparer", "approver", "auditor"] as const;
-export type WorkbenchRole = (typeof WORKBENCH_ROLES)[number];
 
 /** The contract's named users; 陈静 holds two roles, so she signs in twice (two sessions). */
 export const DEV_USERS: readonly { login: string; name: string; roles: readonly WorkbenchRole[] }[] = [
@@ -20,13 +16,6 @@ export const DEV_USERS: readonly { login: string; name: string; roles: readonly 
   { login: "chen.jing", name: "陈静", roles: ["approver", "auditor"] },
   { login: "liu.yang", name: "刘洋", roles: ["viewer"] },
 ];
-
-const workbenchSection = z.object({
-  workbench: z.object({
-    roles: z.record(z.enum(WORKBENCH_ROLES), z.array(z.string().regex(/^arn:aws(-cn)?:iam::\d{12}:role\/.+$/)).min(1)),
-    names: z.record(z.string(), z.string()).optional(),
-  }),
-});
 
 export interface DevSession {
   login: string;
@@ -40,23 +29,22 @@ export class DevLogin {
     private readonly names: Record<string, string>,
   ) {}
 
-  /** Reads the role ARNs from cities/<city>.json's `workbench` section. */
-  static forCity(city: string, root = join(import.meta.dirname, "..")): DevLogin {
-    const text = readFileSync(join(root, "cities", `${city}.json`), "utf8");
-    const parsed = workbenchSection.safeParse(JSON.parse(text));
-    if (!parsed.success) {
-      throw new DevLoginError(`cities/${city}.json has no valid workbench section: ${parsed.error.message}`);
-    }
-    const { roles, names = {} } = parsed.data.workbench;
+  /** The first IAM role the city file's `workbench.roles` names for each workbench role. */
+  static forCity(city: CityPolicy): DevLogin {
+    const workbench = city.file.workbench;
+    if (!workbench) throw new DevLoginError(`cities/${city.city}.json has no workbench section`);
     const first = (role: WorkbenchRole) => {
-      const arn = roles[role]?.[0];
-      if (!arn) throw new DevLoginError(`cities/${city}.json names no ${role} role`);
+      const arn = workbench.roles[role][0];
+      if (!arn) throw new DevLoginError(`cities/${city.city}.json names no ${role} role`);
       return arn;
     };
-    return new DevLogin(
-      { viewer: first("viewer"), preparer: first("preparer"), approver: first("approver"), auditor: first("auditor") },
-      names,
-    );
+    const roles = {
+      viewer: first("viewer"),
+      preparer: first("preparer"),
+      approver: first("approver"),
+      auditor: first("auditor"),
+    };
+    return new DevLogin(roles, workbench.names);
   }
 
   /** The session for a user and one of their roles; a user or role not in DEV_USERS is refused. */

@@ -13,7 +13,7 @@ import { extname, join, normalize } from "node:path";
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyResultV2, Context } from "aws-lambda";
 import { apiEvent, json, problem, readBody, send } from "./api-event";
 import { advanceClock, ledgerToday } from "./clock-control";
-import { DEV_USERS, DevLogin, type DevSession } from "./dev-login";
+import { DEV_USERS, type DevLogin, type DevSession } from "./dev-login";
 import { DevLoginError } from "./errors";
 import { lambdaContext } from "./handlers";
 import type { LocalStack } from "./stack";
@@ -73,12 +73,18 @@ export class WorkbenchServer {
   private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", this.origin);
     try {
-      if (url.pathname === "/api" || url.pathname.startsWith("/api/")) return await this.api(request, url, response);
+      if (url.pathname === "/api" || url.pathname.startsWith("/api/"))
+        return await this.api(request, url, response);
       if (url.pathname.startsWith("/dev/")) return await this.dev(request, url, response);
       return await this.file(url.pathname, response);
     } catch (error) {
       const status = error instanceof DevLoginError ? 400 : 500;
-      problem(response, status, status === 400 ? "Bad Request" : "Internal Server Error", (error as Error).message);
+      problem(
+        response,
+        status,
+        status === 400 ? "Bad Request" : "Internal Server Error",
+        (error as Error).message,
+      );
     }
   }
 
@@ -95,7 +101,11 @@ export class WorkbenchServer {
     if (!session) return problem(response, 401, "Unauthorized", "sign in (development login)");
     const body = await readBody(request);
     const event = apiEvent(request, url, body, this.options.login.authorizer(session));
-    const context = lambdaContext(`autogrant-${this.options.stack.options.city.city}-workbench`, event.requestContext.requestId, Date.now() + 30_000);
+    const context = lambdaContext(
+      `autogrant-${this.options.stack.options.city.city}-workbench`,
+      event.requestContext.requestId,
+      Date.now() + 30_000,
+    );
     send(response, await this.options.handler(event, context));
   }
 
@@ -114,8 +124,10 @@ export class WorkbenchServer {
       return json(response, 200, {});
     }
     if (route === "GET /dev/session") return json(response, 200, { session: this.session(request) ?? null });
-    if (route === "GET /dev/clock") return json(response, 200, { today: await ledgerToday(this.options.stack) });
-    if (route === "POST /dev/clock/advance") return json(response, 200, { today: await advanceClock(this.options.stack) });
+    if (route === "GET /dev/clock")
+      return json(response, 200, { today: await ledgerToday(this.options.stack) });
+    if (route === "POST /dev/clock/advance")
+      return json(response, 200, { today: await advanceClock(this.options.stack) });
     problem(response, 404, "Not Found", `${route} is no development route`);
   }
 
@@ -126,12 +138,17 @@ export class WorkbenchServer {
     const content = await readFile(path).catch(() => undefined);
     if (!content) return problem(response, 404, "Not Found", pathname);
     response.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" });
-    response.end(relative === "/index.html" ? withDevFlag(content.toString("utf8")) : content);
+    if (relative !== "/index.html") return void response.end(content);
+    const today = await ledgerToday(this.options.stack);
+    response.end(withDevFlag(content.toString("utf8"), today ? Number(today.slice(0, 4)) : undefined));
   }
 }
 
 /** The flag that shows the console its development login and clock control: written only by this adapter. */
-function withDevFlag(html: string): string {
-  const dev = { users: DEV_USERS };
-  return html.replace("</head>", `<script>globalThis.AUTOGRANT_DEV = ${JSON.stringify(dev)};</script></head>`);
+function withDevFlag(html: string, period: number | undefined): string {
+  const dev = { users: DEV_USERS, period };
+  return html.replace(
+    "</head>",
+    `<script>globalThis.AUTOGRANT_DEV = ${JSON.stringify(dev)};</script></head>`,
+  );
 }

@@ -48,7 +48,11 @@ export async function getAll<T>(
   const all: T[] = [];
   let cursor: string | undefined;
   for (let n = 0; n < maxPages; n++) {
-    const page = await getJson<{ items: T[]; nextCursor: string | null }>(path, { ...query, limit: "500", cursor });
+    const page = await getJson<{ items: T[]; nextCursor: string | null }>(path, {
+      ...query,
+      limit: "500",
+      cursor,
+    });
     all.push(...page.items);
     cursor = page.nextCursor ?? undefined;
     if (!cursor) break;
@@ -72,5 +76,5 @@ export async function act<T>(path: string, body?: unknown, key = crypto.randomUU
 
 /** The URL of an export the browser downloads as it is (XLSX or CSV, produced by the API). */
 export function exportUrl(path: string, format: "xlsx" | "csv"): string {
-  return `${API_BASE}${path}${path.includes("?") ? "&" : "?"}format=${format}`;
+  return `${API_BASE}${path}.${format}`;
 }

@@ -33,7 +33,11 @@ export function barChart(element: HTMLElement, title: string, categories: string
           `${p.seriesName ?? ""}<br/>${p.name ?? ""}: ${grouped(p.data?.amount ?? "")}`,
       },
       grid: { left: 16, right: 16, bottom: 8, top: 40, containLabel: true },
-      xAxis: { type: "category", data: categories, axisLabel: { interval: 0, rotate: categories.length > 6 ? 30 : 0 } },
+      xAxis: {
+        type: "category",
+        data: categories,
+        axisLabel: { interval: 0, rotate: categories.length > 6 ? 30 : 0 },
+      },
       yAxis: { type: "value", axisLabel: { show: false } },
       series: series.map((s) => ({
         type: "bar",

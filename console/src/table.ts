@@ -28,7 +28,11 @@ export function dataTable<R>(options: TableOptions<R>): HTMLElement {
   const body = h("tbody");
   const pager = h("div", { class: "pager" });
   const input = h("input", { type: "search", placeholder: t("filter"), class: "filter" });
-  const head = h("tr", {}, ...columns.map((c, i) => h("th", { class: c.numeric ? "num" : "", "data-col": i }, c.label)));
+  const head = h(
+    "tr",
+    {},
+    ...columns.map((c, i) => h("th", { class: c.numeric ? "num" : "", "data-col": i }, c.label)),
+  );
 
   const visible = (): R[] => {
     const needle = state.filter.trim().toLowerCase();
@@ -42,7 +46,9 @@ export function dataTable<R>(options: TableOptions<R>): HTMLElement {
     return kept.sort((a, b) => {
       const x = key(a);
       const y = key(b);
-      return sign * (typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y)));
+      return (
+        sign * (typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y)))
+      );
     });
   };
 
@@ -53,13 +59,24 @@ export function dataTable<R>(options: TableOptions<R>): HTMLElement {
     const shown = all.slice(state.page * pageSize, (state.page + 1) * pageSize);
     fill(body, ...shown.map((row) => h("tr", {}, ...columns.map((c) => cell(c, row)))));
     for (const [i, th] of [...head.children].entries()) {
-      th.setAttribute("aria-sort", i === state.sort ? (state.descending ? "descending" : "ascending") : "none");
+      th.setAttribute(
+        "aria-sort",
+        i === state.sort ? (state.descending ? "descending" : "ascending") : "none",
+      );
     }
     fill(
       pager,
-      h("button", { type: "button", class: "prev", onclick: () => turn(-1), disabled: state.page === 0 }, t("previous")),
+      h(
+        "button",
+        { type: "button", class: "prev", onclick: () => turn(-1), disabled: state.page === 0 },
+        t("previous"),
+      ),
       h("span", { class: "page" }, `${state.page + 1} / ${pages} ${t("page")} · ${all.length}`),
-      h("button", { type: "button", class: "next", onclick: () => turn(1), disabled: state.page >= pages - 1 }, t("next")),
+      h(
+        "button",
+        { type: "button", class: "next", onclick: () => turn(1), disabled: state.page >= pages - 1 },
+        t("next"),
+      ),
     );
   };
   const turn = (step: number) => {
@@ -77,9 +94,25 @@ export function dataTable<R>(options: TableOptions<R>): HTMLElement {
     state.page = 0;
     draw();
   });
-  const foot = options.footer ? h("tfoot", {}, h("tr", {}, ...options.footer.map((text, i) => h("td", { class: columns[i]?.numeric ? "num" : "" }, text)))) : null;
+  const foot = options.footer
+    ? h(
+        "tfoot",
+        {},
+        h(
+          "tr",
+          {},
+          ...options.footer.map((text, i) => h("td", { class: columns[i]?.numeric ? "num" : "" }, text)),
+        ),
+      )
+    : null;
   draw();
-  return h("div", { class: "table", id: options.id }, input, h("table", {}, h("thead", {}, head), body, foot), pager);
+  return h(
+    "div",
+    { class: "table", id: options.id },
+    input,
+    h("table", {}, h("thead", {}, head), body, foot),
+    pager,
+  );
 }
 
 function cell<R>(column: Column<R>, row: R): HTMLElement {
