@@ -1,17 +1,10 @@
 /** How the reports name districts, beneficiaries and programs (Chinese first, as the city files do), and show a difference. */
 import { fenToGroupedYuan } from "../shared/money";
-import type { BeneficiaryKind } from "../shared/policy/parties";
+import { BENEFICIARY_KIND_NAMES, type BeneficiaryKind } from "../shared/policy/parties";
 import type { Comparison } from "../shared/simulate/compare";
 import { NO_FUNDERS } from "../shared/simulate/summary";
 
-export const KIND_LABELS: Record<BeneficiaryKind, string> = {
-  enterprise: "企业",
-  team: "团队",
-  carrier: "载体",
-  district: "区县",
-  bank: "银行",
-  institution: "机构",
-};
+export const KIND_LABELS: Record<BeneficiaryKind, string> = BENEFICIARY_KIND_NAMES;
 
 /**
  * A district by its name in the city file. A USCC's division code need not be one of the city's districts

@@ -2,6 +2,16 @@ import type { FactType } from "../contract";
 import { valueAt } from "./fields";
 
 export type BeneficiaryKind = "enterprise" | "team" | "carrier" | "district" | "bank" | "institution";
+/** How people name each kind of beneficiary (reports, exports): Chinese, as the city files are. */
+export const BENEFICIARY_KIND_NAMES: Record<BeneficiaryKind, string> = {
+  enterprise: "企业",
+  team: "团队",
+  carrier: "载体",
+  district: "区县",
+  bank: "银行",
+  institution: "机构",
+};
+
 export interface Beneficiary {
   kind: BeneficiaryKind;
   id: string;

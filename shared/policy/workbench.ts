@@ -99,3 +99,37 @@ export function staffIdentityOf(workbench: WorkbenchFile, userArn: string): Iden
   if (name === undefined) return { ok: false, problem: `login id ${session} has no name in the city file` };
   return { ok: true, identity: { id: session, name, roles } };
 }
+
+/** One route of the workbench API and the workbench roles it admits: what the handler checks and IAM grants. */
+export interface WorkbenchRouteSpec {
+  id: string;
+  method: "GET" | "POST";
+  /** API Gateway's path template: `{name}` for a parameter. */
+  path: string;
+  roles: readonly WorkbenchRole[];
+}
+
+const ANY: readonly WorkbenchRole[] = STAFF_ROLES;
+const batch = "/periods/{period}/programs/{program}/batches/{batchId}";
+
+/**
+ * Every route (docs/contract/workbench.md § Routes). The stack makes an IAM-authorised route of each and
+ * lets each workbench role's IAM roles invoke exactly its routes; the handler checks the same roles.
+ * Trace routes (branch wb-trace) are added here and in functions/workbench/routes/index.ts.
+ */
+export const WORKBENCH_ROUTES: readonly WorkbenchRouteSpec[] = [
+  { id: "overview", method: "GET", path: "/periods/{period}/overview", roles: ANY },
+  { id: "lines", method: "GET", path: "/periods/{period}/programs/{program}/lines", roles: ANY },
+  { id: "payouts", method: "GET", path: "/periods/{period}/payouts", roles: ANY },
+  { id: "beneficiaryPayouts", method: "GET", path: "/beneficiaries/{kind}/{id}/payouts", roles: ANY },
+  { id: "budgets", method: "GET", path: "/periods/{period}/budgets", roles: ANY },
+  { id: "batches", method: "GET", path: "/periods/{period}/programs/{program}/batches", roles: ANY },
+  { id: "publicityXlsx", method: "GET", path: `${batch}/publicity.xlsx`, roles: ANY },
+  { id: "publicityCsv", method: "GET", path: `${batch}/publicity.csv`, roles: ANY },
+  { id: "paymentsXlsx", method: "GET", path: `${batch}/payments.xlsx`, roles: ANY },
+  { id: "paymentsCsv", method: "GET", path: `${batch}/payments.csv`, roles: ANY },
+  { id: "reconciliation", method: "GET", path: "/periods/{period}/reconciliation", roles: ["auditor"] },
+  { id: "closeBatch", method: "POST", path: "/batches/{batchId}/close", roles: ["preparer"] },
+  { id: "approveBatch", method: "POST", path: "/batches/{batchId}/approve", roles: ["approver"] },
+  { id: "allocateBudget", method: "POST", path: "/budgets", roles: ["approver"] },
+];

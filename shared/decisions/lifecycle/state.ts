@@ -8,24 +8,26 @@ import type { BatchItem, BeneficiaryItem, CreditEpisode, Instruction, LineItem }
  * closed one names the state; when all are open the line is ready, and the fact that opened the last gate
  * latches its instruction (settle.ts), so a committed ledger never holds a `ready` line.
  */
-export type LineState =
-  | "in-batch"
-  | "in-publicity"
-  | "objected"
-  | "withdrawn"
-  | "awaiting-approval"
-  | "awaiting-credit"
-  | "forfeited"
-  | "awaiting-budget"
-  | "awaiting-confirmation"
-  | "ready"
-  | "instructed"
-  | "disbursed"
-  | "failed"
-  | "waived"
-  | "lapsed"
-  | "reduced"
-  | "requeued";
+export const LINE_STATES = [
+  "in-batch",
+  "in-publicity",
+  "objected",
+  "withdrawn",
+  "awaiting-approval",
+  "awaiting-credit",
+  "forfeited",
+  "awaiting-budget",
+  "awaiting-confirmation",
+  "ready",
+  "instructed",
+  "disbursed",
+  "failed",
+  "waived",
+  "lapsed",
+  "reduced",
+  "requeued",
+] as const;
+export type LineState = (typeof LINE_STATES)[number];
 
 /** States in which a line still holds money that has not left (what a clawback may reduce). */
 export const REDUCIBLE: readonly LineState[] = [
