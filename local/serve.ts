@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildConsole } from "../console/build";
 import { DevLogin } from "./dev-login";
+import { DevLoginError } from "./errors";
 import { WorkbenchServer } from "./http";
 import type { LocalStack } from "./stack";
 
@@ -25,7 +26,9 @@ export async function serveWorkbench(
   const consoleDir = await buildConsole(
     options.consoleDir ?? mkdtempSync(join(tmpdir(), "autogrant-console-")),
   );
-  // The stack has loaded the other handlers with the functions' environment set; this module reads it too.
+  // The stack has loaded the other handlers with the functions' environment set (table, city, endpoints);
+  // this module reads it too, and its own queue: the staff channel's ingest queue, as the stack grants it.
+  process.env.STAFF_QUEUE_URL ??= staffQueueUrl(stack);
   const { handler } = await import("../functions/workbench/handler");
   return WorkbenchServer.start({
     stack,
@@ -34,4 +37,11 @@ export async function serveWorkbench(
     login: DevLogin.forCity(stack.options.city),
     ...(options.port === undefined ? {} : { port: options.port }),
   });
+}
+
+function staffQueueUrl(stack: LocalStack): string {
+  const staff = stack.options.city.publishers.find((p) => p.channel === "staff");
+  const channel = stack.resources.channels.find((c) => c.publisherId === staff?.id);
+  if (!channel) throw new DevLoginError(`${stack.options.city.city} has no staff channel for the workbench`);
+  return channel.ingestQueueUrl;
 }
