@@ -21,12 +21,19 @@ export function acceptedBox(text: string): HTMLElement {
   return h("div", { class: "accepted", role: "status" }, `${t("accepted")}: ${text}`);
 }
 
+/** The latest load started into each element: an earlier one that finishes later must not overwrite it. */
+const latest = new WeakMap<HTMLElement, symbol>();
+
 /** Runs a page's loader into its element, showing "loading" and then the content or the problem. */
 export async function loadInto(element: HTMLElement, load: () => Promise<Node>): Promise<void> {
+  const token = Symbol("load");
+  latest.set(element, token);
   element.replaceChildren(h("p", { class: "loading" }, t("loading")));
+  let content: Node;
   try {
-    element.replaceChildren(await load());
+    content = await load();
   } catch (error) {
-    element.replaceChildren(problemBox(error));
+    content = problemBox(error);
   }
+  if (latest.get(element) === token) element.replaceChildren(content);
 }

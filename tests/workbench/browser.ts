@@ -34,6 +34,8 @@ export interface Desk {
 /** A fresh context signed in through the development login as `login` in `role`. */
 export async function signIn(browser: Browser, origin: string, login: string, role: string): Promise<Desk> {
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, acceptDownloads: true });
+  // Every wait is on a condition; this bounds how long a condition that never comes is waited for.
+  context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const requests: string[] = [];
   const errors: string[] = [];

@@ -29,6 +29,7 @@ async function batchesOf(period: number, program: string, refresh: () => void): 
     getJson<{ today: string | null; items: Batch[] }>(`${base}/batches`),
     getAll<Line>(`${base}/lines`),
   ]);
+  const all = [...batches, ...openBatch(program, period, batches, lines)];
   const listArea = h("div", { class: "batch-lines" });
   const showLines = (batchId: string | null) =>
     fill(
@@ -36,10 +37,10 @@ async function batchesOf(period: number, program: string, refresh: () => void): 
       h("h3", {}, `${t("lines")} · ${batchId ?? "—"}`),
       linesTable(
         `lines-${batchId ?? "open"}`,
-        lines.filter((l) => l.batchId === batchId),
+        lines.filter((l) => (l.batchId ?? openId(program, period, batches)) === batchId),
       ),
     );
-  const rows = batches.map((batch) =>
+  const rows = all.map((batch) =>
     h(
       "tr",
       { "data-batch": batch.batchId, "data-phase": batch.phase },
@@ -67,7 +68,7 @@ async function batchesOf(period: number, program: string, refresh: () => void): 
     ),
   );
   const heading = [t("batch"), t("state"), t("lines"), t("window"), t("closedBy"), t("approvedBy"), ""];
-  showLines(batches.find((b) => b.phase !== "approved")?.batchId ?? batches[0]?.batchId ?? null);
+  showLines(all.find((b) => b.phase !== "approved")?.batchId ?? all[0]?.batchId ?? null);
   return h(
     "div",
     {},
@@ -81,4 +82,35 @@ async function batchesOf(period: number, program: string, refresh: () => void): 
     ),
     listArea,
   );
+}
+
+/** The open batch's id: the next of the program and period (`<program>-<period>-<seq>`, payments.md § Batches). */
+function openId(program: string, period: number, closed: Batch[]): string {
+  return `${program}-${period}-${Math.max(0, ...closed.map((b) => b.seq)) + 1}`;
+}
+
+/**
+ * The batch still open, which the API lists only once closed: the lines without a batch are in it, and
+ * its preparer's button closes it.
+ */
+function openBatch(program: string, period: number, closed: Batch[], lines: Line[]): Batch[] {
+  const waiting = lines.filter((l) => l.batchId === null).length;
+  if (!waiting) return [];
+  const batchId = openId(program, period, closed);
+  const seq = Math.max(0, ...closed.map((b) => b.seq)) + 1;
+  return [
+    {
+      batchId,
+      seq,
+      cutoff: null,
+      closedOn: null,
+      closedBy: null,
+      notice: null,
+      lineCount: waiting,
+      approvedOn: null,
+      approvedBy: null,
+      phase: "open",
+      instructed: 0,
+    },
+  ];
 }

@@ -1,60 +1,25 @@
 /**
- * 受益人追溯: everything the ledger holds on one beneficiary (USCC or id), from the auditor's trace route.
- * Each list the trace returns becomes a table; money pairs show the API's yuan string.
+ * 受益人追溯: everything the ledger holds on one beneficiary, from the auditor's trace route — by USCC for
+ * an enterprise (`/trace/{uscc}`), or `kind/id` for any other beneficiary (`/trace/{kind}/{id}`).
  */
 import { getJson } from "../api";
 import { fill, h } from "../dom";
 import { t } from "../i18n";
-import { grouped } from "../money";
 import { loadInto } from "../notice";
-import { dataTable } from "../table";
+import { renderTrace, type TraceView } from "./trace-view";
 
-type Value = unknown;
-const isMoney = (v: Value): v is { amount: string; amountFen: string } =>
-  typeof v === "object" && v !== null && "amount" in v && "amountFen" in v;
-
-/** A cell's text: a money pair as its yuan string, an object as compact JSON. */
-export function cellText(value: Value): string {
-  if (value === null || value === undefined) return "—";
-  if (isMoney(value)) return grouped(value.amount);
-  if (typeof value === "object") return JSON.stringify(value);
-  return String(value);
-}
-
-function section(name: string, rows: Record<string, Value>[]): HTMLElement {
-  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => k !== "amountFen");
-  return h(
-    "div",
-    { class: "trace-section", "data-section": name },
-    h("h3", {}, `${name} (${rows.length})`),
-    dataTable<Record<string, Value>>({
-      id: `trace-${name}`,
-      rows,
-      pageSize: 10,
-      columns: keys.map((k) => ({ label: k, text: (r) => cellText(r[k]) })),
-    }),
-  );
-}
-
-export function renderTrace(trace: Record<string, Value>): Node {
-  const lists = Object.entries(trace).filter(
-    (e): e is [string, Record<string, Value>[]] =>
-      Array.isArray(e[1]) && e[1].every((x) => typeof x === "object"),
-  );
-  const scalars = Object.entries(trace).filter(([, v]) => !Array.isArray(v));
-  return h(
-    "div",
-    { id: "trace-result" },
-    h("dl", {}, ...scalars.flatMap(([k, v]) => [h("dt", {}, k), h("dd", { "data-field": k }, cellText(v))])),
-    ...lists.map(([name, rows]) => section(name, rows)),
-  );
+function tracePath(input: string): string {
+  const [kind, id] = input.split("/");
+  return id
+    ? `/trace/${encodeURIComponent(kind ?? "")}/${encodeURIComponent(id)}`
+    : `/trace/${encodeURIComponent(input)}`;
 }
 
 export function tracePage(initial?: string): Node {
   const input = h("input", {
     id: "trace-id",
     type: "search",
-    placeholder: "USCC / ID",
+    placeholder: "USCC / kind/id",
     value: initial ?? "",
   });
   const result = h("div", {});
@@ -62,7 +27,7 @@ export function tracePage(initial?: string): Node {
     const id = input.value.trim();
     if (!id) return fill(result);
     history.replaceState(null, "", `#trace?id=${encodeURIComponent(id)}`);
-    void loadInto(result, async () => renderTrace(await getJson(`/trace/${encodeURIComponent(id)}`)));
+    void loadInto(result, async () => renderTrace(await getJson<TraceView>(tracePath(id))));
   };
   const form = h(
     "form",
