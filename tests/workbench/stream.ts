@@ -2,9 +2,9 @@
  * A small Jinan stream for the workbench's browser suite: a few dozen lines, lifecycle facts included, so the
  * local stack settles in seconds (the whole sample takes over a minute). On 2024-09-02 eight enterprises are
  * certified (hte-first-award, above and below scale, over four districts) and three SMEs redeem vouchers;
- * two enterprises confirm accounts. On 09-03 王敏 closes hte-first-award-2024-1 (window 09-04 to 09-10), two
- * more certificates open lines in the next batch and one certificate of the closed list is revoked (a
- * clawback). The ledger ends on 09-10, the window's last day: one more day makes the batch approvable.
+ * two enterprises confirm accounts. On 09-03 王敏 closes hte-first-award-2024-1 (window 09-04 to 09-10) and
+ * two more certificates open lines in the next batch; on 09-04 one certificate of the closed list is revoked
+ * (a clawback during publicity). The ledger ends on 09-10, the window's last day: one more day makes the batch approvable.
  */
 import { certification, type ScenarioEvent, toLine, voucher } from "../support/scenarios";
 
@@ -40,10 +40,13 @@ const EVENTS: ScenarioEvent[] = [
   { type: "batch.closed", id: "close-hte-1", data: { batchId: CLOSED_BATCH, actor: PREPARER } },
   grant(9, "2024-09-03"),
   grant(10, "2024-09-03"),
+  // After a clock day, so the list is published before the revocation on the local stack too: a clock fact
+  // is sent once all before it is decided, while a close and a revocation on other channels race.
+  { type: "clock.day", id: "day-0904", data: { date: "2024-09-04" } },
   {
     type: "hte.certification.revoked",
     id: "revoke-gr3",
-    data: { certificateNo: "GR3", revokedOn: "2024-09-03", reason: "撤销认定" },
+    data: { certificateNo: "GR3", revokedOn: "2024-09-04", reason: "撤销认定" },
   },
   { type: "clock.day", id: "day-0910", data: { date: "2024-09-10" } },
 ];
