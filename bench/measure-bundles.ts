@@ -37,6 +37,10 @@ const FUNCTION_ENV: Record<FunctionName, Record<string, string>> = {
       `https://sqs.invalid/000000000000/${q}.fifo`,
     ]),
   ),
+  workbench: {
+    TABLE_NAME: "measure-table",
+    STAFF_QUEUE_URL: "https://sqs.invalid/000000000000/ingest-workbench",
+  },
 };
 
 async function bundle(fn: FunctionName, variant: Variant, rawCity: unknown): Promise<string> {

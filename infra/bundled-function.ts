@@ -26,7 +26,7 @@ export interface BundledFunctionProps {
  * CloudWatch Logs using AWS KMS", whose action list this is). The ARN is built from the name, as the key
  * cannot depend on the log group that uses it; `urlSuffix` gives `amazonaws.com.cn` in aws-cn.
  */
-function allowLogsToEncrypt(key: IKey, name: FunctionName, logGroupName: string, stack: Stack): void {
+export function allowLogsToEncrypt(key: IKey, name: string, logGroupName: string, stack: Stack): void {
   const logGroupArn = stack.formatArn({
     service: "logs",
     resource: "log-group",

@@ -3,10 +3,11 @@ import { fileURLToPath } from "node:url";
 /** The repository root: NodejsFunction's projectRoot, and where entries and the lock file are found. */
 export const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
 
-/** The two Lambda handlers, relative to the repository root. */
+/** The Lambda handlers, relative to the repository root. */
 export const ENTRIES = {
   ingest: "functions/ingest/handler.ts",
   relay: "functions/relay/handler.ts",
+  workbench: "functions/workbench/handler.ts",
 } as const;
 export type FunctionName = keyof typeof ENTRIES;
 

@@ -9,6 +9,7 @@ import { Functions } from "./functions";
 import { Ledger } from "./ledger";
 import { PartnerAccess } from "./partner-access";
 import { pascal, Queues } from "./queues";
+import { Workbench } from "./workbench";
 
 export interface CityStackProps extends StackProps {
   /** The city file's content as parsed JSON, not yet validated: the stack validates it. */
@@ -50,12 +51,17 @@ export class CityStack extends Stack {
       ingest: clockChannel.ingest,
       source: clockChannel.publisher.source,
     });
+    const workbench = workbenchOf(this, policy.file, props.cityFile, ledger, queues);
     new PartnerAccess(this, "PartnerAccess", {
       city,
       key: ledger.key,
       queues,
       clockRoleArn: clock.role.roleArn,
       financePrincipals: ops.financePrincipals,
+      // The workbench API publishes on the staff channel for the people it authenticated (events.md).
+      stackSenders: workbench
+        ? new Map([[workbench.publisherId, [workbench.api.fn.role.roleArn]]])
+        : undefined,
     });
     const functions = new Functions(this, "Functions", {
       city,
@@ -83,6 +89,26 @@ export class CityStack extends Stack {
 
     outputs(this, queues, ledger);
   }
+}
+
+/** The finance workbench, for a city file that names its staff: on the staff channel's queue. */
+function workbenchOf(stack: Stack, file: CityFile, rawCity: unknown, ledger: Ledger, queues: Queues) {
+  if (!file.workbench) return undefined;
+  const channel = [...queues.channels.values()].find((c) => c.publisher.channel === "staff");
+  if (!channel) throw new Error("the city file names workbench staff but no staff channel publisher");
+  const api = new Workbench(stack, "Workbench", {
+    city: file.city,
+    rawCity,
+    key: ledger.key,
+    table: ledger.table,
+    staffQueue: channel.ingest,
+    workbench: file.workbench,
+  });
+  new CfnOutput(stack, "WorkbenchApiUrl", {
+    value: api.api.apiEndpoint,
+    description: "the finance workbench API (SigV4-signed calls with a workbench role)",
+  });
+  return { api, publisherId: channel.publisher.id };
 }
 
 /** The queue URLs each publisher and finance need, and the table's name. */

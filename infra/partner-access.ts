@@ -13,6 +13,8 @@ export interface PartnerAccessProps {
   /** The clock channel's one sender: the stack's scheduler role (clock.ts). */
   clockRoleArn: string;
   financePrincipals: readonly string[];
+  /** Senders the stack adds to a publisher's channel, by publisher id: the workbench API's role. */
+  stackSenders?: ReadonlyMap<string, readonly string[]>;
 }
 
 const SEND = ["sqs:SendMessage"];
@@ -32,15 +34,17 @@ export class PartnerAccess extends Construct {
     const { key, queues } = props;
     for (const channel of queues.channels.values()) {
       const senders = senderArns(channel, props.clockRoleArn);
+      // A sender the stack adds (the workbench API) only sends: its publisher's people read the rejections.
+      const stackSenders = props.stackSenders?.get(channel.publisher.id) ?? [];
       const name = pascal(channel.publisher.id);
-      only(channel.ingest, `${name}Sends`, senders, SEND);
+      only(channel.ingest, `${name}Sends`, [...senders, ...stackSenders], SEND);
       // The clock has no one to read its rejections but the city's operators.
       if (channel.publisher.channel === "clock") continue;
       only(channel.rejected, `${name}ReadsRejections`, senders, RECEIVE);
       key.addToResourcePolicy(
         new PolicyStatement({
           sid: `${name}UsesKeyViaSqs`,
-          principals: senders.map((arn) => new ArnPrincipal(arn)),
+          principals: [...senders, ...stackSenders].map((arn) => new ArnPrincipal(arn)),
           // SendMessage to an SSE-KMS queue needs GenerateDataKey and Decrypt; receiving needs Decrypt.
           actions: ["kms:GenerateDataKey", "kms:Decrypt"],
           resources: ["*"],

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CityStack } from "../../infra/city-stack";
 import { CityConfigError } from "../../shared/policy/errors";
 import { CITIES_DIR, type readCity } from "../../shared/policy/files";
-import { type CfnTemplate, getAtt, logicalId, ref, type Synthesized, synthCities } from "./synth";
+import { type CfnTemplate, getAtt, logicalId, propsOf, ref, type Synthesized, synthCities } from "./synth";
 
 const SEND = ["sqs:SendMessage"];
 const RECEIVE = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"];
@@ -71,6 +71,11 @@ describe.each(partitions)("queue policies of Autogrant-jinan in %s", (partition,
     ) ?? [""];
     return getAtt(id);
   };
+  const workbenchRole = () => {
+    const fn = logicalId(t, "AWS::Lambda::Function", (p) => p.FunctionName === "autogrant-jinan-workbench");
+    const role = propsOf(t, fn).Role as { "Fn::GetAtt": [string] };
+    return getAtt(role["Fn::GetAtt"][0]);
+  };
   /** Exactly: allow `who` these actions, and deny them to every principal whose ARN is not one of `who`. */
   const onlyFor = (who: unknown[], actions: string[]) => [
     expect.objectContaining({
@@ -90,7 +95,9 @@ describe.each(partitions)("queue policies of Autogrant-jinan in %s", (partition,
     "%s: only its principals send on its channel and read its rejections",
     (id, publisher) => {
       const senders = publisher.channel === "clock" ? [clockRole()] : publisher.principals;
-      expect(statements(`autogrant-jinan-ingest-${id}`)).toEqual(onlyFor(senders, SEND));
+      // The workbench API's role sends on the staff channel besides its principals; it reads no rejections.
+      const apiRole = publisher.channel === "staff" ? [workbenchRole()] : [];
+      expect(statements(`autogrant-jinan-ingest-${id}`)).toEqual(onlyFor([...senders, ...apiRole], SEND));
       expect(statements(`autogrant-jinan-rejected-${id}`)).toEqual(
         publisher.channel === "clock" ? [] : onlyFor(senders, RECEIVE),
       );
@@ -107,11 +114,12 @@ describe.each(partitions)("queue policies of Autogrant-jinan in %s", (partition,
     }
   });
 
-  it("no queue policy allows a principal that is not a publisher's, the clock's or finance's", () => {
+  it("no queue policy allows a principal that is not a publisher's, the clock's, the workbench API's or finance's", () => {
     const known = [
       ...file.publishers.flatMap((p) => p.principals),
       ...file.operations.financePrincipals,
       JSON.stringify(clockRole()),
+      JSON.stringify(workbenchRole()),
     ];
     const allowed = Object.values(t.Resources)
       .filter((r) => r.Type === "AWS::SQS::QueuePolicy")

@@ -86,8 +86,24 @@ describe("function roles: only the actions each handler and its event source use
       expect(s.Action.filter((a) => /^dynamodb:(GetItem|BatchGetItem|Query|Scan)$/.test(a))).toEqual([]);
   });
 
+  it("workbench: Query and key reads of the table and its two indexes, never Scan; sends on the staff channel only", () => {
+    const index = (name: string) => ({ "Fn::Join": ["", [getAtt(table()), `/index/${name}`]] });
+    expect(grants("workbench")).toEqual({
+      Logs: [["logs:CreateLogStream", "logs:PutLogEvents"], [logGroup("workbench")]],
+      ReadLedger: [["dynamodb:Query", "dynamodb:GetItem", "dynamodb:BatchGetItem"], [getAtt(table())]],
+      ReadFinanceIndexes: [["dynamodb:Query"], [index("byPeriodStatus"), index("byBeneficiary")]],
+      PublishStaffFacts: [["sqs:SendMessage"], [queue("ingest-workbench")]],
+      CityKey: [["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"], [key()]],
+    });
+    const actions = roleStatements(json, "autogrant-jinan-workbench").flatMap((s) => s.Action);
+    expect(
+      actions.filter((a) => /^(dynamodb|sqs):(Scan|Put|Update|Delete|BatchWrite|Transact)/.test(a)),
+    ).toEqual([]);
+    expect(actions).not.toContain("dynamodb:Scan");
+  });
+
   it("no wildcard action or resource, no managed policy, no Deny needed, no other role in the stack", () => {
-    for (const fn of ["ingest", "relay"]) {
+    for (const fn of ["ingest", "relay", "workbench"]) {
       for (const s of roleStatements(json, `autogrant-jinan-${fn}`)) {
         expect(s.Effect).toBe("Allow");
         for (const action of s.Action) expect(action).not.toContain("*");
@@ -95,8 +111,8 @@ describe("function roles: only the actions each handler and its event source use
       }
     }
     const roles = Object.values(json.Resources).filter((r) => r.Type === "AWS::IAM::Role");
-    // The two functions' roles, and the clock's, which only EventBridge Scheduler assumes.
-    expect(roles).toHaveLength(3);
+    // The three functions' roles, and the clock's, which only EventBridge Scheduler assumes.
+    expect(roles).toHaveLength(4);
     const services = roles.map((role) => {
       expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
       expect(role.Properties?.Policies).toBeUndefined();
@@ -107,6 +123,7 @@ describe("function roles: only the actions each handler and its event source use
       return trust.Statement[0]?.Principal.Service;
     });
     expect(services.sort()).toEqual([
+      "lambda.amazonaws.com",
       "lambda.amazonaws.com",
       "lambda.amazonaws.com",
       "scheduler.amazonaws.com",
@@ -125,7 +142,8 @@ describe("function roles: only the actions each handler and its event source use
     const clockActions = (document?.Statement ?? []).flatMap((st) => st.Action);
     expect(clockActions.sort()).toEqual(["kms:Decrypt", "kms:GenerateDataKey", "sqs:SendMessage"]);
     const policies = Object.values(json.Resources).filter((r) => r.Type === "AWS::IAM::Policy");
-    expect(policies).toHaveLength(3);
+    // The three functions', the clock's, and one execute-api policy per workbench role (tests/infra/workbench).
+    expect(policies).toHaveLength(8);
   });
 
   it("each function waits for its role's policy, so its event source mapping never starts unauthorised", () => {

@@ -151,13 +151,13 @@ describe("Autogrant-jinan: queues", () => {
 });
 
 describe("Autogrant-jinan: functions and event sources", () => {
-  it("both functions: nodejs22.x on arm64, source maps on, own log group with retention", () => {
+  it("every function: nodejs22.x on arm64, source maps on, own log group with retention", () => {
     t.resourcePropertiesCountIs(
       "AWS::Lambda::Function",
       { Runtime: "nodejs22.x", Architectures: ["arm64"] },
-      2,
+      3,
     );
-    for (const name of ["ingest", "relay"]) {
+    for (const name of ["ingest", "relay", "workbench"]) {
       const logs = logicalId(
         json,
         "AWS::Logs::LogGroup",
@@ -271,11 +271,13 @@ describe("Autogrant-jinan: what the key lets services do, and what outlives the 
 
   it("every function log group is encrypted with the city key; Logs may use it only for that log group", () => {
     const logsPrincipal = { "Fn::Join": ["", ["logs.", ref("AWS::Region"), ".", ref("AWS::URLSuffix")]] };
-    for (const [fn, label] of [
-      ["ingest", "Ingest"],
-      ["relay", "Relay"],
+    for (const [name, label] of [
+      ["/aws/lambda/autogrant-jinan-ingest", "Ingest"],
+      ["/aws/lambda/autogrant-jinan-relay", "Relay"],
+      ["/aws/lambda/autogrant-jinan-workbench", "Workbench"],
+      // The workbench API's access log.
+      ["/autogrant/jinan/workbench-access", "WorkbenchAccess"],
     ]) {
-      const name = `/aws/lambda/autogrant-jinan-${fn}`;
       const id = logicalId(json, "AWS::Logs::LogGroup", (p) => p.LogGroupName === name);
       expect(json.Resources[id]?.Properties?.KmsKeyId).toEqual(getAtt(keyId()));
       const arn = {
@@ -299,7 +301,7 @@ describe("Autogrant-jinan: what the key lets services do, and what outlives the 
         Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": arn } },
       });
     }
-    t.resourceCountIs("AWS::Logs::LogGroup", 2);
+    t.resourceCountIs("AWS::Logs::LogGroup", 4);
   });
 
   it("every service statement in the key policy is scoped by a condition", () => {
@@ -308,6 +310,8 @@ describe("Autogrant-jinan: what the key lets services do, and what outlives the 
       "CloudWatchAlarmsEncrypt",
       "CloudWatchLogsEncryptIngest",
       "CloudWatchLogsEncryptRelay",
+      "CloudWatchLogsEncryptWorkbench",
+      "CloudWatchLogsEncryptWorkbenchAccess",
     ]);
     for (const s of services) expect(s.Condition).toBeDefined();
   });
@@ -425,7 +429,11 @@ describe("Autogrant-jinan: alarms, tags, outputs", () => {
     const taggable = Object.entries(json.Resources).filter(([, r]) => r.Properties && "Tags" in r.Properties);
     expect(taggable.length).toBeGreaterThanOrEqual(20);
     for (const [, r] of taggable) {
-      expect(r.Properties?.Tags).toEqual(
+      // API Gateway v2 resources take tags as a map, the others as a list of key–value pairs.
+      const tags = r.Type.startsWith("AWS::ApiGatewayV2::")
+        ? Object.entries(r.Properties?.Tags as Record<string, string>).map(([Key, Value]) => ({ Key, Value }))
+        : r.Properties?.Tags;
+      expect(tags).toEqual(
         expect.arrayContaining([
           { Key: "app", Value: "autogrant" },
           { Key: "city", Value: "jinan" },
@@ -452,7 +460,7 @@ describe("Autogrant-jinan: alarms, tags, outputs", () => {
       return [`IngestQueueUrl${id}`, `RejectedQueueUrl${id}`];
     });
     expect(Object.keys(json.Outputs ?? {}).sort()).toEqual(
-      [...perPublisher, "PayoutsQueueUrl", "TableName"].sort(),
+      [...perPublisher, "PayoutsQueueUrl", "TableName", "WorkbenchApiUrl"].sort(),
     );
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseMessage } from "../../../shared/contract";
+import { keyId, keys } from "../../../shared/decisions/keys";
 import type { StaffIdentity } from "../../../shared/policy/workbench";
 import type { RouteContext, RouteHandler } from "../app";
 import { InvalidRequestError, MissingIdempotencyKeyError } from "../errors";
@@ -33,8 +34,15 @@ const actorOf = (caller: StaffIdentity) => ({ id: caller.id, name: caller.name, 
  * empty batch, a window not yet over); the outcome is read back, never assumed.
  */
 async function publish(context: RouteContext, type: string, data: Record<string, unknown>) {
-  const { city, staff, now } = context.deps;
+  const { city, staff, now, reader } = context.deps;
   const id = idempotencyKey(context);
+  // A retried click after its fact was decided: the receipt stands, send nothing (a new `time` would make
+  // the same id a conflicting duplicate). A retry while the first is still queued is sent and rejected as
+  // `conflicting-duplicate`; the first stands either way: one fact per key.
+  const receipt = keys.receipt(SOURCE, id);
+  if ((await reader.readItems([receipt])).has(keyId(receipt))) {
+    return json(202, { factId: id, type, source: SOURCE, actor: data.actor, duplicate: true });
+  }
   const fact = { specversion: "1.0", id, source: SOURCE, type, time: now(), city: city.city, data };
   const body = JSON.stringify(fact);
   const publisher = city.publisherOf(SOURCE) ?? null;
@@ -82,7 +90,8 @@ const allocateBudget: RouteHandler = async (context) => {
     ]);
   }
   return publish(context, "budget.allocated", {
-    allocationId: body.allocationId ?? idempotencyKey(context),
+    // The contract's identifiers are upper case (case-insensitive ids, sent one way).
+    allocationId: (body.allocationId ?? idempotencyKey(context)).toUpperCase(),
     policyVersion: body.policyVersion,
     program: body.program,
     period: body.period,

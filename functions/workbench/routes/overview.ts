@@ -40,22 +40,28 @@ const isPayout = (item: Item | PayoutMessage): item is PayoutMessage =>
   "kind" in item && (item.kind === "payout" || item.kind === "clawback");
 
 /**
- * A payout's district: its line's, as the core recorded it; a clawback (no line) that of a line of its unit;
+ * A payout's district and month. District: its line's, as the core recorded it; a clawback (no line) that of a line of its unit;
  * else the shared rule (shared/policy/districts.ts) on the beneficiary alone — the USCC's division code.
  */
-function districtsOf(items: readonly (Item | PayoutMessage)[]) {
+function placesOf(items: readonly (Item | PayoutMessage)[]) {
   const byPayout = new Map<string, string | null>();
+  const openedOn = new Map<string, string>();
   const byBeneficiary = new Map<string, string | null>();
   for (const item of items) {
     if (isPayout(item) || item.entity !== "line") continue;
     const line = item as LineItem;
     byPayout.set(line.payoutId, line.district);
+    if (line.openedOn) openedOn.set(line.payoutId, line.openedOn);
     if (line.district) byBeneficiary.set(`${line.beneficiary.kind}#${line.beneficiary.id}`, line.district);
   }
-  return (p: PayoutMessage) =>
+  const district = (p: PayoutMessage) =>
     byPayout.get(p.payoutId) ??
     byBeneficiary.get(`${p.beneficiary.kind}#${p.beneficiary.id}`) ??
     districtOf(undefined, p.beneficiary);
+  // The ledger's date the payout's line opened on (the clock the lifecycle runs on); without a line, the
+  // China month of the instant it was computed.
+  const month = (p: PayoutMessage) => openedOn.get(p.payoutId)?.slice(0, 7) ?? chinaMonth(p.computedAt);
+  return { district, month };
 }
 
 /** The China month (UTC+8) of an instant: the overview's months are the bureau's. */
@@ -75,14 +81,14 @@ async function overviewOf(deps: { reader: Parameters<typeof todayOf>[0]; city: C
   const programs = city.versionFor(year)?.programs ?? [];
   for (const program of programs) {
     const items = await reader.partition(year, program.id);
-    const district = districtsOf(items);
+    const { district, month } = placesOf(items);
     for (const payout of items.filter(isPayout)) {
       const fen = BigInt(payout.amountFen);
       for (const tally of [
         total,
         tallyOf(byProgram, program.id),
         tallyOf(byDistrict, district(payout)),
-        tallyOf(byMonth, chinaMonth(payout.computedAt)),
+        tallyOf(byMonth, month(payout)),
       ])
         tally.add(fen);
     }
