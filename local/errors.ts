@@ -24,3 +24,8 @@ export class DevLoginError extends Error {
 export class ClockControlError extends Error {
   override readonly name = "ClockControlError";
 }
+
+/** The local workbench cannot be wired to the stack (no staff channel for its actions). */
+export class WorkbenchSetupError extends Error {
+  override readonly name = "WorkbenchSetupError";
+}

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildConsole } from "../console/build";
 import { DevLogin } from "./dev-login";
-import { DevLoginError } from "./errors";
+import { WorkbenchSetupError } from "./errors";
 import { WorkbenchServer } from "./http";
 import type { LocalStack } from "./stack";
 
@@ -42,6 +42,7 @@ export async function serveWorkbench(
 function staffQueueUrl(stack: LocalStack): string {
   const staff = stack.options.city.publishers.find((p) => p.channel === "staff");
   const channel = stack.resources.channels.find((c) => c.publisherId === staff?.id);
-  if (!channel) throw new DevLoginError(`${stack.options.city.city} has no staff channel for the workbench`);
+  if (!channel)
+    throw new WorkbenchSetupError(`${stack.options.city.city} has no staff channel for the workbench`);
   return channel.ingestQueueUrl;
 }

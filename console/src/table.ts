@@ -9,8 +9,6 @@ export interface Column<R> {
   /** What the column sorts by; amounts sort by their integer fen. Default: the text. */
   sortBy?: (row: R) => string | number;
   numeric?: boolean;
-  /** Extra content after the text (a button, a link). */
-  extra?: (row: R) => Node | null;
 }
 
 export interface TableOptions<R> {
@@ -18,13 +16,18 @@ export interface TableOptions<R> {
   columns: Column<R>[];
   rows: R[];
   pageSize?: number;
-  /** A footer row of totals the API computed (yuan strings), aligned to the columns. */
-  footer?: string[];
+}
+
+interface TableState {
+  sort: number;
+  descending: boolean;
+  filter: string;
+  page: number;
 }
 
 export function dataTable<R>(options: TableOptions<R>): HTMLElement {
   const { columns, rows, pageSize = 20 } = options;
-  const state = { sort: -1, descending: false, filter: "", page: 0 };
+  const state: TableState = { sort: -1, descending: false, filter: "", page: 0 };
   const body = h("tbody");
   const pager = h("div", { class: "pager" });
   const input = h("input", { type: "search", placeholder: t("filter"), class: "filter" });
@@ -33,55 +36,17 @@ export function dataTable<R>(options: TableOptions<R>): HTMLElement {
     {},
     ...columns.map((c, i) => h("th", { class: c.numeric ? "num" : "", "data-col": i }, c.label)),
   );
-
-  const visible = (): R[] => {
-    const needle = state.filter.trim().toLowerCase();
-    const kept = needle
-      ? rows.filter((row) => columns.some((c) => c.text(row).toLowerCase().includes(needle)))
-      : [...rows];
-    const column = columns[state.sort];
-    if (!column) return kept;
-    const key = column.sortBy ?? column.text;
-    const sign = state.descending ? -1 : 1;
-    return kept.sort((a, b) => {
-      const x = key(a);
-      const y = key(b);
-      return (
-        sign * (typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y)))
-      );
-    });
-  };
-
   const draw = () => {
-    const all = visible();
+    const all = visibleRows(rows, columns, state);
     const pages = Math.max(1, Math.ceil(all.length / pageSize));
     state.page = Math.min(state.page, pages - 1);
     const shown = all.slice(state.page * pageSize, (state.page + 1) * pageSize);
     fill(body, ...shown.map((row) => h("tr", {}, ...columns.map((c) => cell(c, row)))));
     for (const [i, th] of [...head.children].entries()) {
-      th.setAttribute(
-        "aria-sort",
-        i === state.sort ? (state.descending ? "descending" : "ascending") : "none",
-      );
+      const sort = i === state.sort ? (state.descending ? "descending" : "ascending") : "none";
+      th.setAttribute("aria-sort", sort);
     }
-    fill(
-      pager,
-      h(
-        "button",
-        { type: "button", class: "prev", onclick: () => turn(-1), disabled: state.page === 0 },
-        t("previous"),
-      ),
-      h("span", { class: "page" }, `${state.page + 1} / ${pages} ${t("page")} · ${all.length}`),
-      h(
-        "button",
-        { type: "button", class: "next", onclick: () => turn(1), disabled: state.page >= pages - 1 },
-        t("next"),
-      ),
-    );
-  };
-  const turn = (step: number) => {
-    state.page += step;
-    draw();
+    fill(pager, ...pagerControls(state, pages, all.length, draw));
   };
   head.addEventListener("click", (event) => {
     const index = Number((event.target as HTMLElement).closest("th")?.dataset.col ?? -1);
@@ -94,27 +59,55 @@ export function dataTable<R>(options: TableOptions<R>): HTMLElement {
     state.page = 0;
     draw();
   });
-  const foot = options.footer
-    ? h(
-        "tfoot",
-        {},
-        h(
-          "tr",
-          {},
-          ...options.footer.map((text, i) => h("td", { class: columns[i]?.numeric ? "num" : "" }, text)),
-        ),
-      )
-    : null;
   draw();
   return h(
     "div",
     { class: "table", id: options.id },
     input,
-    h("table", {}, h("thead", {}, head), body, foot),
+    h("table", {}, h("thead", {}, head), body),
     pager,
   );
 }
 
+/** The rows the filter keeps, in the order the sorted column gives (amounts by their fen). */
+function visibleRows<R>(rows: R[], columns: Column<R>[], state: TableState): R[] {
+  const needle = state.filter.trim().toLowerCase();
+  const kept = needle
+    ? rows.filter((row) => columns.some((c) => c.text(row).toLowerCase().includes(needle)))
+    : [...rows];
+  const column = columns[state.sort];
+  if (!column) return kept;
+  const key = column.sortBy ?? column.text;
+  const sign = state.descending ? -1 : 1;
+  return kept.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    return (
+      sign * (typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y)))
+    );
+  });
+}
+
+function pagerControls(state: TableState, pages: number, count: number, draw: () => void): HTMLElement[] {
+  const turn = (step: number) => () => {
+    state.page += step;
+    draw();
+  };
+  return [
+    h(
+      "button",
+      { type: "button", class: "prev", onclick: turn(-1), disabled: state.page === 0 },
+      t("previous"),
+    ),
+    h("span", { class: "page" }, `${state.page + 1} / ${pages} ${t("page")} · ${count}`),
+    h(
+      "button",
+      { type: "button", class: "next", onclick: turn(1), disabled: state.page >= pages - 1 },
+      t("next"),
+    ),
+  ];
+}
+
 function cell<R>(column: Column<R>, row: R): HTMLElement {
-  return h("td", { class: column.numeric ? "num" : "" }, column.text(row), column.extra?.(row) ?? null);
+  return h("td", { class: column.numeric ? "num" : "" }, column.text(row));
 }
