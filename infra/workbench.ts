@@ -46,7 +46,7 @@ export class Workbench extends Construct {
       createDefaultStage: false,
     });
     // Who called which route, when, with what status: encrypted with the city key like every log group.
-    const accessLogName = `/autogrant/${props.city}/workbench-access`;
+    const accessLogName = `/aws/apigateway/autogrant-${props.city}-workbench-access`;
     const accessLogs = new LogGroup(this, "AccessLogs", {
       logGroupName: accessLogName,
       retention: RetentionDays.ONE_YEAR,

@@ -115,6 +115,24 @@ describe("architecture", () => {
     }
   });
 
+  test("the product never scans the ledger: no ScanCommand in shared/ or functions/", () => {
+    for (const file of [...sources("shared"), ...sources("functions")]) {
+      expect(read(file).match(/\bScanCommand\b|\bpaginateScan\b/g), file).toBeNull();
+    }
+  });
+
+  test("the workbench's routes reach AWS only through their ports: the SDK only in handler.ts and staff-channel.ts", () => {
+    const routes = sources("functions/workbench");
+    expect(routes).toContain("functions/workbench/routes/reads.ts");
+    for (const file of routes) {
+      if (file.endsWith("/handler.ts") || file.endsWith("/staff-channel.ts")) continue;
+      expect(
+        imports(file).filter((i) => i.startsWith("@aws-sdk")),
+        file,
+      ).toEqual([]);
+    }
+  });
+
   test("only the template loader creates tables or queues (and the two named exceptions)", () => {
     const creating = [
       "shared",

@@ -276,7 +276,7 @@ describe("Autogrant-jinan: what the key lets services do, and what outlives the 
       ["/aws/lambda/autogrant-jinan-relay", "Relay"],
       ["/aws/lambda/autogrant-jinan-workbench", "Workbench"],
       // The workbench API's access log.
-      ["/autogrant/jinan/workbench-access", "WorkbenchAccess"],
+      ["/aws/apigateway/autogrant-jinan-workbench-access", "WorkbenchAccess"],
     ]) {
       const id = logicalId(json, "AWS::Logs::LogGroup", (p) => p.LogGroupName === name);
       expect(json.Resources[id]?.Properties?.KmsKeyId).toEqual(getAtt(keyId()));
