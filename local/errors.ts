@@ -14,3 +14,18 @@ export class InvocationEndedError extends Error {
 export class TemplateShapeError extends Error {
   override readonly name = "TemplateShapeError";
 }
+
+/** A development login that names no user or role of the local workbench, or a city file without one. */
+export class DevLoginError extends Error {
+  override readonly name = "DevLoginError";
+}
+
+/** The local clock control could not move the ledger's date (no clock channel, or the fact not applied). */
+export class ClockControlError extends Error {
+  override readonly name = "ClockControlError";
+}
+
+/** The local workbench cannot be wired to the stack (no staff channel for its actions). */
+export class WorkbenchSetupError extends Error {
+  override readonly name = "WorkbenchSetupError";
+}

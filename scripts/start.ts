@@ -1,11 +1,14 @@
 /**
  * npm start [-- --city <id> --events <in.ndjson> --out <payouts.ndjson> [--rejects <r.ndjson>]
- *   [--dead-letters <d.ndjson>] [--refused <lines.ndjson>] [--visibility <whole seconds>] [--serve]]
+ *   [--dead-letters <d.ndjson>] [--refused <lines.ndjson>] [--visibility <whole seconds>] [--serve [--port <n>]]]
  * A city's stack on this machine, end to end: DynamoDB Local and the SQS emulator; the table and queues
  * made from the city's synthesised CloudFormation template; the unchanged Lambda handlers driven as
- * Lambda's event sources drive them. With no arguments, the Jinan sample.
+ * Lambda's event sources drive them. With no arguments, the Jinan sample. With --serve, the stack stays up
+ * with the finance workbench in front of it — the console at `/`, the workbench API at `/api/`, on
+ * 127.0.0.1 (--port, default a free one) — until Ctrl-C.
  */
 import { type Engines, startEngines } from "../local/engines";
+import { serveWorkbench } from "../local/serve";
 import { LocalStack } from "../local/stack";
 import { cityTemplate, templateSettings } from "../local/template";
 import type { CityPolicy } from "../shared/policy/city";
@@ -19,17 +22,22 @@ import { Progress } from "./lib/progress";
 
 const args = commandArgs(
   "start",
-  `npm start -- ${STREAM_USAGE} [--visibility <seconds>] [--serve]`,
+  `npm start -- ${STREAM_USAGE} [--visibility <seconds>] [--serve [--port <n>]]`,
   (argv) => {
     const values = checkStreamArgs(
       parseFlags(argv, {
         ...STREAM_OPTIONS,
         visibility: { type: "string", default: "3" },
         serve: { type: "boolean" },
+        port: { type: "string", default: "0" },
       }),
     );
     // Locally a waiting fact whose original never comes should be dead-lettered in seconds, not minutes.
-    return { ...values, visibility: wholeNumber(values.visibility, "visibility", 1) };
+    return {
+      ...values,
+      visibility: wholeNumber(values.visibility, "visibility", 1),
+      port: wholeNumber(values.port, "port"),
+    };
   },
 );
 const started = performance.now();
@@ -80,7 +88,11 @@ try {
   printSummary(city, stack, collected, refused, production.visibilityTimeoutSeconds);
   console.log(`\n${formatLineStates(await stack.reconcile())}`);
   if (args.serve) {
+    const workbench = await serveWorkbench(stack, { port: args.port });
     console.log(serving(engines, stack));
+    // One line each, so a script (or a person) can pick them up.
+    console.log(`console: ${workbench.origin}/`);
+    console.log(`api: ${workbench.origin}/api/`);
     await new Promise(() => {}); // until SIGINT
   }
   await shutdown(0);
