@@ -17,7 +17,6 @@ import type {
 } from "../../shared/decisions/lifecycle/messages";
 import { fenToGroupedYuan, fenToYuan } from "../../shared/money";
 import { readCity } from "../../shared/policy/files";
-import { WORKBENCH_ROUTES } from "../../shared/policy/workbench";
 import { streamOf } from "../../shared/simulate/lines";
 import { Replay } from "../../shared/simulate/simulate";
 import { summarise } from "../../shared/simulate/summary";
@@ -33,7 +32,6 @@ interface PageGlobals {
 }
 const CJK_FONT = '16px "WenQuanYi Micro Hei"';
 const city = readCity("jinan");
-const TRACE_MOUNTED = WORKBENCH_ROUTES.some((route) => route.path.startsWith("/trace"));
 const lines = workbenchStream();
 let stack: LocalStack;
 let server: WorkbenchServer;
@@ -199,26 +197,23 @@ describe("the workbench console", () => {
   });
 
   // The trace route (branch wb-trace) is mounted by the workbench router once wb-api adds its spec.
-  test.runIf(TRACE_MOUNTED)(
-    "the auditor traces a beneficiary: why the revoked enterprise has nothing, fact by fact",
-    async () => {
-      const { page } = await desk("chen.jing", "auditor");
-      await page.goto(`${server.origin}/#trace?id=${usccFor(REVOKED)}`);
-      const trace = page.locator(`#trace-result[data-id="${usccFor(REVOKED)}"]`);
-      await trace.waitFor();
-      // E3 was certified below scale: 200,000.00 awarded, then clawed back in full during publicity.
-      expect(await page.getAttribute("#trace-entitlement", "data-fen")).toBe("0");
-      expect(await page.textContent("#trace-payouts")).toBe("0.00");
-      const events = await page.locator("#trace-events tbody tr").allTextContents();
-      expect(events).toHaveLength(2);
-      expect(events[0]).toContain("hte.certification.granted");
-      expect(events[0]).toContain("0.00 → 200,000.00");
-      expect(events[1]).toContain("hte.certification.revoked");
-      expect(events[1]).toContain("-200,000.00");
-      expect(await page.textContent("#trace-why-nothing")).toContain("GR3");
-      await page.screenshot({ path: join(SCREENSHOTS, "trace.png"), fullPage: true });
-    },
-  );
+  test("the auditor traces a beneficiary: why the revoked enterprise has nothing, fact by fact", async () => {
+    const { page } = await desk("chen.jing", "auditor");
+    await page.goto(`${server.origin}/#trace?id=${usccFor(REVOKED)}`);
+    const trace = page.locator(`#trace-result[data-id="${usccFor(REVOKED)}"]`);
+    await trace.waitFor();
+    // E3 was certified below scale: 200,000.00 awarded, then clawed back in full during publicity.
+    expect(await page.getAttribute("#trace-entitlement", "data-fen")).toBe("0");
+    expect(await page.textContent("#trace-payouts")).toBe("0.00");
+    const events = await page.locator("#trace-events tbody tr").allTextContents();
+    expect(events).toHaveLength(2);
+    expect(events[0]).toContain("hte.certification.granted");
+    expect(events[0]).toContain("0.00 → 200,000.00");
+    expect(events[1]).toContain("hte.certification.revoked");
+    expect(events[1]).toContain("-200,000.00");
+    expect(await page.textContent("#trace-why-nothing")).toContain("GR3");
+    await page.screenshot({ path: join(SCREENSHOTS, "trace.png"), fullPage: true });
+  });
 
   test("reconciliation: the auditor sees the period balance; a viewer is refused", async () => {
     const { page } = await desk("chen.jing", "auditor");
