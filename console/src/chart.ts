@@ -24,6 +24,8 @@ export function barChart(element: HTMLElement, title: string, categories: string
   const chart = echarts.getInstanceByDom(element) ?? echarts.init(element, undefined, { renderer: "svg" });
   chart.setOption(
     {
+      // Drawn at once: a screenshot or a glance never catches bars still growing from zero.
+      animation: false,
       textStyle: { fontFamily: FONT },
       title: { text: title, textStyle: { fontSize: 14, fontFamily: FONT } },
       legend: { top: 0, right: 0, textStyle: { fontFamily: FONT } },
@@ -44,6 +46,14 @@ export function barChart(element: HTMLElement, title: string, categories: string
         name: s.name,
         stack: s.stack,
         data: s.values.map((v) => ({ value: v.fen, amount: v.amount })),
+        // The exact amount the API gave, on the bar, where there is room for it.
+        label: {
+          show: categories.length <= 8,
+          position: "inside",
+          fontFamily: FONT,
+          formatter: (p: { data?: { amount?: string; value?: number } }) =>
+            p.data?.value ? grouped(p.data.amount ?? "") : "",
+        },
       })),
     },
     true,
