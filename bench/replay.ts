@@ -42,9 +42,12 @@ export function releaseTree(root: string, commit: string): string {
   if (!existsSync(join(dir, "scripts", "simulate.ts"))) {
     rmSync(dir, { recursive: true, force: true });
     execFileSync("git", ["-C", root, "worktree", "prune"]);
-    execFileSync("git", ["-C", root, "worktree", "add", "--detach", "--force", dir, commit], { stdio: "ignore" });
+    execFileSync("git", ["-C", root, "worktree", "add", "--detach", "--force", dir, commit], {
+      stdio: "ignore",
+    });
   }
-  if (!existsSync(join(dir, "node_modules"))) symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+  if (!existsSync(join(dir, "node_modules")))
+    symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
   return dir;
 }
 
@@ -129,17 +132,31 @@ export interface ReplayFigures {
   province: { seed: number; facts: number; stream: string; generatedSeconds: number | null };
   sample: { previous: ReplayRun; current: ReplayRun; speedRatio: number };
   prefix: { facts: number; previous: ReplayRun; current: ReplayRun; speedRatio: number; memoryRatio: number };
-  province1_5M: ReplayRun;
-  compare: { stream: string; wallSeconds: number; comparedSeconds: number; replaySeconds: number; ratio: number };
+  /** This tree on the whole province stream (the previous release is not run on it: see README). */
+  provinceCurrent: ReplayRun;
+  compare: {
+    stream: string;
+    wallSeconds: number;
+    comparedSeconds: number;
+    replaySeconds: number;
+    ratio: number;
+  };
 }
 
 /** Every replay figure, in one run: the sample and the province's first facts on both trees, then 1.5M. */
-export async function measureReplay(root: string, sampleFile: string): Promise<ReplayFigures> {
+export async function measureReplay(
+  root: string,
+  sampleFile: string,
+  sizes: { facts: number; previousFacts: number },
+): Promise<ReplayFigures> {
   const previous = releaseTree(root, PREVIOUS_RELEASE);
   const began = performance.now();
-  const province = cachedProvinceStream(PROVINCE, root);
+  const provinceOptions = { seed: PROVINCE.seed, facts: sizes.facts };
+  const province = cachedProvinceStream(provinceOptions, root);
   const generatedSeconds = province.made ? (performance.now() - began) / 1000 : null;
-  console.log(`replay: province stream ${province.path}${province.made ? ` made in ${generatedSeconds?.toFixed(0)} s` : " (cached)"}`);
+  console.log(
+    `replay: province stream ${province.path}${province.made ? ` made in ${generatedSeconds?.toFixed(0)} s` : " (cached)"}`,
+  );
   const run = (tree: string, stream: string, label: string) => {
     const figure = replayIn(tree, stream, label);
     console.log(
@@ -149,28 +166,31 @@ export async function measureReplay(root: string, sampleFile: string): Promise<R
   };
   const samplePrevious = run(previous, sampleFile, "sample-previous");
   const sampleCurrent = run(root, sampleFile, "sample-current");
-  const prefix = await prefixOf(province.path, PREVIOUS_RELEASE_FACTS);
+  const prefixFacts = Math.min(sizes.previousFacts, sizes.facts);
+  const prefix = await prefixOf(province.path, prefixFacts);
   const prefixPrevious = run(previous, prefix, "prefix-previous");
   const prefixCurrent = run(root, prefix, "prefix-current");
   const full = run(root, province.path, "province-current");
   const compared = compareIn(root, prefix);
-  console.log(`compare on ${PREVIOUS_RELEASE_FACTS} facts: ${compared.comparedSeconds.toFixed(2)} s (one replay ${prefixCurrent.seconds.toFixed(2)} s)`);
+  console.log(
+    `compare on ${prefixFacts} facts: ${compared.comparedSeconds.toFixed(2)} s (one replay ${prefixCurrent.seconds.toFixed(2)} s)`,
+  );
   return {
     previousRelease: PREVIOUS_RELEASE,
-    province: { ...PROVINCE, stream: province.path, generatedSeconds },
+    province: { ...provinceOptions, stream: province.path, generatedSeconds },
     sample: {
       previous: samplePrevious,
       current: sampleCurrent,
       speedRatio: sampleCurrent.eventsPerSecond / samplePrevious.eventsPerSecond,
     },
     prefix: {
-      facts: PREVIOUS_RELEASE_FACTS,
+      facts: prefixFacts,
       previous: prefixPrevious,
       current: prefixCurrent,
       speedRatio: prefixCurrent.eventsPerSecond / prefixPrevious.eventsPerSecond,
       memoryRatio: prefixCurrent.maxRssBytes / prefixPrevious.maxRssBytes,
     },
-    province1_5M: full,
+    provinceCurrent: full,
     compare: {
       stream: prefix,
       ...compared,

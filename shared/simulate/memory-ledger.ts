@@ -54,7 +54,11 @@ export class MemoryLedger implements Ledger, ReconcileSource {
     const snapshot = new LedgerSnapshot(this.items);
     const decision = decideOver(message, { city: this.city, now }, snapshot, (needs) => {
       for (const need of needs) {
-        if (isCollection(need)) snapshot.set(needId(need), this.query(need).map((item) => item.key));
+        if (isCollection(need))
+          snapshot.set(
+            needId(need),
+            this.query(need).map((item) => item.key),
+          );
       }
     });
     if (decision.outcome === "applied") this.commit(decision.writes);
@@ -159,6 +163,7 @@ class LedgerSnapshot extends Map<string, Item | null | readonly ItemKey[]> {
   }
 
   override get(id: string): Item | null | readonly ItemKey[] | undefined {
-    return super.get(id) ?? this.committed.get(id);
+    // Most decisions read no collection: skip hashing the key into an empty map.
+    return (this.size ? super.get(id) : undefined) ?? this.committed.get(id);
   }
 }
