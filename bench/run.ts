@@ -6,7 +6,7 @@
  *   npm run bench -- --seconds 5     minimum measured seconds per throughput figure (default 5)
  *   npm run bench -- --replay-only   only the replay figure (replay.ts), merged into bench/latest.json
  *   npm run bench -- --replay-facts N --previous-facts N   the province stream's size, and how many of its
- *                                    first facts the previous release replays (default 1,500,000 and 100,000)
+ *                                    first facts the previous release replays (default 1,500,000 and 50,000)
  *
  * This file runs the steps in order; figures.ts measures, report.ts computes, tables.ts prints.
  */
