@@ -222,8 +222,8 @@ export async function measureReplay(
     compare: {
       stream: prefix,
       ...compared,
-      replaySeconds: prefixCurrent.seconds,
-      ratio: compared.comparedSeconds / prefixCurrent.seconds,
+      replaySeconds: prefixFacts / prefixCurrent.eventsPerSecond,
+      ratio: compared.comparedSeconds / (prefixFacts / prefixCurrent.eventsPerSecond),
     },
   };
 }

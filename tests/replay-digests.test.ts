@@ -19,8 +19,15 @@ test("a stream read in chunks is decoded line for line as the whole file is", ()
   const sample = readFileSync(join(import.meta.dirname, "..", "examples", "jinan-2024.ndjson"));
   const bytes = sample.subarray(0, sample.indexOf(0x0a, 40_000) + 1);
   // A line cut in the middle of a multi-byte character, a CRLF and blank lines, an invalid byte.
-  const edges = Buffer.concat([bytes, Buffer.from("\n\n  \r\n中文\u2028\n\xff\xfe\n", "latin1"), Buffer.from("末行")]);
+  const edges = Buffer.concat([
+    bytes,
+    Buffer.from("\n\n  \r\n中文\u2028\n\xff\xfe\n", "latin1"),
+    Buffer.from("末行"),
+  ]);
   const chunks = (size: number) =>
-    Array.from({ length: Math.ceil(edges.length / size) }, (_, i) => edges.subarray(i * size, (i + 1) * size));
-  for (const size of [1, 7, 4096, 2 ** 20]) expect([...decodeLines(chunks(size))]).toEqual(decodeStream(edges));
+    Array.from({ length: Math.ceil(edges.length / size) }, (_, i) =>
+      edges.subarray(i * size, (i + 1) * size),
+    );
+  for (const size of [1, 7, 4096, 2 ** 20])
+    expect([...decodeLines(chunks(size))]).toEqual(decodeStream(edges));
 });

@@ -34,7 +34,13 @@ export function writeNdjson(file: string | undefined, records: readonly unknown[
   const fd = openSync(file, "a");
   try {
     for (let i = 0; i < records.length; i += 1000) {
-      writeSync(fd, records.slice(i, i + 1000).map((r) => `${JSON.stringify(r)}\n`).join(""));
+      writeSync(
+        fd,
+        records
+          .slice(i, i + 1000)
+          .map((r) => `${JSON.stringify(r)}\n`)
+          .join(""),
+      );
     }
   } finally {
     closeSync(fd);

@@ -32,10 +32,12 @@ export function settle(ws: WorkingSet, lines: readonly LineItem[], city: CityPol
   for (const line of lines) {
     const current = (ws.read(line.key, "line") as LineItem | null) ?? line;
     const { status, view } = statusIn(ws, current, city);
+    const writes = ws.writes;
     if (today && status.state === "ready") settled.instructions.push(latch(ws, view, status, today, city));
     else if (today && status.state === "awaiting-confirmation")
       settleConfirmation(ws, view, status, today, city, settled);
-    const after = statusIn(ws, current, city).status.state;
+    // Read again only if settling wrote something: otherwise the line stands as it was just read.
+    const after = ws.writes === writes ? status.state : statusIn(ws, current, city).status.state;
     if (TERMINAL.includes(after)) closeLine(ws, current, after);
   }
   return settled;

@@ -12,6 +12,7 @@ export class WorkingSet {
   readonly #kept = new Map<string, ItemKey>();
   /** Items this working set copied to change in place (`edit`), with their named fields copied too. */
   readonly #owned = new Map<string, { item: VersionedItem; copied: Set<string> }>();
+  #writes = 0;
 
   constructor(readonly snapshot: Snapshot) {}
 
@@ -21,7 +22,13 @@ export class WorkingSet {
     return loaded(this.snapshot, key, entity);
   }
 
+  /** How many writes and edits so far: unchanged, every item reads as it did. */
+  get writes(): number {
+    return this.#writes;
+  }
+
   write(item: VersionedItem): void {
+    this.#writes++;
     const id = keyId(item.key);
     if (this.#owned.get(id)?.item !== item) this.#owned.delete(id);
     this.#changed.set(id, item);
@@ -37,6 +44,7 @@ export class WorkingSet {
     entity: E,
     fields: readonly F[],
   ): Extract<VersionedItem, { entity: E }> | null {
+    this.#writes++;
     const id = keyId(key);
     let owned = this.#owned.get(id);
     if (!owned) {
