@@ -7,9 +7,11 @@
  * ids are the core's, so the lifecycle is added in two replays of what is built so far (as the sample's
  * `Lifecycle` does). Same seed and size, same lines.
  */
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { assemble } from "../sample/assemble";
 import {
   addDays,
@@ -74,7 +76,20 @@ export function cachedProvinceStream(options: StreamOptions, root: string): { pa
   );
   if (existsSync(path)) return { path, made: false };
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path, `${provinceStream(options).join("\n")}\n`);
+  // In a child with a large heap: making 1.5 million facts replays them twice, past V8's default limit.
+  const child = spawnSync(
+    process.execPath,
+    [
+      "--max-old-space-size=16384",
+      "--import",
+      "tsx",
+      fileURLToPath(import.meta.url),
+      JSON.stringify(options),
+      path,
+    ],
+    { cwd: root, stdio: "inherit" },
+  );
+  if (child.status !== 0) throw new Error(`making the province stream failed (exit ${child.status})`);
   return { path, made: true };
 }
 
@@ -220,3 +235,9 @@ function closingDays(): IsoDate[] {
 
 const byProgramPeriod = (a: { program: string; period: number }, b: { program: string; period: number }) =>
   a.program < b.program ? -1 : a.program > b.program ? 1 : a.period - b.period;
+
+/** The child: `node --import tsx bench/replay-stream.ts '{"seed":…,"facts":…}' <path>`. */
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [options, path] = process.argv.slice(2) as [string, string];
+  writeFileSync(path, `${provinceStream(JSON.parse(options) as StreamOptions).join("\n")}\n`);
+}
