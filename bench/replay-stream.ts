@@ -79,15 +79,12 @@ export function cachedProvinceStream(options: StreamOptions, root: string): { pa
   // In a child with a large heap: making 1.5 million facts replays them twice, past V8's default limit.
   const child = spawnSync(
     process.execPath,
-    [
-      "--max-old-space-size=16384",
-      "--import",
-      "tsx",
-      fileURLToPath(import.meta.url),
-      JSON.stringify(options),
-      path,
-    ],
-    { cwd: root, stdio: "inherit" },
+    ["--max-old-space-size=16384", "--import", "tsx", fileURLToPath(import.meta.url)],
+    {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, PROVINCE_STREAM: JSON.stringify({ ...options, path }) },
+    },
   );
   if (child.status !== 0) throw new Error(`making the province stream failed (exit ${child.status})`);
   return { path, made: true };
@@ -236,8 +233,10 @@ function closingDays(): IsoDate[] {
 const byProgramPeriod = (a: { program: string; period: number }, b: { program: string; period: number }) =>
   a.program < b.program ? -1 : a.program > b.program ? 1 : a.period - b.period;
 
-/** The child: `node --import tsx bench/replay-stream.ts '{"seed":…,"facts":…}' <path>`. */
+/** The child: `PROVINCE_STREAM='{"seed":…,"facts":…,"path":…}' node --import tsx bench/replay-stream.ts`. */
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [options, path] = process.argv.slice(2) as [string, string];
-  writeFileSync(path, `${provinceStream(JSON.parse(options) as StreamOptions).join("\n")}\n`);
+  const { path, ...options } = JSON.parse(process.env.PROVINCE_STREAM ?? "{}") as StreamOptions & {
+    path: string;
+  };
+  writeFileSync(path, `${provinceStream(options).join("\n")}\n`);
 }
