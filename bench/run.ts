@@ -4,11 +4,14 @@
  * on the local engines. Prints the tables and writes bench/latest.json. See bench/README.md.
  *
  *   npm run bench -- --seconds 5     minimum measured seconds per throughput figure (default 5)
+ *   npm run bench -- --replay-only   only the replay figure (replay.ts), merged into bench/latest.json
+ *   npm run bench -- --replay-facts N --previous-facts N   the province stream's size, and how many of its
+ *                                    first facts the previous release replays (default 1,500,000 and 50,000)
  *
  * This file runs the steps in order; figures.ts measures, report.ts computes, tables.ts prints.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { arch, cpus, loadavg, platform, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
@@ -18,17 +21,34 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { type Engines, localClientConfig, startEngines } from "../local/engines";
 import { createQueues } from "../local/provision";
 import { cityTemplate } from "../local/template";
-import { commandArgs, parseFlags, positiveNumber } from "../scripts/lib/cli";
+import { commandArgs, parseFlags, positiveNumber, wholeNumber } from "../scripts/lib/cli";
 import { readCity } from "../shared/policy/files";
 import { type Baseline, type Bench, capacityPasses, measureFigures, WORKER_COUNTS } from "./figures";
 import { SqsMeter } from "./meter";
+import { measureReplay, PREVIOUS_RELEASE_FACTS, PROVINCE, type ReplayFigures } from "./replay";
 import { latestJson, results } from "./report";
-import { readSample } from "./sample";
+import { readSample, SAMPLE_FILE } from "./sample";
 import { printResults } from "./tables";
 
-const minSeconds = commandArgs("bench", "npm run bench -- [--seconds <minimum per figure>]", (argv) =>
-  positiveNumber(parseFlags(argv, { seconds: { type: "string", default: "5" } }).seconds, "seconds"),
-);
+const USAGE =
+  "npm run bench -- [--seconds <minimum per figure>] [--replay-only] [--replay-facts <n>] [--previous-facts <n>]";
+const options = commandArgs("bench", USAGE, (argv) => {
+  const values = parseFlags(argv, {
+    seconds: { type: "string", default: "5" },
+    "replay-only": { type: "boolean", default: false },
+    "replay-facts": { type: "string", default: String(PROVINCE.facts) },
+    "previous-facts": { type: "string", default: String(PREVIOUS_RELEASE_FACTS) },
+  });
+  return {
+    minSeconds: positiveNumber(values.seconds, "seconds"),
+    replayOnly: values["replay-only"],
+    replay: {
+      facts: wholeNumber(values["replay-facts"], "replay-facts"),
+      previousFacts: wholeNumber(values["previous-facts"], "previous-facts"),
+    },
+  };
+});
+const { minSeconds } = options;
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CITY = "jinan";
 
@@ -92,7 +112,28 @@ async function benchOn(engines: Engines, lines: readonly string[], baseline: Bas
   };
 }
 
+/** The replay figure alone, written into the last full run's bench/latest.json. */
+async function replayOnly() {
+  const began = performance.now();
+  const replay = await replayFigures();
+  const path = join(HERE, "latest.json");
+  const latest = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>) : {};
+  const runSeconds = (performance.now() - began) / 1000;
+  console.log(`\nreplay run: ${runSeconds.toFixed(1)} s; wrote the replay figure into bench/latest.json`);
+  writeFileSync(path, `${JSON.stringify({ ...latest, replay: { runSeconds, ...replay } }, null, 2)}\n`);
+}
+
+/** Run after the engines stop, so DynamoDB Local's JVM does not share the CPUs with the replays. */
+async function replayFigures(): Promise<
+  ReplayFigures & { loadAverage1m: { atStart?: number; atEnd?: number } }
+> {
+  const atStart = loadavg()[0];
+  const figures = await measureReplay(join(HERE, ".."), SAMPLE_FILE, options.replay);
+  return { ...figures, loadAverage1m: { atStart, atEnd: loadavg()[0] } };
+}
+
 async function main() {
+  if (options.replayOnly) return replayOnly();
   // Before any Powertools Metrics exists: EMF output would go to stdout, there is no CloudWatch here.
   process.env.POWERTOOLS_METRICS_DISABLED = "true";
   const began = performance.now();
@@ -137,7 +178,16 @@ async function main() {
       minSeconds,
     };
     const report = latestJson(run, { batchSize, receiveLimit }, passes, found);
-    writeFileSync(join(HERE, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+    await engines.stop();
+    engines = undefined;
+    const replayStarted = performance.now();
+    const replay = await replayFigures();
+    const replaySeconds = (performance.now() - replayStarted) / 1000;
+    console.log(
+      `replay figure: ${replaySeconds.toFixed(1)} s; whole bench ${((performance.now() - began) / 1000).toFixed(1)} s`,
+    );
+    const json = { ...report, replay: { runSeconds: replaySeconds, ...replay } };
+    writeFileSync(join(HERE, "latest.json"), `${JSON.stringify(json, null, 2)}\n`);
   } finally {
     await engines?.stop();
   }

@@ -7,7 +7,7 @@ import { Rng } from "./rng";
 import { Carriers } from "./scenarios/carriers";
 import { Centres } from "./scenarios/centres";
 import { Certifications } from "./scenarios/certifications";
-import type { Context, Scalable } from "./scenarios/context";
+import type { Check, Context, Scalable } from "./scenarios/context";
 import { Contracts } from "./scenarios/contracts";
 import { Institutions } from "./scenarios/institutions";
 import { InvalidMessages } from "./scenarios/invalid";
@@ -104,12 +104,20 @@ function background(parts: Registries, lines: number): void {
   });
 }
 
+/** The registries' facts of a sample, before the lifecycle is added: the book, the shared context and the floor. */
+export interface RegistryFacts {
+  readonly book: DraftBook;
+  readonly context: (label: string) => Context;
+  readonly floor: number;
+  readonly checks: readonly Check[];
+}
+
 /**
  * The designed cases first (boundaries, corrections, disorder, rejections), then background facts up to
  * `count`, then the district targets (set from the certifications) and the redeliveries. The designed
- * part does not depend on `count`.
+ * part does not depend on `count`. `bench/replay-stream.ts` builds its province-sized stream on this.
  */
-export function generateSample({ seed, count }: SampleOptions): Sample {
+export function registryFacts({ seed, count }: SampleOptions): RegistryFacts {
   const book = new DraftBook(Rng.derive(seed, "envelopes"));
   const parties = new Parties(Rng.derive(seed, "parties"));
   const context = (label: string): Context => ({ rng: Rng.derive(seed, label), parties, book });
@@ -125,14 +133,22 @@ export function generateSample({ seed, count }: SampleOptions): Sample {
   background(parts, Math.max(0, count - floor));
   parts.targets.emit(parts.certifications.standingFirsts);
   redeliver(Rng.derive(seed, "redeliveries"), book);
+  return { book, context, floor, checks: CHECKED.flatMap((name) => parts[name].checks) };
+}
 
+/** The registries' facts, then a year of the payment lifecycle on them (scenarios/lifecycle.ts). */
+export function generateSample({ seed, count }: SampleOptions): Sample {
+  const { book, context, floor, checks } = registryFacts({ seed, count });
   const render = () => assemble(book.drafts, Rng.derive(seed, "ids")).map((l) => l.text);
   const lifecycle = new Lifecycle(context("lifecycle"), readCity("jinan"), render);
   lifecycle.designed();
 
   const lines = assemble(book.drafts, Rng.derive(seed, "ids"));
-  const checks = [lifecycle, ...CHECKED.map((name) => parts[name])].flatMap((part) => part.checks);
-  return { lines: lines.map((l) => l.text), stats: collectStats(lines, checks), floor };
+  return {
+    lines: lines.map((l) => l.text),
+    stats: collectStats(lines, [...lifecycle.checks, ...checks]),
+    floor,
+  };
 }
 
 /** Splits `total` by `weights` exactly (largest remainder). */

@@ -130,8 +130,10 @@ export class Parties {
   }
 
   #companyName(suffix?: string): string {
-    for (;;) {
-      const brand = this.#rng.sample(NAME_PARTS.brand, 2).join("");
+    for (let tries = 1; ; tries++) {
+      // About 590,000 names are made of the parts; a province-sized stream needs more, so once the draws
+      // keep colliding a brand takes a number (never within the sample's size: collisions are rare there).
+      const brand = this.#rng.sample(NAME_PARTS.brand, 2).join("") + (tries > 20 ? String(tries) : "");
       const name =
         this.#rng.weighted(NAME_PARTS.prefix) +
         brand +

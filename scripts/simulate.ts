@@ -10,7 +10,7 @@ import { simulate } from "../shared/simulate/simulate";
 import { formatLineStates, formatSummary, summarise } from "../shared/simulate/summary";
 import { checkStreamArgs, STREAM_OPTIONS, STREAM_USAGE } from "./lib/args";
 import { commandArgs, instant, parseFlags } from "./lib/cli";
-import { readStream, writeNdjson } from "./lib/ndjson";
+import { readStreamLines, writeNdjson } from "./lib/ndjson";
 
 const args = commandArgs("simulate", `npm run simulate -- ${STREAM_USAGE} [--now <instant>]`, (argv) => {
   const values = checkStreamArgs(parseFlags(argv, { ...STREAM_OPTIONS, now: { type: "string" } }));
@@ -18,12 +18,19 @@ const args = commandArgs("simulate", `npm run simulate -- ${STREAM_USAGE} [--now
   return { ...values, now: values.now === undefined ? undefined : instant(values.now, "now") };
 });
 const city = readCity(args.city);
-const lines = readStream(args.events);
+let events = 0;
+/** Read as it is replayed, so the file's text is never held whole (a province's five years is ~700 MB). */
+function* lines() {
+  for (const line of readStreamLines(args.events)) {
+    events++;
+    yield line;
+  }
+}
 const { now } = args;
 const clock = now ? () => now : () => new Date().toISOString();
 
 const started = performance.now();
-const result = simulate(lines, city, clock);
+const result = simulate(lines(), city, clock);
 const seconds = (performance.now() - started) / 1000;
 
 writeNdjson(args.out, result.messages);
@@ -31,7 +38,6 @@ writeNdjson(args.rejects, result.rejections);
 writeNdjson(args["dead-letters"], result.deadLetters);
 writeNdjson(args.refused, result.refused);
 
-const events = lines.length;
 console.log(
   `${city.file.name} (${city.city})${city.file.illustrative ? " — illustrative parameters" : ""}: ${args.events}`,
 );

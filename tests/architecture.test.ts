@@ -34,7 +34,8 @@ const AREAS: Record<string, readonly string[]> = {
   // The local cloud: the handler modules it runs, and the CDK app it synthesises the template from.
   local: ["shared", "functions", "infra", "local", "console"],
   sample: ["shared", "sample"],
-  bench: ["shared", "functions", "infra", "local", "bench", "scripts/lib"],
+  // The replay figure replays a province-sized stream made with the sample generator.
+  bench: ["shared", "functions", "infra", "local", "sample", "bench", "scripts/lib"],
   // The renderings of results for people (the compare report): they read the core's results, nothing else.
   reports: ["shared", "reports"],
   scripts: ["shared", "local", "sample", "reports", "scripts"],

@@ -1,14 +1,48 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { decodeStream, type StreamLine } from "../../shared/simulate/lines";
+import { decodeLines, decodeStream, type StreamLine } from "../../shared/simulate/lines";
 
 /** A stream file's lines, each decoded strictly; a line no registry could have sent is marked refused. */
 export function readStream(file: string): StreamLine[] {
   return decodeStream(readFileSync(file));
 }
 
+/** `readStream`, one line at a time from 1 MiB reads: the file's text is never held whole. */
+export function* readStreamLines(file: string): Generator<StreamLine> {
+  yield* decodeLines(chunksOf(file));
+}
+
+function* chunksOf(file: string): Generator<Uint8Array> {
+  const fd = openSync(file, "r");
+  try {
+    for (;;) {
+      const chunk = new Uint8Array(2 ** 20);
+      const read = readSync(fd, chunk);
+      if (read === 0) return;
+      yield chunk.subarray(0, read);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** One JSON document per line, written a thousand records at a time rather than as one string. */
 export function writeNdjson(file: string | undefined, records: readonly unknown[]): void {
   if (!file) return;
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, records.map((r) => `${JSON.stringify(r)}\n`).join(""));
+  writeFileSync(file, "");
+  const fd = openSync(file, "a");
+  try {
+    for (let i = 0; i < records.length; i += 1000) {
+      writeSync(
+        fd,
+        records
+          .slice(i, i + 1000)
+          .map((r) => `${JSON.stringify(r)}\n`)
+          .join(""),
+      );
+    }
+  } finally {
+    closeSync(fd);
+  }
 }

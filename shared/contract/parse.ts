@@ -65,12 +65,13 @@ function judge(json: unknown, context: ContractContext, delivery: Delivery): Par
   }
 
   if (!Object.hasOwn(envelope, "data")) return rejected(envelope, problem("invalid-data", "data", MISSING));
-  const schema = dataSchemas([...context.districtIds])[type];
+  const schema = schemasOf(context.districtIds)[type];
   const result = schema.safeParse(envelope.data);
   if (!result.success) return rejected(envelope, dataProblem(result.error, schema, envelope.data));
 
   const time = parseTime(envelope.time as string);
   if (!time.ok) return rejected(envelope, problem("not-cloudevent", "time", time.problem)); // judged above
+  const canonicalData = canonicalJson(result.data);
   const message = {
     source: envelope.source as string,
     id: envelope.id as string,
@@ -78,13 +79,32 @@ function judge(json: unknown, context: ContractContext, delivery: Delivery): Par
     time: time.canonical,
     chinaDate: time.chinaDate,
     data: result.data,
-    bodyHash: sha256Hex(canonicalJson({ type, time: time.canonical, data: result.data })),
-    dataHash: sha256Hex(canonicalJson(result.data)),
+    bodyHash: sha256Hex(bodyJson(type, time.canonical, canonicalData)),
+    dataHash: sha256Hex(canonicalData),
   } as AnyMessage;
 
   const future = futureTimeProblem(time, delivery.receivedAt) ?? futureProblem(message);
   if (future) return rejected(envelope, future);
   return { ok: true, message };
+}
+
+/** The schemas for a city's district set, looked up once per set rather than per message. */
+const schemasBySet = new WeakMap<ReadonlySet<string>, ReturnType<typeof dataSchemas>>();
+function schemasOf(districtIds: ReadonlySet<string>): ReturnType<typeof dataSchemas> {
+  let schemas = schemasBySet.get(districtIds);
+  if (!schemas) {
+    schemas = dataSchemas([...districtIds]);
+    schemasBySet.set(districtIds, schemas);
+  }
+  return schemas;
+}
+
+/**
+ * `canonicalJson({ type, time, data })` with the data's canonical text already made (its keys sort as
+ * data, time, type): the data is serialised once for both hashes.
+ */
+function bodyJson(type: string, time: string, canonicalData: string): string {
+  return `{"data":${canonicalData},"time":${JSON.stringify(time)},"type":${JSON.stringify(type)}}`;
 }
 
 /** A name twice in one object: the message is not I-JSON, so what it says depends on who reads it. */

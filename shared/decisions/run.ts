@@ -1,7 +1,7 @@
 import type { AnyMessage } from "../contract";
 import { type DecideContext, decide } from "./decide";
 import { DecisionRoundsExceededError } from "./errors";
-import type { Decision, Item } from "./items";
+import type { Decision, Item, Snapshot } from "./items";
 import { type ItemKey, keyId } from "./keys";
 import { isCollection, type Need, needId } from "./snapshot";
 
@@ -40,6 +40,26 @@ function* deciding(message: AnyMessage, context: DecideContext): Generator<Need[
 }
 
 export type Load<R> = (needs: readonly Need[]) => R;
+
+/**
+ * Deciding over a snapshot that already answers every key (the in-memory ledger's own items): a step asks
+ * only for collections, which `load` adds to it. One decide per fact instead of one per round of reads.
+ */
+export function decideOver(
+  message: AnyMessage,
+  context: DecideContext,
+  snapshot: Snapshot,
+  load: Load<void>,
+): Decision {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const step = decide(message, snapshot, context);
+    if ("decision" in step) return step.decision;
+    load(step.needs);
+  }
+  throw new DecisionRoundsExceededError(
+    `decide asked for more than ${MAX_ROUNDS} rounds of reads for ${message.type} ${message.id}`,
+  );
+}
 
 export function decideNow(message: AnyMessage, context: DecideContext, load: Load<Loaded>): Decision {
   const steps = deciding(message, context);

@@ -13,12 +13,17 @@ export function needId(need: Need): string {
   return isCollection(need) ? collectionId(need) : keyId(need);
 }
 
-/** The needs of `wanted` the snapshot has no answer for yet (each once). */
+/**
+ * The needs of `wanted` the snapshot has no answer for yet (each once). A collection is answered once its
+ * members are (`get` gives them), so a snapshot that answers every key at once — the in-memory ledger's —
+ * is still asked for the collections a step reads.
+ */
 export function missing(snapshot: Snapshot, wanted: readonly Need[]): Need[] {
   const seen = new Set<string>();
   return wanted.filter((need) => {
     const id = needId(need);
-    if (snapshot.has(id) || seen.has(id)) return false;
+    const answered = isCollection(need) ? snapshot.get(id) !== undefined : snapshot.has(id);
+    if (answered || seen.has(id)) return false;
     seen.add(id);
     return true;
   });

@@ -31,25 +31,47 @@ const fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * Blank lines are skipped (they are not messages).
  */
 export function decodeStream(bytes: Uint8Array): StreamLine[] {
-  const out: StreamLine[] = [];
-  let start = 0;
-  for (let line = 1; start <= bytes.length; line++) {
-    let end = bytes.indexOf(0x0a, start);
-    if (end < 0) end = bytes.length;
-    const chunk = bytes.subarray(start, end);
-    start = end + 1;
-    let text: string;
-    try {
-      text = fatal.decode(chunk);
-    } catch {
-      out.push({ line, refused: { line, reason: "invalid-utf8", detail: "is not valid UTF-8" } });
-      continue;
+  return [...decodeLines([bytes])];
+}
+
+/**
+ * `decodeStream` over a file read in chunks, one line at a time: a province's stream is replayed without
+ * holding its text (a line may span chunks; the bytes left over are carried to the next).
+ */
+export function* decodeLines(chunks: Iterable<Uint8Array>): Generator<StreamLine> {
+  let line = 1;
+  let carried: Uint8Array = new Uint8Array(0);
+  for (const chunk of chunks) {
+    const bytes = carried.length ? concat(carried, chunk) : chunk;
+    let start = 0;
+    for (let end = bytes.indexOf(0x0a, start); end >= 0; end = bytes.indexOf(0x0a, start)) {
+      const decoded = decodeLine(bytes.subarray(start, end), line++);
+      if (decoded) yield decoded;
+      start = end + 1;
     }
-    if (text.trim() === "") continue;
-    const refusal = sqsRefusal(text);
-    out.push(refusal ? { line, text, refused: { line, ...refusal } } : { line, text });
+    carried = bytes.slice(start);
   }
-  return out;
+  const last = decodeLine(carried, line);
+  if (last) yield last;
+}
+
+function decodeLine(chunk: Uint8Array, line: number): StreamLine | undefined {
+  let text: string;
+  try {
+    text = fatal.decode(chunk);
+  } catch {
+    return { line, refused: { line, reason: "invalid-utf8", detail: "is not valid UTF-8" } };
+  }
+  if (text.trim() === "") return undefined;
+  const refusal = sqsRefusal(text);
+  return refusal ? { line, text, refused: { line, ...refusal } } : { line, text };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
 }
 
 /**

@@ -13,11 +13,22 @@ import type { ApplyResult, Ledger } from "../decisions/ledger";
 import type { OutboxItem } from "../decisions/lifecycle/messages";
 import type { ReconcileSource } from "../decisions/lifecycle/reconcile";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
-import { decideNow, type Loaded } from "../decisions/run";
-import { isCollection, type Need, needId } from "../decisions/snapshot";
+import { decideOver } from "../decisions/run";
+import { isCollection, needId } from "../decisions/snapshot";
 import type { TraceSource } from "../decisions/trace";
 import type { CityPolicy } from "../policy/city";
 import type { BeneficiaryKind } from "../policy/parties";
+
+/** Entities whose partition holds only them (keys.ts): no collection query reads them. */
+const ALONE_IN_PARTITION: ReadonlySet<Item["entity"]> = new Set([
+  "receipt",
+  "fact",
+  "unit",
+  "budget",
+  "beneficiary",
+  "clock",
+  "agenda",
+]);
 
 /**
  * The ledger in memory: the same decisions as the DynamoDB ledger, committed to maps. It is what
@@ -43,7 +54,16 @@ export class MemoryLedger implements Ledger, ReconcileSource, TraceSource {
 
   /** `apply`, synchronously: what `simulate` replays with. */
   applyNow(message: AnyMessage, now: string): Decision {
-    const decision = decideNow(message, { city: this.city, now }, (needs) => this.read(needs));
+    const snapshot = new LedgerSnapshot(this.items);
+    const decision = decideOver(message, { city: this.city, now }, snapshot, (needs) => {
+      for (const need of needs) {
+        if (isCollection(need))
+          snapshot.set(
+            needId(need),
+            this.query(need).map((item) => item.key),
+          );
+      }
+    });
     if (decision.outcome === "applied") this.commit(decision.writes);
     return decision;
   }
@@ -93,24 +113,6 @@ export class MemoryLedger implements Ledger, ReconcileSource, TraceSource {
     return found;
   }
 
-  private read(needs: readonly Need[]): Loaded {
-    const loaded: Loaded = { items: new Map(), collections: new Map() };
-    for (const need of needs) {
-      if (isCollection(need)) {
-        const members = this.query(need);
-        for (const item of members) loaded.items.set(keyId(item.key), item);
-        loaded.collections.set(
-          needId(need),
-          members.map((item) => item.key),
-        );
-        continue;
-      }
-      const item = this.items.get(keyId(need));
-      if (item) loaded.items.set(keyId(need), item);
-    }
-    return loaded;
-  }
-
   private commit(writes: Writes): void {
     if (this.items.has(keyId(writes.receipt.key))) throw new Error(`receipt ${writes.receipt.key.pk} exists`);
     for (const check of writes.checks) this.expectVersion(check.key, check.expectedVersion);
@@ -140,6 +142,8 @@ export class MemoryLedger implements Ledger, ReconcileSource, TraceSource {
 
   private store(item: Item): void {
     this.items.set(keyId(item.key), item);
+    // A receipt, fact, unit… is alone in its partition and never queried: a map per receipt cost ~200 B.
+    if (ALONE_IN_PARTITION.has(item.entity)) return;
     let partition = this.partitions.get(item.key.pk);
     if (!partition) {
       partition = new Map();
@@ -159,4 +163,24 @@ function pushTo<T>(lists: Map<string, T[]>, key: string, value: T): void {
   const list = lists.get(key);
   if (list) list.push(value);
   else lists.set(key, [value]);
+}
+
+/**
+ * The ledger's items as a decision's snapshot: every key is answered at once from the committed items (an
+ * absent one reads as absent), so a decision needs no rounds of reads; the collections a step asks for are
+ * added as they are read. Never changed by the decision: the working set copies what it writes.
+ */
+class LedgerSnapshot extends Map<string, Item | null | readonly ItemKey[]> {
+  constructor(private readonly committed: ReadonlyMap<string, Item>) {
+    super();
+  }
+
+  override has(_id: string): boolean {
+    return true;
+  }
+
+  override get(id: string): Item | null | readonly ItemKey[] | undefined {
+    // Most decisions read no collection: skip hashing the key into an empty map.
+    return (this.size ? super.get(id) : undefined) ?? this.committed.get(id);
+  }
 }

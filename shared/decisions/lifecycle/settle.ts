@@ -35,10 +35,12 @@ export function settle(ws: WorkingSet, lines: readonly LineItem[], city: CityPol
   for (const line of lines) {
     const current = (ws.read(line.key, "line") as LineItem | null) ?? line;
     const { status, view } = statusIn(ws, current, city);
+    const writes = ws.writes;
     if (today && status.state === "ready") settled.instructions.push(latch(ws, view, status, today, city));
     else if (today && status.state === "awaiting-confirmation")
       settleConfirmation(ws, view, status, today, city, settled);
-    const after = statusIn(ws, current, city).status.state;
+    // Read again only if settling wrote something: otherwise the line stands as it was just read.
+    const after = ws.writes === writes ? status.state : statusIn(ws, current, city).status.state;
     if (TERMINAL.includes(after)) closeLine(ws, current, after);
   }
   return settled;
@@ -60,14 +62,14 @@ function settleConfirmation(
   // The deadline has passed without an answer (payments.md § Confirmation: silence).
   if (silenceConsents(view)) settled.instructions.push(latch(ws, view, status, today, city));
   else {
-    const batch = view.batch as BatchItem;
-    ws.write({ ...batch, lapsed: { ...batch.lapsed, [view.line.hash]: today } });
+    const batch = ws.edit((view.batch as BatchItem).key, "batch", ["lapsed"]) as BatchItem;
+    batch.lapsed[view.line.hash] = today;
   }
 }
 
 function latch(ws: WorkingSet, view: LineView, status: LineStatus, today: string, city: CityPolicy) {
   const { line } = view;
-  const batch = batchOf(ws, line) as BatchItem;
+  const batch = ws.edit((batchOf(ws, line) as BatchItem).key, "batch", ["instructions"]) as BatchItem;
   const attempt = (status.instruction?.attempt ?? 0) + 1;
   const instruction: Instruction = {
     attempt,
@@ -76,7 +78,7 @@ function latch(ws: WorkingSet, view: LineView, status: LineStatus, today: string
     amountFen: line.amountFen,
     accountRef: view.beneficiary?.payee?.accountRef ?? null,
   };
-  ws.write({ ...batch, instructions: { ...batch.instructions, [line.hash]: instruction } });
+  batch.instructions[line.hash] = instruction;
   const message: PaymentInstructionMessage = {
     kind: "payment-instruction",
     instructionId: instruction.instructionId,
@@ -105,9 +107,9 @@ function instructionFunders(amountFen: bigint, payoutFunders: readonly FunderFen
 
 function sendNotice(ws: WorkingSet, view: LineView, today: string, city: CityPolicy): PaymentNoticeMessage {
   const { line } = view;
-  const batch = batchOf(ws, line) as BatchItem;
+  const batch = ws.edit((batchOf(ws, line) as BatchItem).key, "batch", ["notices"]) as BatchItem;
   const deadline = city.payments.confirmationDeadline(today);
-  ws.write({ ...batch, notices: { ...batch.notices, [line.hash]: { sentOn: today, deadline } } });
+  batch.notices[line.hash] = { sentOn: today, deadline };
   const agenda = (ws.read(keys.agenda(), "agenda") as AgendaItem | null) ?? emptyAgenda();
   const entry = {
     date: deadline,

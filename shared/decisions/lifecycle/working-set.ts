@@ -10,6 +10,9 @@ import { loaded } from "../snapshot";
 export class WorkingSet {
   readonly #changed = new Map<string, VersionedItem>();
   readonly #kept = new Map<string, ItemKey>();
+  /** Items this working set copied to change in place (`edit`), with their named fields copied too. */
+  readonly #owned = new Map<string, { item: VersionedItem; copied: Set<string> }>();
+  #writes = 0;
 
   constructor(readonly snapshot: Snapshot) {}
 
@@ -19,8 +22,46 @@ export class WorkingSet {
     return loaded(this.snapshot, key, entity);
   }
 
+  /** How many writes and edits so far: unchanged, every item reads as it did. */
+  get writes(): number {
+    return this.#writes;
+  }
+
   write(item: VersionedItem): void {
-    this.#changed.set(keyId(item.key), item);
+    this.#writes++;
+    const id = keyId(item.key);
+    if (this.#owned.get(id)?.item !== item) this.#owned.delete(id);
+    this.#changed.set(id, item);
+  }
+
+  /**
+   * The item as this fact will write it, to change in place: copied once, with each named field (a record
+   * or a list) copied once too, so what was loaded — the ledger's own item — is never touched. A batch
+   * approval latches hundreds of lines on one batch: copying its records per line made that quadratic.
+   */
+  edit<E extends VersionedItem["entity"], F extends keyof Extract<VersionedItem, { entity: E }>>(
+    key: ItemKey,
+    entity: E,
+    fields: readonly F[],
+  ): Extract<VersionedItem, { entity: E }> | null {
+    this.#writes++;
+    const id = keyId(key);
+    let owned = this.#owned.get(id);
+    if (!owned) {
+      const current = this.read(key, entity);
+      if (!current) return null;
+      owned = { item: { ...current } as VersionedItem, copied: new Set() };
+      this.#changed.set(id, owned.item);
+      this.#owned.set(id, owned);
+    }
+    const item = owned.item as unknown as Record<string, unknown>;
+    for (const field of fields as readonly string[]) {
+      if (owned.copied.has(field)) continue;
+      const value = item[field];
+      item[field] = Array.isArray(value) ? [...value] : { ...(value as object) };
+      owned.copied.add(field);
+    }
+    return owned.item as Extract<VersionedItem, { entity: E }>;
   }
 
   /** The decision relies on this item staying as read (a line opened on today): checked at commit. */
