@@ -6,7 +6,8 @@ import { replayDigests } from "./support/replay-digest";
 
 /**
  * The replay's outputs are identical before and after the scale work (issue 16 § Tests): the digests in
- * tests/replay-digests.json were produced by the release before it (c87f048).
+ * tests/replay-digests.json were produced by main just before the scale work merged (its core, with the
+ * workbench, funders and sample changes), so they check the scale work alone.
  */
 test("the replay produces exactly what the release before the scale work produced", async () => {
   const pinned = JSON.parse(readFileSync(join(import.meta.dirname, "replay-digests.json"), "utf8"));

@@ -104,7 +104,10 @@ export interface HistoryInput {
 export function historyOf(input: HistoryInput): HistoryItem[] {
   const { message } = input;
   if (isLifecycleType(message.type) && BATCH_WIDE.includes(message.type)) return [];
-  const after = afterSnapshot(input.snapshot, input.puts);
+  // What the decision loaded, copied before anything here asks the snapshot more: line states are read only
+  // from that, so the history is the same whichever ledger (stored or in memory) built the snapshot.
+  const before: Snapshot = new Map(input.snapshot);
+  const after = afterSnapshot(before, input.puts);
   return subjectsOf(input).map((beneficiary) => {
     const id = keyId(keys.beneficiary(beneficiary));
     const mine = (b: Pick<Beneficiary, "kind" | "id">) => keyId(keys.beneficiary(b)) === id;
@@ -113,7 +116,7 @@ export function historyOf(input: HistoryInput): HistoryItem[] {
     const units = (input.units ?? [])
       .filter((u) => mine(u.next.beneficiary))
       .map((u) => historyUnit(u, paid));
-    const lines = lineChanges(input, after, mine);
+    const lines = lineChanges({ ...input, snapshot: before }, after, mine);
     const receivables = receivableChanges(input, mine);
     const reason = input.reason ?? (units.length && !payouts.length ? "unchanged" : undefined);
     return {

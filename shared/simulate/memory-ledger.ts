@@ -171,16 +171,36 @@ function pushTo<T>(lists: Map<string, T[]>, key: string, value: T): void {
  * added as they are read. Never changed by the decision: the working set copies what it writes.
  */
 class LedgerSnapshot extends Map<string, Item | null | readonly ItemKey[]> {
+  /** The keys the decision asked about (`missing` asks `has` of every need): what a stored ledger loads. */
+  private readonly asked = new Set<string>();
+
   constructor(private readonly committed: ReadonlyMap<string, Item>) {
     super();
   }
 
-  override has(_id: string): boolean {
+  override has(id: string): boolean {
+    this.asked.add(id);
     return true;
   }
 
   override get(id: string): Item | null | readonly ItemKey[] | undefined {
     // Most decisions read no collection: skip hashing the key into an empty map.
     return (this.size ? super.get(id) : undefined) ?? this.committed.get(id);
+  }
+
+  /**
+   * Iterated, it is what the decision loaded — the collections read and every key asked about, absent ones
+   * as null — exactly the snapshot a stored ledger would have built, so what is derived from a snapshot's
+   * contents (the history's line states, workbench.md § Trace) does not depend on which ledger ran.
+   */
+  override *entries(): MapIterator<[string, Item | null | readonly ItemKey[]]> {
+    yield* super.entries();
+    for (const id of this.asked) if (!super.has(id)) yield [id, this.committed.get(id) ?? null];
+  }
+  override [Symbol.iterator]() {
+    return this.entries();
+  }
+  override *values(): MapIterator<Item | null | readonly ItemKey[]> {
+    for (const [, value] of this.entries()) yield value;
   }
 }

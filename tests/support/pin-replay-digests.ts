@@ -1,6 +1,6 @@
 /**
  * npx tsx tests/support/pin-replay-digests.ts — writes tests/replay-digests.json from the replay as it is.
- * Run once on the release before a change to the replay's speed or memory (it was run on c87f048);
+ * Run once on the release before a change to the replay's speed or memory (last run on the merge of the scale work with the pre-scale core checked out);
  * never after such a change to make the test pass: a changed digest is a changed output.
  */
 import { writeFileSync } from "node:fs";

@@ -66,9 +66,12 @@ export async function replayDigests(): Promise<Record<string, string>> {
       digests[`tests/scenarios/${cityId}/${file}`] = await digestOf(results, city);
     }
   }
-  for (const { file, cases } of loadLifecycleScenarios(join(SCENARIOS, "jinan", "lifecycle"))) {
-    const results = cases.map((c) => runLifecycle(c, jinan).result);
-    digests[`tests/scenarios/jinan/lifecycle/${file}`] = await digestOf(results);
+  for (const cityId of cityIds().filter((c) => existsSync(join(SCENARIOS, c, "lifecycle")))) {
+    const city = readCity(cityId);
+    for (const { file, cases } of loadLifecycleScenarios(join(SCENARIOS, cityId, "lifecycle"))) {
+      const results = cases.map((c) => runLifecycle(c, city).result);
+      digests[`tests/scenarios/${cityId}/lifecycle/${file}`] = await digestOf(results, city);
+    }
   }
   const { seed, facts } = DIGEST_PROVINCE;
   const province = provinceStream(DIGEST_PROVINCE);
