@@ -8,6 +8,7 @@ import type { AnyMessage } from "../contract";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
 import type { Fen } from "../money";
 import type { CityPolicy } from "../policy/city";
+import { districtOf } from "../policy/districts";
 import type { Beneficiary } from "../policy/parties";
 import { ReformMismatchError } from "./errors";
 import { type StreamLine, streamOf } from "./lines";
@@ -25,7 +26,7 @@ export interface ComparisonRow extends Pair {
   beneficiary: Beneficiary;
   program: string;
   period: number;
-  /** The division code the row is counted under (see `districtOfRow`); `""` when nothing names one. */
+  /** The division code the row is counted under (the fact's, else shared/policy/districts.ts); `""` when nothing names one. */
   district: string;
 }
 
@@ -194,18 +195,9 @@ function rowsOf(baseline: Outbox, reform: Outbox, districtsByCause: ReadonlyMap<
   };
   baseline.forEach(addFrom("baselineFen"));
   reform.forEach(addFrom("reformFen"));
-  for (const row of rows.values()) row.district ||= districtOfParty(row.beneficiary);
+  // Where no causing fact names one: the rule lines and the workbench use (shared/policy/districts.ts).
+  for (const row of rows.values()) row.district ||= districtOf(undefined, row.beneficiary) ?? "";
   return [...rows.values()].sort(byRow);
-}
-
-/**
- * Where no causing fact names a district: a district is its own; an enterprise's USCC carries the
- * administrative division code of its registration in characters 3–8 (GB 32100-2015).
- */
-function districtOfParty(beneficiary: Beneficiary): string {
-  if (beneficiary.kind === "district") return beneficiary.id;
-  if (beneficiary.kind === "enterprise") return beneficiary.id.slice(2, 8);
-  return "";
 }
 
 const order = (a: string | number | bigint, b: string | number | bigint) => (a < b ? -1 : a > b ? 1 : 0);

@@ -4,6 +4,7 @@ import { collections, type ItemKey, LEDGER_TABLE } from "../../../shared/decisio
 import { readTrace, type TraceSource } from "../../../shared/decisions/trace";
 import type { LedgerReader } from "../../../shared/ledger/reader";
 import type { BeneficiaryKind } from "../../../shared/policy/parties";
+import { BENEFICIARY_KINDS } from "../../../shared/policy/payments";
 import type { RouteHandler } from "../app";
 import { InvalidRequestError } from "../errors";
 import { encodeCursor, fingerprint, json, parsePart } from "../http";
@@ -13,8 +14,6 @@ import { pageOf, paging, pathOf, query } from "./params";
  * `GET /trace/{uscc}` and `GET /trace/{kind}/{id}` (auditor; workbench.md § Trace): one page of a
  * beneficiary's trace, read by consistent queries of its own partition (never an index, never a Scan).
  */
-const KINDS = ["enterprise", "team", "carrier", "district", "bank", "institution"] as const;
-
 const trace: RouteHandler = async ({ event, deps }) => {
   const path = pathOf(event);
   const who = beneficiaryOf({ id: path.id ?? "", ...(path.kind !== undefined ? { kind: path.kind } : {}) });
@@ -61,8 +60,8 @@ function beneficiaryOf(path: {
       ? { problem: `not a USCC (${problem}); another beneficiary is /trace/{kind}/{id}`, name: "id" }
       : { kind: "enterprise", id: path.id };
   }
-  if (!(KINDS as readonly string[]).includes(path.kind))
-    return { problem: `must be one of ${KINDS.join(", ")}`, name: "kind" };
+  if (!(BENEFICIARY_KINDS as readonly string[]).includes(path.kind))
+    return { problem: `must be one of ${BENEFICIARY_KINDS.join(", ")}`, name: "kind" };
   if (!/^[\p{L}\p{N}._:-]{1,128}$/u.test(path.id))
     return { problem: "must be 1–128 letters, digits or ._:-", name: "id" };
   if (path.kind === "enterprise") {
