@@ -56,10 +56,13 @@ export function provinceStream({ seed, facts }: StreamOptions): string[] {
   const life = new ProvinceLifecycle(registry.context("province-lifecycle"), city);
   const render = () => assemble(registry.book.drafts, Rng.derive(seed, "ids")).map((l) => l.text);
   life.clocks();
-  life.batches(simulate(render(), city, () => REPLAYED_AT).items.values());
+  // Only lines and batches are read back: no history items, no outbox kept.
+  const replay = () =>
+    simulate(render(), city, () => REPLAYED_AT, undefined, { history: false, onMessage: () => {} });
+  life.batches(replay().items.values());
   life.confirmations(Math.round(facts * CONFIRMATION_SHARE));
   const room = facts - registry.book.size;
-  life.payments(simulate(render(), city, () => REPLAYED_AT).items.values(), room);
+  life.payments(replay().items.values(), room);
   return render();
 }
 

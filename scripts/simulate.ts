@@ -7,10 +7,10 @@
 import { reconcileLedger } from "../shared/decisions/lifecycle/reconcile";
 import { readCity } from "../shared/policy/files";
 import { simulate } from "../shared/simulate/simulate";
-import { formatLineStates, formatSummary, summarise } from "../shared/simulate/summary";
+import { formatLineStates, formatSummary, Tally } from "../shared/simulate/summary";
 import { checkStreamArgs, STREAM_OPTIONS, STREAM_USAGE } from "./lib/args";
 import { commandArgs, instant, parseFlags } from "./lib/cli";
-import { readStreamLines, writeNdjson } from "./lib/ndjson";
+import { NdjsonWriter, readStreamLines, writeNdjson } from "./lib/ndjson";
 
 const args = commandArgs("simulate", `npm run simulate -- ${STREAM_USAGE} [--now <instant>]`, (argv) => {
   const values = checkStreamArgs(parseFlags(argv, { ...STREAM_OPTIONS, now: { type: "string" } }));
@@ -29,11 +29,19 @@ function* lines() {
 const { now } = args;
 const clock = now ? () => now : () => new Date().toISOString();
 
+// Written and totalled as they commit, and not kept: the replay holds only the standing state, and nobody
+// traces a what-if, so no history items are made (MemoryLedgerOptions).
+const out = new NdjsonWriter(args.out);
+const tally = new Tally();
 const started = performance.now();
-const result = simulate(lines(), city, clock);
+const onMessage = (message: Parameters<Tally["add"]>[0]) => {
+  out.write(message);
+  tally.add(message);
+};
+const result = simulate(lines(), city, clock, undefined, { history: false, onMessage });
 const seconds = (performance.now() - started) / 1000;
 
-writeNdjson(args.out, result.messages);
+out.close();
 writeNdjson(args.rejects, result.rejections);
 writeNdjson(args["dead-letters"], result.deadLetters);
 writeNdjson(args.refused, result.refused);
@@ -41,7 +49,7 @@ writeNdjson(args.refused, result.refused);
 console.log(
   `${city.file.name} (${city.city})${city.file.illustrative ? " — illustrative parameters" : ""}: ${args.events}`,
 );
-console.log(formatSummary(summarise(result.messages, result.rejections, result.deadLetters, result.refused)));
+console.log(formatSummary(tally.summary(result.rejections, result.deadLetters, result.refused)));
 console.log(`\n${formatLineStates(await reconcileLedger(result.ledger, city))}`);
 console.log(
   `\n${events} events (${result.outcomes.applied} applied, ${result.outcomes.duplicate} duplicates, ` +

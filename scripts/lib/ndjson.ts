@@ -29,20 +29,37 @@ function* chunksOf(file: string): Generator<Uint8Array> {
 /** One JSON document per line, written a thousand records at a time rather than as one string. */
 export function writeNdjson(file: string | undefined, records: readonly unknown[]): void {
   if (!file) return;
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, "");
-  const fd = openSync(file, "a");
+  const writer = new NdjsonWriter(file);
   try {
-    for (let i = 0; i < records.length; i += 1000) {
-      writeSync(
-        fd,
-        records
-          .slice(i, i + 1000)
-          .map((r) => `${JSON.stringify(r)}\n`)
-          .join(""),
-      );
-    }
+    for (const record of records) writer.write(record);
   } finally {
-    closeSync(fd);
+    writer.close();
+  }
+}
+
+/** An NDJSON file written as records arrive, a thousand lines per write: none is kept once written. */
+export class NdjsonWriter {
+  readonly #fd: number;
+  #pending: string[] = [];
+
+  constructor(file: string) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, "");
+    this.#fd = openSync(file, "a");
+  }
+
+  write(record: unknown): void {
+    this.#pending.push(`${JSON.stringify(record)}\n`);
+    if (this.#pending.length === 1000) this.flush();
+  }
+
+  flush(): void {
+    if (this.#pending.length) writeSync(this.#fd, this.#pending.join(""));
+    this.#pending = [];
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.#fd);
   }
 }

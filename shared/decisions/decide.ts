@@ -26,6 +26,11 @@ export interface DecideContext {
   city: CityPolicy;
   /** The clock, passed in: the core reads none. */
   now: string;
+  /**
+   * False for a replay nobody traces (`simulate`, `compare`, the bench): no per-beneficiary history items,
+   * which only the trace reads (workbench.md § Trace); every other write is the same. Default true.
+   */
+  history?: boolean;
 }
 
 /** Either what is still to load, or the decision. A ledger loops: load what is needed, decide again. */
@@ -150,7 +155,7 @@ function applyChange(message: AnyMessage, snapshot: Snapshot, context: DecideCon
     checks: checksOf(judged.read, snapshot, ws.checks()),
     payouts: messages,
     outbox: outboxOf([...settled.notices, ...settled.instructions], keyId(receipt.key)),
-    history: historyOf({
+    history: historyOf(context, {
       message,
       naturalKey: judged.naturalKey,
       snapshot,

@@ -101,8 +101,9 @@ export interface HistoryInput {
 }
 
 /** One history item per beneficiary the fact touched (none for a batch-wide fact). */
-export function historyOf(input: HistoryInput): HistoryItem[] {
+export function historyOf(context: { history?: boolean }, input: HistoryInput): HistoryItem[] {
   const { message } = input;
+  if (context.history === false) return [];
   if (isLifecycleType(message.type) && BATCH_WIDE.includes(message.type)) return [];
   // What the decision loaded, copied before anything here asks the snapshot more: line states are read only
   // from that, so the history is the same whichever ledger (stored or in memory) built the snapshot.

@@ -44,7 +44,7 @@ export function accepted(
   const receipt = receiptItem(message, context, []);
   receipt.reason = reason;
   const related = judged.standing ? [judged.standing] : [];
-  const history = historyOf({
+  const history = historyOf(context, {
     message,
     naturalKey: judged.naturalKey,
     snapshot,

@@ -30,6 +30,22 @@ const ALONE_IN_PARTITION: ReadonlySet<Item["entity"]> = new Set([
   "agenda",
 ]);
 
+export type OutboundMessage = PayoutMessage | ReleaseMessage;
+
+export interface MemoryLedgerOptions {
+  /** Per-beneficiary history items, which only the trace reads (workbench.md § Trace). Default true. */
+  history?: boolean;
+  /**
+   * Where payouts and releases go as they commit. Given, the ledger keeps none of them (`outbox` stays
+   * empty) nor the lifecycle's outbox items, and keeps its payout items as one running sum per partition
+   * and beneficiary, which is all reconciliation reads: a replay's memory is then the standing state.
+   */
+  onMessage?: (message: OutboundMessage) => void;
+}
+
+/** What reconciliation reads of a partition's payout items: the beneficiary and the amount. */
+type PayoutSum = Pick<PayoutMessage, "kind" | "beneficiary" | "amountFen">;
+
 /**
  * The ledger in memory: the same decisions as the DynamoDB ledger, committed to maps. It is what
  * `simulate` replays a stream through, and the reference the stored ledger is tested against.
@@ -45,8 +61,13 @@ export class MemoryLedger implements Ledger, ReconcileSource, TraceSource {
   readonly lifecycleOutbox: OutboxItem[] = [];
   /** Payout items by partition: what reconciliation reads as the entitlement side. */
   private readonly payouts = new Map<string, PayoutMessage[]>();
+  /** With `onMessage`: Σ payout items by partition, then beneficiary, instead of `payouts`. */
+  private readonly payoutSums = new Map<string, Map<string, PayoutSum>>();
 
-  constructor(readonly city: CityPolicy) {}
+  constructor(
+    readonly city: CityPolicy,
+    private readonly options: MemoryLedgerOptions = {},
+  ) {}
 
   async apply(message: AnyMessage, now: () => string): Promise<ApplyResult> {
     return { decision: this.applyNow(message, now()), attempts: 1 };
@@ -55,7 +76,8 @@ export class MemoryLedger implements Ledger, ReconcileSource, TraceSource {
   /** `apply`, synchronously: what `simulate` replays with. */
   applyNow(message: AnyMessage, now: string): Decision {
     const snapshot = new LedgerSnapshot(this.items);
-    const decision = decideOver(message, { city: this.city, now }, snapshot, (needs) => {
+    const context = { city: this.city, now, history: this.options.history !== false };
+    const decision = decideOver(message, context, snapshot, (needs) => {
       for (const need of needs) {
         if (isCollection(need))
           snapshot.set(
@@ -85,7 +107,8 @@ export class MemoryLedger implements Ledger, ReconcileSource, TraceSource {
   /** A program-period partition as a stored ledger holds it: its items and its payout items. */
   partitionNow(period: number, program: string): (Item | PayoutMessage)[] {
     const pk = ledgerPartition(period, program);
-    return [...this.query({ pk, skPrefix: "" }), ...(this.payouts.get(pk) ?? [])];
+    const sums = [...(this.payoutSums.get(pk)?.values() ?? [])] as PayoutMessage[];
+    return [...this.query({ pk, skPrefix: "" }), ...(this.payouts.get(pk) ?? []), ...sums];
   }
 
   async partition(period: number, program: string): Promise<(Item | PayoutMessage)[]> {
@@ -123,6 +146,11 @@ export class MemoryLedger implements Ledger, ReconcileSource, TraceSource {
     }
     this.store(writes.receipt);
     for (const put of writes.puts) this.put(put);
+    const { onMessage } = this.options;
+    if (onMessage) {
+      this.hand(writes, onMessage);
+      return;
+    }
     for (const item of writes.outbox) {
       this.store(item);
       this.lifecycleOutbox.push(item);
@@ -133,6 +161,25 @@ export class MemoryLedger implements Ledger, ReconcileSource, TraceSource {
       this.outbox.push(payout);
       const partition = keys.payout(payout).pk;
       pushTo(this.payouts, partition, payout);
+    }
+  }
+
+  /** The outbound messages handed on in commit order (releases first, as `outbox` orders them), not kept. */
+  private hand(writes: Writes, onMessage: (message: OutboundMessage) => void): void {
+    for (const item of writes.outbox) {
+      for (const message of item.messages) if (message.kind === "release") onMessage(message);
+    }
+    for (const entry of writes.history) this.store(entry);
+    for (const payout of writes.payouts) {
+      onMessage(payout);
+      const pk = keys.payout(payout).pk;
+      const sums = this.payoutSums.get(pk) ?? new Map<string, PayoutSum>();
+      this.payoutSums.set(pk, sums);
+      const id = keyId(keys.beneficiary(payout.beneficiary));
+      const sum = sums.get(id);
+      // Integer fen: a partition's sum stays far below 2^53.
+      if (sum) sum.amountFen += payout.amountFen;
+      else sums.set(id, { kind: "payout", beneficiary: payout.beneficiary, amountFen: payout.amountFen });
     }
   }
 

@@ -6,7 +6,7 @@ import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
 import type { CityPolicy } from "../policy/city";
 import { replayDelivery } from "../policy/publishers";
 import { type RefusedLine, type StreamLine, streamOf } from "./lines";
-import { MemoryLedger } from "./memory-ledger";
+import { MemoryLedger, type MemoryLedgerOptions } from "./memory-ledger";
 import type { DeadLetter, RejectionRecord } from "./records";
 
 export interface SimulationResult {
@@ -47,8 +47,9 @@ export class Replay {
     readonly city: CityPolicy,
     private readonly clock: () => string,
     private readonly onOutcome?: (outcome: Outcome) => void,
+    options?: MemoryLedgerOptions,
   ) {
-    this.ledger = new MemoryLedger(city);
+    this.ledger = new MemoryLedger(city, options);
     this.#context = { city: city.city, districtIds: city.districtIds };
   }
 
@@ -144,8 +145,9 @@ export function simulate(
   city: CityPolicy,
   clock: () => string,
   onOutcome?: (outcome: Outcome) => void,
+  options?: MemoryLedgerOptions,
 ): SimulationResult {
-  const replay = new Replay(city, clock, onOutcome);
+  const replay = new Replay(city, clock, onOutcome, options);
   for (const line of streamOf(lines)) replay.push(line);
   return replay.result();
 }

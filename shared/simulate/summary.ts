@@ -34,59 +34,77 @@ export function summarise(
   deadLetters: readonly DeadLetter[],
   refused: readonly RefusedLine[] = [],
 ): Summary {
-  const programs = new Map<string, ProgramTotals>();
-  let releases = 0;
-  for (const m of messages) {
+  const tally = new Tally();
+  for (const m of messages) tally.add(m);
+  return tally.summary(rejections, deadLetters, refused);
+}
+
+/** The summary's totals folded one message at a time: a replay that keeps no outbox feeds it as it commits. */
+export class Tally {
+  readonly #programs = new Map<string, ProgramTotals>();
+  readonly #funders = new Map<string, bigint>();
+  #releases = 0;
+
+  add(m: PayoutMessage | ReleaseMessage): void {
     if (m.kind === "release") {
-      releases++;
-      continue;
+      this.#releases++;
+      return;
     }
-    const totals = programs.get(m.program) ?? { payouts: 0, clawbacks: 0, netFen: 0n, held: 0 };
+    const totals = this.#programs.get(m.program) ?? { payouts: 0, clawbacks: 0, netFen: 0n, held: 0 };
     if (m.kind === "payout") totals.payouts++;
     else totals.clawbacks++;
     if (m.status === "awaiting-budget") totals.held++;
     totals.netFen += BigInt(m.amountFen);
-    programs.set(m.program, totals);
+    this.#programs.set(m.program, totals);
+    const add = (funder: string, fen: number) =>
+      this.#funders.set(funder, (this.#funders.get(funder) ?? 0n) + BigInt(fen));
+    if (!m.funders) add(NO_FUNDERS, m.amountFen);
+    for (const line of m.funders ?? []) add(line.funder, line.amountFen);
   }
-  // Rejections are published at least once (a batch delivered again publishes them again): count each
-  // rejected message once.
-  const distinct = new Map(rejections.map((r) => [JSON.stringify([r.source, r.id, r.reason, r.detail]), r]));
-  const byReason = new Map<string, number>();
-  for (const r of distinct.values()) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + 1);
-  return {
-    programs: new Map([...programs].sort(([a], [b]) => a.localeCompare(b))),
-    funders: fundersOf(messages),
-    rejections: new Map([...byReason].sort(([a], [b]) => a.localeCompare(b))),
-    deadLetters: deadLetters.length,
-    refused: refused.length,
-    releases,
-  };
+
+  /**
+   * Σ of the funder lines per funder, sorted by id, a message without lines counted whole under
+   * `NO_FUNDERS` (last); always sums to the messages' total.
+   */
+  funderTotals(): Map<string, bigint> {
+    return new Map([...this.#funders].sort(([a], [b]) => byFunder(a, b)));
+  }
+
+  summary(
+    rejections: readonly RejectionRecord[],
+    deadLetters: readonly DeadLetter[],
+    refused: readonly RefusedLine[] = [],
+  ): Summary {
+    // Rejections are published at least once (a batch delivered again publishes them again): count each
+    // rejected message once.
+    const distinct = new Map(
+      rejections.map((r) => [JSON.stringify([r.source, r.id, r.reason, r.detail]), r]),
+    );
+    const byReason = new Map<string, number>();
+    for (const r of distinct.values()) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + 1);
+    const funders = this.funderTotals();
+    return {
+      programs: new Map([...this.#programs].sort(([a], [b]) => a.localeCompare(b))),
+      // The by-funder table: none when no message names a funder, so such a city prints as before.
+      funders: [...funders.keys()].some((funder) => funder !== NO_FUNDERS) ? funders : new Map(),
+      rejections: new Map([...byReason].sort(([a], [b]) => a.localeCompare(b))),
+      deadLetters: deadLetters.length,
+      refused: refused.length,
+      releases: this.#releases,
+    };
+  }
 }
 
-/**
- * Σ of the funder lines per funder, sorted by id, a message without lines counted whole under `NO_FUNDERS`
- * (last); always sums to the messages' total.
- */
+/** `Tally.funderTotals` of a list of messages (releases carry no amount). */
 export function funderTotals(messages: readonly (PayoutMessage | ReleaseMessage)[]): Map<string, bigint> {
-  const funders = new Map<string, bigint>();
-  const add = (funder: string, fen: bigint) => funders.set(funder, (funders.get(funder) ?? 0n) + fen);
-  for (const m of messages) {
-    if (m.kind === "release") continue;
-    if (!m.funders) add(NO_FUNDERS, BigInt(m.amountFen));
-    for (const line of m.funders ?? []) add(line.funder, BigInt(line.amountFen));
-  }
-  return new Map([...funders].sort(([a], [b]) => byFunder(a, b)));
+  const tally = new Tally();
+  for (const m of messages) tally.add(m);
+  return tally.funderTotals();
 }
 
 /** Funder ids in order, the programs that name none last. */
 export function byFunder(a: string, b: string): number {
   return Number(a === NO_FUNDERS) - Number(b === NO_FUNDERS) || a.localeCompare(b);
-}
-
-/** The summary's by-funder table: none when no message names a funder, so such a city prints as before. */
-function fundersOf(messages: readonly (PayoutMessage | ReleaseMessage)[]): Map<string, bigint> {
-  const totals = funderTotals(messages);
-  return [...totals.keys()].some((funder) => funder !== NO_FUNDERS) ? totals : new Map();
 }
 
 export function formatSummary(summary: Summary): string {

@@ -51,13 +51,14 @@ export function decideLifecycle(
   if (reason) receipt.reason = reason;
   if (!reason) ws.write(factItem(message, judged));
   const puts = ws.puts();
+  const traced = { message, naturalKey: judged.naturalKey, snapshot, puts, city: context.city };
   const writes: Writes = {
     receipt,
     puts,
     checks: checksOf(judged.read, snapshot, ws.checks()),
     payouts: [],
     outbox: outboxOf(messages, keyId(receipt.key)),
-    history: historyOf({ message, naturalKey: judged.naturalKey, snapshot, puts, city: context.city }),
+    history: historyOf(context, traced),
   };
   return { decision: { outcome: "applied", message: judged.ref, ...(reason ? { reason } : {}), writes } };
 }
