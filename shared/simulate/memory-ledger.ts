@@ -75,7 +75,8 @@ export class MemoryLedger implements Ledger, ReconcileSource, TraceSource {
 
   /** `apply`, synchronously: what `simulate` replays with. */
   applyNow(message: AnyMessage, now: string): Decision {
-    const snapshot = new LedgerSnapshot(this.items);
+    // What a snapshot was asked is only needed to build history items from it (history.ts).
+    const snapshot = new LedgerSnapshot(this.items, this.options.history !== false);
     const context = { city: this.city, now, history: this.options.history !== false };
     const decision = decideOver(message, context, snapshot, (needs) => {
       for (const need of needs) {
@@ -175,7 +176,7 @@ export class MemoryLedger implements Ledger, ReconcileSource, TraceSource {
       const pk = keys.payout(payout).pk;
       const sums = this.payoutSums.get(pk) ?? new Map<string, PayoutSum>();
       this.payoutSums.set(pk, sums);
-      const id = keyId(keys.beneficiary(payout.beneficiary));
+      const id = `${payout.beneficiary.kind}:${payout.beneficiary.id}`;
       const sum = sums.get(id);
       // Integer fen: a partition's sum stays far below 2^53.
       if (sum) sum.amountFen += payout.amountFen;
@@ -221,12 +222,15 @@ class LedgerSnapshot extends Map<string, Item | null | readonly ItemKey[]> {
   /** The keys the decision asked about (`missing` asks `has` of every need): what a stored ledger loads. */
   private readonly asked = new Set<string>();
 
-  constructor(private readonly committed: ReadonlyMap<string, Item>) {
+  constructor(
+    private readonly committed: ReadonlyMap<string, Item>,
+    private readonly tracked: boolean,
+  ) {
     super();
   }
 
   override has(id: string): boolean {
-    this.asked.add(id);
+    if (this.tracked) this.asked.add(id);
     return true;
   }
 
