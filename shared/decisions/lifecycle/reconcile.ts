@@ -62,12 +62,13 @@ export function reconcilePartition(
     if (fen !== 0n) u.buckets[bucket] = (u.buckets[bucket] ?? 0n) + fen;
   };
   const today = (lookup(keys.clock()) as ClockItem | undefined)?.today ?? null;
+  const batches = batchesOf(partition);
   for (const item of partition.items) {
     if (isPayout(item)) {
       unit(item.beneficiary).entitlementFen += BigInt(item.amountFen);
     } else if (item.entity === "line") {
       const u = unit(item.beneficiary);
-      const state = stateOf(item, partition, lookup, today, city);
+      const state = stateOf(item, batches, lookup, today, city);
       add(u, state, item.amountFen);
       if (states) {
         const total = states.get(state) ?? { lines: 0, fen: 0n };
@@ -103,20 +104,27 @@ function isPayout(item: Item | PayoutMessage): item is PayoutMessage {
   return "kind" in item && (item.kind === "payout" || item.kind === "clawback");
 }
 
+/** The partition's series and its batches by key, found once: a search per line was quadratic. */
+function batchesOf(partition: PartitionItems): { series: SeriesItem | null; byKey: Map<string, BatchItem> } {
+  let series: SeriesItem | null = null;
+  const byKey = new Map<string, BatchItem>();
+  for (const item of partition.items) {
+    if (!("entity" in item)) continue;
+    if (item.entity === "series") series ??= item;
+    else if (item.entity === "batch") byKey.set(keyId(item.key), item);
+  }
+  return { series, byKey };
+}
+
 function stateOf(
   line: LineItem,
-  partition: PartitionItems,
+  batches: ReturnType<typeof batchesOf>,
   lookup: Lookup,
   today: string | null,
   city: CityPolicy,
 ) {
-  const series = (partition.items.find((i) => "entity" in i && i.entity === "series") as SeriesItem) ?? null;
-  const batchKey = batchKeyOf(line, series);
-  const batch = batchKey
-    ? ((partition.items.find(
-        (i) => "entity" in i && i.entity === "batch" && keyId(i.key) === keyId(batchKey),
-      ) as BatchItem | undefined) ?? null)
-    : null;
+  const batchKey = batchKeyOf(line, batches.series);
+  const batch = batchKey ? (batches.byKey.get(keyId(batchKey)) ?? null) : null;
   const beneficiary = (lookup(keys.beneficiary(line.beneficiary)) as BeneficiaryItem | undefined) ?? null;
   const budgetKey = budgetKeyOf(line, city);
   const budget = budgetKey ? ((lookup(budgetKey) as BudgetItem | undefined) ?? null) : null;
