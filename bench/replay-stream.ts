@@ -9,7 +9,16 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assemble } from "../sample/assemble";
@@ -241,5 +250,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { path, ...options } = JSON.parse(process.env.PROVINCE_STREAM ?? "{}") as StreamOptions & {
     path: string;
   };
-  writeFileSync(path, `${provinceStream(options).join("\n")}\n`);
+  // A thousand lines per write: 1.5 million lines joined would pass V8's longest string (~512 MiB); and
+  // renamed when whole, so a run stopped midway leaves no cache file.
+  const lines = provinceStream(options);
+  const partial = `${path}.partial`;
+  writeFileSync(partial, "");
+  for (let i = 0; i < lines.length; i += 1000)
+    appendFileSync(partial, `${lines.slice(i, i + 1000).join("\n")}\n`);
+  renameSync(partial, path);
 }
