@@ -74,6 +74,18 @@ export async function act<T>(path: string, body?: unknown, key = crypto.randomUU
   return (await response.json()) as T;
 }
 
+/**
+ * Reads again until `check` holds, at most `attempts` times: the core decides a fact after its 202, so a
+ * change is seen once the ledger shows it. False when it never showed.
+ */
+export async function until(check: () => Promise<boolean>, attempts = 40, everyMs = 250): Promise<boolean> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  return false;
+}
+
 /** The URL of an export the browser downloads as it is (XLSX or CSV, produced by the API). */
 export function exportUrl(path: string, format: "xlsx" | "csv"): string {
   return `${API_BASE}${path}.${format}`;

@@ -12,10 +12,10 @@ import { currentPage, currentPeriod, hashParams, PAGES, type PageName, setPeriod
 
 const main = h("main", { id: "page" });
 
-function page(name: PageName, period: number): Promise<Node> | Node {
+function page(name: PageName, period: number, role: string): Promise<Node> | Node {
   if (name === "queue") return queuePage(period, hashParams().get("program") ?? undefined);
   if (name === "trace") return tracePage(hashParams().get("id") ?? undefined);
-  if (name === "budgets") return budgetsPage(period);
+  if (name === "budgets") return budgetsPage(period, role);
   if (name === "reconciliation") return reconciliationPage(period);
   return overviewPage(period);
 }
@@ -28,7 +28,7 @@ function show(session: Session | null): void {
     fill(main, h("p", { class: "signed-out" }, t("federated")));
     return;
   }
-  void loadInto(main, async () => page(name, currentPeriod()));
+  void loadInto(main, async () => page(name, currentPeriod(), session.role));
 }
 
 function header(session: Session | null): HTMLElement {

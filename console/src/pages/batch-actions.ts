@@ -3,7 +3,7 @@
  * the API's 202 or its problem (403 for a role that may not act) is shown. The outcome is the core's: the
  * batches are read again once the ledger shows the change. Exports are the API's files, downloaded as is.
  */
-import { act, exportUrl, getJson } from "../api";
+import { act, exportUrl, getJson, until } from "../api";
 import { fill, h } from "../dom";
 import { t } from "../i18n";
 import { acceptedBox, problemBox } from "../notice";
@@ -43,12 +43,11 @@ async function run(
  * rejects (maker–checker, a window not over) changes nothing, so after a while the page shows it unchanged.
  */
 async function decided(base: string, batch: Batch, action: "close" | "approve"): Promise<void> {
-  for (let attempt = 0; attempt < 40; attempt++) {
+  await until(async () => {
     const { items } = await getJson<{ items: Batch[] }>(`${base}/batches`);
     const now = items.find((b) => b.batchId === batch.batchId);
-    if (action === "close" ? now?.closedOn : now?.approvedOn) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+    return Boolean(action === "close" ? now?.closedOn : now?.approvedOn);
+  });
 }
 
 export function exportLinks(base: string, batch: Batch): Node {
