@@ -15,6 +15,7 @@ import { parseCityConfig } from "../../shared/policy/city";
 import { CITIES_DIR } from "../../shared/policy/files";
 import { toLine } from "../support/scenarios";
 import { SCREENSHOTS } from "./browser";
+import { devLogin, signedCall } from "./signed";
 import { Workbench } from "./workbench";
 
 const PERIOD = 2019;
@@ -108,7 +109,7 @@ describe("budget allocation", () => {
   });
 
   test("a viewer sees the budgets but no form, and the API refuses the viewer's allocation 403", async () => {
-    const { page, context } = await desk("liu.yang", "viewer");
+    const { page } = await desk("liu.yang", "viewer");
     await page.goto(`${server.origin}/#budgets`);
     await page.locator("#budget-table tbody tr").first().waitFor();
     expect(await page.locator("#allocate").count()).toBe(0);
@@ -120,11 +121,14 @@ describe("budget allocation", () => {
       period: PERIOD,
       amount: "1.00",
     };
-    const refused = await context.request.post(`${server.origin}/api/budgets`, {
-      data: body,
+    const viewer = await devLogin(server.origin, "liu.yang", "viewer");
+    const refused = await signedCall(server.origin, viewer, {
+      method: "POST",
+      path: "/budgets",
+      body: JSON.stringify(body),
       headers: { "idempotency-key": "viewer-try-1" },
     });
-    expect(refused.status()).toBe(403);
+    expect(refused.status).toBe(403);
     expect(((await refused.json()) as { type: string }).type).toBe("urn:autogrant:problem:forbidden");
     await stack.quiet();
     expect(workbenchFacts()).toBe(before);

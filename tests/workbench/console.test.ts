@@ -21,6 +21,7 @@ import { summarise } from "../../shared/simulate/summary";
 import { usccFor } from "../support/parties";
 import { SCREENSHOTS } from "./browser";
 import { body, csvRows, download, xlsxRows } from "./exports";
+import { devLogin, signedCall } from "./signed";
 import { CLOSED_BATCH, CONFIRMED, REVOKED, VOUCHER_BATCH, workbenchStream } from "./stream";
 import { Workbench } from "./workbench";
 
@@ -83,10 +84,12 @@ describe("the workbench console", () => {
   });
 
   test("budgets: the table is the API's figures, cell for cell (Jinan budgets none of its programs)", async () => {
-    const { page, context } = await desk("liu.yang", "viewer");
+    const { page } = await desk("liu.yang", "viewer");
     await page.goto(`${server.origin}/#budgets`);
     await page.locator("#budget-table table thead th").first().waitFor();
-    const api = (await (await context.request.get(`${server.origin}/api/periods/2024/budgets`)).json()) as {
+    const viewer = await devLogin(server.origin, "liu.yang", "viewer");
+    const read = await signedCall(server.origin, viewer, { method: "GET", path: "/periods/2024/budgets" });
+    const api = (await read.json()) as {
       budgets: { program: string; allocated: { amount: string } }[];
     };
     // cities/jinan.json names no budgetsYuan: the API lists none, and the console shows none.
