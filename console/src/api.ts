@@ -5,9 +5,8 @@
  * `{ "message": … }` — and are thrown as ProblemError.
  */
 import { signRequest } from "../../shared/sigv4";
+import { apiBase, apiRegion } from "./config";
 import { storedSession } from "./credentials";
-
-export const API_BASE = "/api";
 
 export interface Problem {
   type?: string;
@@ -39,7 +38,7 @@ async function problemOf(response: Response): Promise<Problem> {
 async function signedFetch(method: string, url: URL, headers: Record<string, string>, body?: string) {
   const signedIn = storedSession();
   const signed = signedIn
-    ? await signRequest({ method, url, headers, body }, signedIn.credentials, signedIn.region)
+    ? await signRequest({ method, url, headers, body }, signedIn.credentials, apiRegion() ?? signedIn.region)
     : headers;
   // The browser sets Host itself; it is signed, never sent from here.
   const { host: _host, ...sent } = signed;
@@ -49,7 +48,7 @@ async function signedFetch(method: string, url: URL, headers: Record<string, str
 }
 
 function apiUrl(path: string, query: Record<string, string | undefined> = {}): URL {
-  const url = new URL(`${API_BASE}${path}`, location.origin);
+  const url = new URL(`${apiBase()}${path}`, location.origin);
   for (const [name, value] of Object.entries(query)) if (value) url.searchParams.set(name, value);
   return url;
 }

@@ -1,4 +1,5 @@
 /** The console's shell: header, navigation, period, language, session, and the page the hash names. */
+import { loadConfig } from "./config";
 import { fill, h } from "./dom";
 import { currentLanguage, type Key, setLanguage, t } from "./i18n";
 import { loadInto } from "./notice";
@@ -56,6 +57,7 @@ function header(session: Session | null): HTMLElement {
 }
 
 async function boot(): Promise<void> {
+  await loadConfig();
   setLanguage(currentLanguage());
   document.title = t("title");
   const session = await currentSession();
