@@ -108,6 +108,31 @@ describe("budget allocation", () => {
     expect(workbenchFacts()).toBe(before);
   });
 
+  test("a refusal is shown with the problem's detail: a session whose credentials were revoked", async () => {
+    const { page } = await desk("zhang.qiang", "approver");
+    await page.goto(`${server.origin}/#budgets`);
+    await page.locator("#allocate").waitFor();
+    const accessKeyId = await page.evaluate(() => {
+      const store = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } })
+        .sessionStorage;
+      return (
+        JSON.parse(store.getItem("autogrant-session") ?? "{}") as { credentials?: { accessKeyId: string } }
+      ).credentials?.accessKeyId;
+    });
+    await fetch(`${server.origin}/dev/logout`, { method: "POST", body: JSON.stringify({ accessKeyId }) });
+    await stack.quiet();
+    const before = workbenchFacts();
+    await page.fill("#allocate-amount", "10.00");
+    await page.click("#allocate-submit");
+    const refused = page.locator('#allocate-result .problem[data-status="403"]');
+    await refused.waitFor();
+    expect(await refused.locator(".detail").textContent()).toBe(
+      "The security token included in the request is invalid.",
+    );
+    await stack.quiet();
+    expect(workbenchFacts()).toBe(before);
+  });
+
   test("a viewer sees the budgets but no form, and the API refuses the viewer's allocation 403", async () => {
     const { page } = await desk("liu.yang", "viewer");
     await page.goto(`${server.origin}/#budgets`);
