@@ -67,6 +67,11 @@ export class WorkbenchServer {
     return workbench;
   }
 
+  /** Where the console's files are served from (a deployment's config.json would sit here). */
+  get consoleDir(): string {
+    return this.options.consoleDir;
+  }
+
   get origin(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }

@@ -5,7 +5,7 @@
  * the page; a viewer has no form, and the API refuses the viewer's POST with 403, publishing nothing.
  */
 
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { WorkbenchServer } from "../../local/http";
@@ -158,5 +158,29 @@ describe("budget allocation", () => {
     await stack.quiet();
     expect(workbenchFacts()).toBe(before);
     for (const d of bench.desks) expect(d.errors, d.page.url()).toEqual([]);
+  });
+});
+
+describe("config.json, as the stack deploys it beside the console", () => {
+  test("the console reads it at start and signs for its region (here the adapter's is another: refused)", async () => {
+    const config = join(server.consoleDir, "config.json");
+    const apiUrl = `${server.origin}/api`;
+    writeFileSync(
+      config,
+      JSON.stringify({ city: "chongqing", apiUrl, region: "cn-north-1", partition: "aws-cn" }),
+    );
+    try {
+      const { page } = await desk("zhang.qiang", "approver");
+      await page.goto(`${server.origin}/#budgets`);
+      const refused = page.locator('.problem[data-status="403"]');
+      await refused.waitFor();
+      expect(await refused.locator(".detail").textContent()).toMatch(/^Credential should be scoped to /);
+    } finally {
+      rmSync(config);
+    }
+    // Without it (development mode) the same console signs for the adapter's region again.
+    const { page } = await desk("zhang.qiang", "approver");
+    await page.goto(`${server.origin}/#budgets`);
+    await page.locator("#allocate").waitFor();
   });
 });
