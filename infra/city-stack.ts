@@ -5,6 +5,7 @@ import { type CityFile, parseCityConfig } from "../shared/policy/city";
 import { CityConfigError } from "../shared/policy/errors";
 import { Alarms } from "./alarms";
 import { Clock } from "./clock";
+import { ConsoleSite } from "./console";
 import { Functions } from "./functions";
 import { Ledger } from "./ledger";
 import { PartnerAccess } from "./partner-access";
@@ -107,6 +108,11 @@ function workbenchOf(stack: Stack, file: CityFile, rawCity: unknown, ledger: Led
   new CfnOutput(stack, "WorkbenchApiUrl", {
     value: api.api.apiEndpoint,
     description: "the finance workbench API (SigV4-signed calls with a workbench role)",
+  });
+  const site = new ConsoleSite(stack, "Console", { city: file.city, apiUrl: api.api.apiEndpoint });
+  new CfnOutput(stack, "ConsoleBucketName", {
+    value: site.bucket.bucketName,
+    description: "the console's build and config.json: the bureau's intranet server syncs it (never public)",
   });
   return { api, publisherId: channel.publisher.id };
 }

@@ -1,6 +1,12 @@
 import { ArnFormat, type CfnElement, Duration, Stack, Validations } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from "aws-cdk-lib/aws-apigatewayv2";
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpIamAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import type { Table } from "aws-cdk-lib/aws-dynamodb";
@@ -44,6 +50,22 @@ export class Workbench extends Construct {
       description: `autogrant ${props.city}: the finance workbench (IAM-authorised)`,
       defaultAuthorizer: new HttpIamAuthorizer(),
       createDefaultStage: false,
+      // The console is served by the bureau's intranet server, another origin than execute-api's. Any origin:
+      // every call is authorised by its SigV4 signature, never by ambient credentials (no cookies), so an
+      // origin list would protect nothing; the preflight answers before IAM, as CORS requires.
+      corsPreflight: {
+        allowOrigins: ["*"],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+        allowHeaders: [
+          "authorization",
+          "content-type",
+          "idempotency-key",
+          "x-amz-date",
+          "x-amz-security-token",
+        ],
+        exposeHeaders: ["content-disposition"],
+        maxAge: Duration.hours(1),
+      },
     });
     // Who called which route, when, with what status: encrypted with the city key like every log group.
     const accessLogName = `/aws/apigateway/autogrant-${props.city}-workbench-access`;

@@ -3,11 +3,30 @@
  * request context the IAM authorizer would give a federated session of theirs — `userArn` =
  * `arn:<partition>:sts::<account>:assumed-role/<role name>/<login id>`, the role ARN taken from the city
  * file's `workbench.roles`. Only this adapter knows these people; the handler sees what it sees deployed.
+ * Signing in stands in for the identity broker: the session gets temporary credentials, which the console
+ * signs every API call with and the adapter verifies (sigv4-verify.ts).
  */
+import { randomBytes } from "node:crypto";
 import type { APIGatewayEventRequestContextIAMAuthorizer } from "aws-lambda";
 import type { CityPolicy } from "../shared/policy/city";
 import type { WorkbenchRole } from "../shared/policy/workbench";
+import type { TemporaryCredentials } from "../shared/sigv4";
 import { DevLoginError } from "./errors";
+
+/** How long issued credentials last, as an assumed role's session does by default. */
+const SESSION_MS = 60 * 60_000;
+const KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/** Temporary credentials as STS issues them: an `ASIA…` key id, a secret and a session token. */
+export function issueCredentials(now: Date = new Date()): TemporaryCredentials {
+  const id = [...randomBytes(16)].map((b) => KEY_ALPHABET[b % 32]).join("");
+  return {
+    accessKeyId: `ASIA${id}`,
+    secretAccessKey: randomBytes(30).toString("base64"),
+    sessionToken: randomBytes(48).toString("base64"),
+    expiration: new Date(now.getTime() + SESSION_MS).toISOString(),
+  };
+}
 
 /** The contract's named users; 陈静 holds two roles, so she signs in twice (two sessions). */
 export const DEV_USERS: readonly { login: string; name: string; roles: readonly WorkbenchRole[] }[] = [
@@ -57,14 +76,14 @@ export class DevLogin {
   }
 
   /** requestContext.authorizer.iam as API Gateway builds it for a SigV4 call by this session. */
-  authorizer(session: DevSession): APIGatewayEventRequestContextIAMAuthorizer {
+  authorizer(session: DevSession, accessKey: string): APIGatewayEventRequestContextIAMAuthorizer {
     const roleArn = this.roles[session.role];
     const [, partition, , , account, resource = ""] = roleArn.split(":");
     const roleName = resource.split("/").at(-1) ?? "";
     const roleId = `AROA${Buffer.from(roleName).toString("hex").slice(0, 17).toUpperCase()}`;
     return {
       iam: {
-        accessKey: "ASIALOCALDEVELOPMENT",
+        accessKey,
         accountId: account ?? "",
         callerId: `${roleId}:${session.login}`,
         cognitoIdentity: null,

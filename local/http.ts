@@ -1,21 +1,24 @@
 /**
  * The local workbench over HTTP (`npm start -- --serve`): one node:http server that serves the console's
- * static files at `/`, turns every `/api/*` request into the API Gateway HTTP API (v2) event an
- * IAM-authorised call gives the deployed Lambda, and runs the SAME handler module on it. `/dev/*` is the
+ * static files at `/`, verifies every `/api/*` request's SigV4 signature as API Gateway's IAM authorisation
+ * does, turns it into the HTTP API (v2) event an IAM-authorised call gives the deployed Lambda, and runs the
+ * SAME handler module on it. `/dev/*` is the
  * development login and the clock control, which exist only here: the console learns of them from a flag
  * this adapter writes into the page, which the deployed console never gets.
  */
-import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyResultV2, Context } from "aws-lambda";
+import type { TemporaryCredentials } from "../shared/sigv4";
 import { apiEvent, json, problem, readBody, send } from "./api-event";
 import { advanceClock, ledgerToday } from "./clock-control";
-import { DEV_USERS, type DevLogin, type DevSession } from "./dev-login";
+import { DEV_USERS, type DevLogin, type DevSession, issueCredentials } from "./dev-login";
+import { LOCAL_REGION } from "./engines";
 import { DevLoginError } from "./errors";
 import { lambdaContext } from "./handlers";
+import { verifySignature } from "./sigv4-verify";
 import type { LocalStack } from "./stack";
 
 export type WorkbenchHandler = (
@@ -40,11 +43,14 @@ const TYPES: Record<string, string> = {
   ".svg": "image/svg+xml",
   ".map": "application/json",
 };
-const COOKIE = "autogrant-dev-session";
+interface Issued {
+  session: DevSession;
+  credentials: TemporaryCredentials;
+}
 
 export class WorkbenchServer {
-  /** Development sessions by their cookie value: who signed in, as which of their roles. */
-  private readonly sessions = new Map<string, DevSession>();
+  /** Development sessions by their access key id: who signed in, as which role, and the secret to verify. */
+  private readonly sessions = new Map<string, Issued>();
   private constructor(
     private readonly options: WorkbenchServerOptions,
     private readonly server: Server,
@@ -59,6 +65,11 @@ export class WorkbenchServer {
       server.listen(options.port ?? 0, "127.0.0.1", resolve);
     });
     return workbench;
+  }
+
+  /** Where the console's files are served from (a deployment's config.json would sit here). */
+  get consoleDir(): string {
+    return this.options.consoleDir;
   }
 
   get origin(): string {
@@ -88,19 +99,19 @@ export class WorkbenchServer {
     }
   }
 
-  private session(request: IncomingMessage): DevSession | undefined {
-    const cookies = new Map(
-      (request.headers.cookie ?? "").split(";").map((c) => c.trim().split("=") as [string, string]),
-    );
-    return this.sessions.get(cookies.get(COOKIE) ?? "");
-  }
-
   private async api(request: IncomingMessage, url: URL, response: ServerResponse): Promise<void> {
-    const session = this.session(request);
-    // Deployed, an unsigned call never reaches the function: IAM refuses it first.
-    if (!session) return problem(response, 401, "Unauthorized", "sign in (development login)");
     const body = await readBody(request);
-    const event = apiEvent(request, url, body, this.options.login.authorizer(session));
+    // Deployed, API Gateway's IAM authorisation refuses a missing, bad or expired signature before the
+    // function runs; here the same check, against the credentials the development login issued.
+    const verdict = await verifySignature(request, url, body, (id) => this.sessions.get(id), LOCAL_REGION);
+    if (!verdict.ok) return problem(response, 403, "Forbidden", verdict.message);
+    const { session, credentials } = verdict.issued;
+    const event = apiEvent(
+      request,
+      url,
+      body,
+      this.options.login.authorizer(session, credentials.accessKeyId),
+    );
     const context = lambdaContext(
       `autogrant-${this.options.stack.options.city.city}-workbench`,
       event.requestContext.requestId,
@@ -114,16 +125,15 @@ export class WorkbenchServer {
     if (route === "POST /dev/login") {
       const { login, role } = JSON.parse((await readBody(request)).toString("utf8") || "{}");
       const session = this.options.login.session(String(login), String(role));
-      const id = randomUUID();
-      this.sessions.set(id, session);
-      response.setHeader("set-cookie", `${COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict`);
-      return json(response, 200, session);
+      const credentials = issueCredentials();
+      this.sessions.set(credentials.accessKeyId, { session, credentials });
+      return json(response, 200, { session, credentials, region: LOCAL_REGION });
     }
     if (route === "POST /dev/logout") {
-      response.setHeader("set-cookie", `${COOKIE}=; Path=/; Max-Age=0`);
+      const { accessKeyId } = JSON.parse((await readBody(request)).toString("utf8") || "{}");
+      this.sessions.delete(String(accessKeyId));
       return json(response, 200, {});
     }
-    if (route === "GET /dev/session") return json(response, 200, { session: this.session(request) ?? null });
     if (route === "GET /dev/clock")
       return json(response, 200, { today: await ledgerToday(this.options.stack) });
     if (route === "POST /dev/clock/advance")

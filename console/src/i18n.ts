@@ -59,6 +59,13 @@ const zh = {
   balanced: "平衡",
   difference: "差额",
   unreliableDistrict: "区县取自统一社会信用代码第3–8位（登记机关所在地），企业迁址后可能不准确",
+  funder: "出资方",
+  allAllocations: "出资方明细",
+  allocate: "追加预算",
+  allocateSubmit: "提交预算安排",
+  allocationApplied: "已入账：已安排",
+  allocationPending: "已提交，账本尚未显示该笔安排，请稍后刷新",
+  invalidYuan: "金额须为正的元，最多两位小数，如 100000.00",
   language: "English",
 } as const;
 
@@ -125,6 +132,13 @@ const en: Record<Key, string> = {
   difference: "Difference",
   unreliableDistrict:
     "District from USCC characters 3–8 (the registering authority's): unreliable for an enterprise that moved",
+  funder: "Funder",
+  allAllocations: "By funder",
+  allocate: "Allocate budget",
+  allocateSubmit: "Submit allocation",
+  allocationApplied: "Applied: allocated",
+  allocationPending: "Accepted; the ledger does not show the allocation yet — refresh in a moment",
+  invalidYuan: "Amount must be positive yuan with at most two decimals, e.g. 100000.00",
   language: "中文",
 };
 

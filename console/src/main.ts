@@ -1,4 +1,5 @@
 /** The console's shell: header, navigation, period, language, session, and the page the hash names. */
+import { loadConfig } from "./config";
 import { fill, h } from "./dom";
 import { currentLanguage, type Key, setLanguage, t } from "./i18n";
 import { loadInto } from "./notice";
@@ -12,10 +13,10 @@ import { currentPage, currentPeriod, hashParams, PAGES, type PageName, setPeriod
 
 const main = h("main", { id: "page" });
 
-function page(name: PageName, period: number): Promise<Node> | Node {
+function page(name: PageName, period: number, role: string): Promise<Node> | Node {
   if (name === "queue") return queuePage(period, hashParams().get("program") ?? undefined);
   if (name === "trace") return tracePage(hashParams().get("id") ?? undefined);
-  if (name === "budgets") return budgetsPage(period);
+  if (name === "budgets") return budgetsPage(period, role);
   if (name === "reconciliation") return reconciliationPage(period);
   return overviewPage(period);
 }
@@ -28,7 +29,7 @@ function show(session: Session | null): void {
     fill(main, h("p", { class: "signed-out" }, t("federated")));
     return;
   }
-  void loadInto(main, async () => page(name, currentPeriod()));
+  void loadInto(main, async () => page(name, currentPeriod(), session.role));
 }
 
 function header(session: Session | null): HTMLElement {
@@ -56,6 +57,7 @@ function header(session: Session | null): HTMLElement {
 }
 
 async function boot(): Promise<void> {
+  await loadConfig();
   setLanguage(currentLanguage());
   document.title = t("title");
   const session = await currentSession();

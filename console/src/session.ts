@@ -1,7 +1,9 @@
 /**
  * Who is signed in. Served by the local adapter, the console offers its development login (a named user
- * and one of their roles); deployed it has no such flag and asks for the bureau's identity provider.
+ * and one of their roles), which returns the session's temporary credentials; deployed it has no such flag
+ * and asks for the bureau's identity provider.
  */
+import { forgetSession, type SignedInSession, storedSession, storeSession } from "./credentials";
 import { h } from "./dom";
 import { t } from "./i18n";
 import { dev } from "./state";
@@ -13,18 +15,25 @@ export interface Session {
 }
 
 export async function currentSession(): Promise<Session | null> {
-  if (!dev) return null;
-  const response = await fetch("/dev/session");
-  return ((await response.json()) as { session: Session | null }).session;
+  return storedSession()?.session ?? null;
 }
 
-async function post(path: string, body: unknown): Promise<void> {
-  const response = await fetch(path, {
+async function signIn(login: string, role: string): Promise<void> {
+  const response = await fetch("/dev/login", {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
+    body: JSON.stringify({ login, role }),
   });
   if (!response.ok) throw new Error(await response.text());
+  storeSession((await response.json()) as SignedInSession);
+  location.reload();
+}
+
+async function signOut(): Promise<void> {
+  const accessKeyId = storedSession()?.credentials.accessKeyId;
+  forgetSession();
+  // Locally the adapter forgets the credentials too, so they sign nothing more.
+  if (dev) await fetch("/dev/logout", { method: "POST", body: JSON.stringify({ accessKeyId }) });
   location.reload();
 }
 
@@ -34,11 +43,7 @@ export function sessionBox(session: Session | null): HTMLElement {
       "div",
       { class: "session", id: "session", "data-login": session.login, "data-role": session.role },
       `${t("signedInAs")} ${session.name} (${session.login} · ${session.role}) `,
-      h(
-        "button",
-        { type: "button", id: "sign-out", onclick: () => void post("/dev/logout", {}) },
-        t("signOut"),
-      ),
+      h("button", { type: "button", id: "sign-out", onclick: () => void signOut() }, t("signOut")),
     );
   }
   if (!dev) return h("div", { class: "session" }, t("federated"));
@@ -49,16 +54,16 @@ export function sessionBox(session: Session | null): HTMLElement {
       u.roles.map((role) => h("option", { value: `${u.login} ${role}` }, `${u.name} ${u.login} · ${role}`)),
     ),
   );
-  const signIn = () => {
-    const [login, role] = select.value.split(" ");
-    void post("/dev/login", { login, role });
+  const chosen = () => {
+    const [login = "", role = ""] = select.value.split(" ");
+    void signIn(login, role);
   };
   return h(
     "div",
     { class: "session dev-login" },
     h("span", {}, t("devLogin")),
     select,
-    h("button", { type: "button", id: "sign-in", onclick: signIn }, t("signIn")),
+    h("button", { type: "button", id: "sign-in", onclick: chosen }, t("signIn")),
   );
 }
 

@@ -20,6 +20,16 @@ export interface Budget {
   held: Money;
   available: Money;
   heldPayouts: number;
+  /** Only where the program's period is budgeted by funder (payments.md § Budgets by funder). */
+  funders?: FunderBudget[];
+}
+
+export interface FunderBudget {
+  funder: string;
+  allocated: Money;
+  committed: Money;
+  held: Money;
+  available: Money;
 }
 
 export interface Overview {

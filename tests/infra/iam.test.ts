@@ -102,6 +102,12 @@ describe("function roles: only the actions each handler and its event source use
     expect(actions).not.toContain("dynamodb:Scan");
   });
 
+  /** The role CDK's BucketDeployment handler runs as (the only role with a managed policy). */
+  const deploymentRole = () =>
+    id("AWS::IAM::Role", (p) =>
+      JSON.stringify(p.ManagedPolicyArns ?? []).includes("AWSLambdaBasicExecutionRole"),
+    );
+
   it("no wildcard action or resource, no managed policy, no Deny needed, no other role in the stack", () => {
     for (const fn of ["ingest", "relay", "workbench"]) {
       for (const s of roleStatements(json, `autogrant-jinan-${fn}`)) {
@@ -110,7 +116,11 @@ describe("function roles: only the actions each handler and its event source use
         for (const resource of s.Resource) expect(JSON.stringify(resource)).not.toContain("*");
       }
     }
-    const roles = Object.values(json.Resources).filter((r) => r.Type === "AWS::IAM::Role");
+    // CDK's console deployment handler's role is the one other (its own test below).
+    const deployRole = deploymentRole();
+    const roles = Object.entries(json.Resources)
+      .filter(([id, r]) => r.Type === "AWS::IAM::Role" && id !== deployRole)
+      .map(([, r]) => r);
     // The three functions' roles, and the clock's, which only EventBridge Scheduler assumes.
     expect(roles).toHaveLength(4);
     const services = roles.map((role) => {
@@ -142,8 +152,27 @@ describe("function roles: only the actions each handler and its event source use
     const clockActions = (document?.Statement ?? []).flatMap((st) => st.Action);
     expect(clockActions.sort()).toEqual(["kms:Decrypt", "kms:GenerateDataKey", "sqs:SendMessage"]);
     const policies = Object.values(json.Resources).filter((r) => r.Type === "AWS::IAM::Policy");
-    // The three functions', the clock's, and one execute-api policy per workbench role (tests/infra/workbench).
-    expect(policies).toHaveLength(8);
+    // The three functions', the clock's, one execute-api policy per workbench role (tests/infra/workbench), and
+    // the console deployment's.
+    expect(policies).toHaveLength(9);
+  });
+
+  it("CDK's console deployment role writes the console's bucket and reads CDK's asset bucket, nothing else", () => {
+    const deployRole = deploymentRole();
+    const policy = Object.values(json.Resources).find(
+      (r) =>
+        r.Type === "AWS::IAM::Policy" &&
+        JSON.stringify(r.Properties?.Roles) === JSON.stringify([{ Ref: deployRole }]),
+    );
+    const document = policy?.Properties?.PolicyDocument as { Statement: { Resource: unknown }[] } | undefined;
+    const statements = document?.Statement ?? [];
+    expect(statements.length).toBeGreaterThan(0);
+    const bucket = id("AWS::S3::Bucket", () => true);
+    const text = JSON.stringify(statements.map((st) => st.Resource));
+    const named = [...text.matchAll(/"Fn::GetAtt":\["([A-Za-z0-9]+)"/g)].map((m) => m[1]);
+    expect(new Set(named)).toEqual(new Set([bucket]));
+    expect(text).toContain("cdk-hnb659fds-assets-");
+    expect(text).not.toMatch(/ingest|payouts|Table|Key/);
   });
 
   it("each function waits for its role's policy, so its event source mapping never starts unauthorised", () => {

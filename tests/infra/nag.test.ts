@@ -10,6 +10,8 @@ import { readCity } from "../../shared/policy/files";
 import { WORKBENCH_ROUTES } from "../../shared/policy/workbench";
 import { logicalId, type Synthesized, synthCities } from "./synth";
 
+/** CDK's singleton BucketDeployment handler, at the stack's root (its id carries the memory limit). */
+const DEPLOY_HANDLER = "Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C256MiB";
 let synth: Synthesized;
 beforeAll(() => {
   synth = synthCities(["jinan", "chongqing"]);
@@ -70,6 +72,17 @@ describe("cdk-nag AwsSolutions", () => {
         ),
         "Queues/RelayFailures": ["AwsSolutions-SQS3"],
         "Workbench/Handler/Function": ["AwsSolutions-L1"],
+        // The console's bucket and CDK's own deployment handler (infra/console.ts).
+        "Console/Bucket": ["AwsSolutions-S1"],
+        [DEPLOY_HANDLER]: [
+          "AwsSolutions-L1",
+          "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+          ...["s3:Abort*", "s3:DeleteObject*", "s3:GetBucket*", "s3:GetObject*", "s3:List*"].map(
+            (a) => `AwsSolutions-IAM5[Action::${a}]`,
+          ),
+          `AwsSolutions-IAM5[Resource::<${logicalId(synth.json(city), "AWS::S3::Bucket", () => true)}.Arn>/*]`,
+          "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]",
+        ],
         // Each workbench role's invoke policy: one finding per route with a path parameter (its `*`).
         ...workbenchAcks(city),
       });

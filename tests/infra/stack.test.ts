@@ -460,7 +460,7 @@ describe("Autogrant-jinan: alarms, tags, outputs", () => {
       return [`IngestQueueUrl${id}`, `RejectedQueueUrl${id}`];
     });
     expect(Object.keys(json.Outputs ?? {}).sort()).toEqual(
-      [...perPublisher, "PayoutsQueueUrl", "TableName", "WorkbenchApiUrl"].sort(),
+      [...perPublisher, "PayoutsQueueUrl", "TableName", "WorkbenchApiUrl", "ConsoleBucketName"].sort(),
     );
   });
 });

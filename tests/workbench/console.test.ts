@@ -5,12 +5,10 @@
  * each is compared with `simulate` on the same stream, or with what the stack sent, to the fen.
  */
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { drainQueue } from "../../local/drain";
 import type { WorkbenchServer } from "../../local/http";
-import { serveWorkbench } from "../../local/serve";
-import { LocalStack } from "../../local/stack";
+import type { LocalStack } from "../../local/stack";
 import type {
   PaymentInstructionMessage,
   PublicityListMessage,
@@ -20,11 +18,12 @@ import { readCity } from "../../shared/policy/files";
 import { streamOf } from "../../shared/simulate/lines";
 import { Replay } from "../../shared/simulate/simulate";
 import { summarise } from "../../shared/simulate/summary";
-import { dynamoEndpoint, sqsEndpoint, uniqueName } from "../support/engines";
 import { usccFor } from "../support/parties";
-import { type Desk, launch, SCREENSHOTS, signIn } from "./browser";
+import { SCREENSHOTS } from "./browser";
 import { body, csvRows, download, xlsxRows } from "./exports";
+import { devLogin, signedCall } from "./signed";
 import { CLOSED_BATCH, CONFIRMED, REVOKED, VOUCHER_BATCH, workbenchStream } from "./stream";
+import { Workbench } from "./workbench";
 
 /** What the test reads of the page's globals (the project compiles without the DOM library). */
 interface PageGlobals {
@@ -33,10 +32,9 @@ interface PageGlobals {
 const CJK_FONT = '16px "WenQuanYi Micro Hei"';
 const city = readCity("jinan");
 const lines = workbenchStream();
+let bench: Workbench;
 let stack: LocalStack;
 let server: WorkbenchServer;
-let browser: Browser;
-const desks: Desk[] = [];
 
 /** simulate on the same stream: the reference every total is checked against. */
 const reference = (() => {
@@ -50,33 +48,14 @@ const reference = (() => {
 })();
 
 beforeAll(async () => {
-  stack = await LocalStack.start({
-    city,
-    endpoints: { dynamodb: dynamoEndpoint(), sqs: sqsEndpoint() },
-    prefix: uniqueName("workbench"),
-    visibilityTimeoutSeconds: 10,
-    workers: 2,
-  });
-  expect(await stack.publish(lines)).toEqual([]);
-  await stack.quiet();
-  server = await serveWorkbench(stack);
-  browser = await launch();
+  bench = await Workbench.open({ city, lines, prefix: "workbench" });
+  ({ stack, server } = bench);
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await stack?.stop({ removeResources: true });
-});
+afterAll(() => bench?.close());
 
-async function desk(login: string, role: string): Promise<Desk> {
-  const signedIn = await signIn(browser, server.origin, login, role);
-  desks.push(signedIn);
-  return signedIn;
-}
-
-/** Facts the workbench channel's ingest has been handed so far. */
-const workbenchFacts = () => stack.ingest.find((s) => s.name === "ingest-workbench")?.counters.records ?? -1;
+const desk = (login: string, role: string) => bench.desk(login, role);
+const workbenchFacts = () => bench.facts();
 
 describe("the workbench console", () => {
   test("the overview shows the period's net total exactly as simulate sums it, with its charts drawn", async () => {
@@ -105,10 +84,12 @@ describe("the workbench console", () => {
   });
 
   test("budgets: the table is the API's figures, cell for cell (Jinan budgets none of its programs)", async () => {
-    const { page, context } = await desk("liu.yang", "viewer");
+    const { page } = await desk("liu.yang", "viewer");
     await page.goto(`${server.origin}/#budgets`);
     await page.locator("#budget-table table thead th").first().waitFor();
-    const api = (await (await context.request.get(`${server.origin}/api/periods/2024/budgets`)).json()) as {
+    const viewer = await devLogin(server.origin, "liu.yang", "viewer");
+    const read = await signedCall(server.origin, viewer, { method: "GET", path: "/periods/2024/budgets" });
+    const api = (await read.json()) as {
       budgets: { program: string; allocated: { amount: string } }[];
     };
     // cities/jinan.json names no budgetsYuan: the API lists none, and the console shows none.
@@ -236,6 +217,6 @@ describe("the workbench console", () => {
     await page.click("#language");
     await page.locator("nav a", { hasText: "Overview" }).waitFor();
     expect(await page.locator("#total-net").textContent()).toBe(zh);
-    for (const d of desks) expect(d.errors, d.page.url()).toEqual([]);
+    for (const d of bench.desks) expect(d.errors, d.page.url()).toEqual([]);
   });
 });

@@ -58,10 +58,11 @@ test("npm start -- --serve prints the console and API addresses and serves both 
   const html = await page.text();
   expect(html).toContain("AUTOGRANT_DEV");
   expect(html).toContain('src="app.js"');
-  // No session: refused as problem+json before the handler runs; a login the contract does not name too.
+  // Unsigned: refused 403 as problem+json before the handler runs, as API Gateway's IAM authorisation
+  // refuses it; a login the contract does not name is refused by the development login.
   const unsigned = await fetch(`${addresses.api}periods/2024/overview`);
   expect([unsigned.status, unsigned.headers.get("content-type")]).toEqual([
-    401,
+    403,
     "application/problem+json; charset=utf-8",
   ]);
   const stranger = await fetch(`${addresses.console}dev/login`, {

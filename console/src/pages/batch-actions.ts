@@ -1,9 +1,10 @@
 /**
  * A batch's buttons: close (preparer) and approve (approver), each a POST with a fresh Idempotency-Key;
  * the API's 202 or its problem (403 for a role that may not act) is shown. The outcome is the core's: the
- * batches are read again once the ledger shows the change. Exports are the API's files, downloaded as is.
+ * batches are read again once the ledger shows the change. Exports are the API's files, fetched signed and
+ * saved as they are.
  */
-import { act, exportUrl, getJson } from "../api";
+import { act, downloadExport, getJson, until } from "../api";
 import { fill, h } from "../dom";
 import { t } from "../i18n";
 import { acceptedBox, problemBox } from "../notice";
@@ -19,6 +20,11 @@ export function batchActions(base: string, batch: Batch, refresh: () => void): N
   if (!batch.closedOn) return button("close", t("close"));
   if (batch.phase === "awaiting-approval") return button("approve", t("approve"));
   return h("span", {});
+}
+
+function showProblem(error: unknown): void {
+  const result = document.getElementById("action-result");
+  if (result) fill(result, problemBox(error));
 }
 
 async function run(
@@ -43,26 +49,20 @@ async function run(
  * rejects (maker–checker, a window not over) changes nothing, so after a while the page shows it unchanged.
  */
 async function decided(base: string, batch: Batch, action: "close" | "approve"): Promise<void> {
-  for (let attempt = 0; attempt < 40; attempt++) {
+  await until(async () => {
     const { items } = await getJson<{ items: Batch[] }>(`${base}/batches`);
     const now = items.find((b) => b.batchId === batch.batchId);
-    if (action === "close" ? now?.closedOn : now?.approvedOn) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+    return Boolean(action === "close" ? now?.closedOn : now?.approvedOn);
+  });
 }
 
 export function exportLinks(base: string, batch: Batch): Node {
   if (!batch.closedOn) return h("span", {});
-  const link = (what: "publicity" | "payments", format: "xlsx" | "csv", label: string) =>
-    h(
-      "a",
-      {
-        class: `export export-${what}-${format}`,
-        href: exportUrl(`${base}/batches/${batch.batchId}/${what}`, format),
-        download: "",
-      },
-      label,
-    );
+  const link = (what: "publicity" | "payments", format: "xlsx" | "csv", label: string) => {
+    const path = `${base}/batches/${batch.batchId}/${what}`;
+    const save = () => void downloadExport(path, format).catch(showProblem);
+    return h("button", { type: "button", class: `export export-${what}-${format}`, onclick: save }, label);
+  };
   const publicity = [
     link("publicity", "xlsx", `${t("publicityList")} XLSX`),
     link("publicity", "csv", `${t("publicityList")} CSV`),
