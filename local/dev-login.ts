@@ -8,9 +8,9 @@
  */
 import { randomBytes } from "node:crypto";
 import type { APIGatewayEventRequestContextIAMAuthorizer } from "aws-lambda";
+import type { TemporaryCredentials } from "../console/src/sigv4";
 import type { CityPolicy } from "../shared/policy/city";
 import type { WorkbenchRole } from "../shared/policy/workbench";
-import type { TemporaryCredentials } from "../shared/sigv4";
 import { DevLoginError } from "./errors";
 
 /** How long issued credentials last, as an assumed role's session does by default. */

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyResultV2, Context } from "aws-lambda";
-import type { TemporaryCredentials } from "../shared/sigv4";
+import type { TemporaryCredentials } from "../console/src/sigv4";
 import { apiEvent, json, problem, readBody, send } from "./api-event";
 import { advanceClock, ledgerToday } from "./clock-control";
 import { DEV_USERS, type DevLogin, type DevSession, issueCredentials } from "./dev-login";

@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { SERVICE, signRequest, type TemporaryCredentials } from "../shared/sigv4";
+import { SERVICE, signRequest, type TemporaryCredentials } from "../console/src/sigv4";
 
 /** API Gateway refuses a signature dated more than five minutes from its clock. */
 const SKEW_MS = 5 * 60_000;

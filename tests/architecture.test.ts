@@ -30,7 +30,8 @@ const read = (file: string) => readFileSync(join(root, file), "utf8");
 const AREAS: Record<string, readonly string[]> = {
   shared: ["shared"],
   functions: ["shared", "functions"],
-  infra: ["shared", "infra"],
+  // The stack deploys the console's build (infra/console.ts), so it runs the console's build script.
+  infra: ["shared", "infra", "console"],
   // The local cloud: the handler modules it runs, and the CDK app it synthesises the template from.
   local: ["shared", "functions", "infra", "local", "console"],
   sample: ["shared", "sample"],
@@ -39,7 +40,8 @@ const AREAS: Record<string, readonly string[]> = {
   // The renderings of results for people (the compare report): they read the core's results, nothing else.
   reports: ["shared", "reports"],
   scripts: ["shared", "local", "sample", "reports", "scripts"],
-  // The browser console: it talks to the workbench API over HTTP and imports nothing of the product.
+  // The browser console: it talks to the workbench API over HTTP and imports nothing of the product; its
+  // SigV4 signer (console/src/sigv4.ts) is the one the local adapter verifies with.
   console: ["console"],
 };
 

@@ -4,9 +4,10 @@
  * adapter verifies. Errors arrive as application/problem+json (RFC 9457) — or, from API Gateway itself, as
  * `{ "message": … }` — and are thrown as ProblemError.
  */
-import { signRequest } from "../../shared/sigv4";
+
 import { apiBase, apiRegion } from "./config";
 import { storedSession } from "./credentials";
+import { signRequest } from "./sigv4";
 
 export interface Problem {
   type?: string;

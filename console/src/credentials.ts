@@ -3,7 +3,7 @@
  * closes; never a cookie, never localStorage). Locally the development login issues them; deployed they
  * come from the bureau's identity provider federated into a workbench role (workbench.md § Access).
  */
-import type { TemporaryCredentials } from "../../shared/sigv4";
+import type { TemporaryCredentials } from "./sigv4";
 
 export interface SignedInSession {
   session: { login: string; name: string; role: string };

@@ -1,8 +1,8 @@
 /**
  * Calls to the local workbench API as a signed-in person's program makes them: credentials from the
- * development login, each request SigV4-signed with them (shared/sigv4.ts, the console's own signer).
+ * development login, each request SigV4-signed with them (console/src/sigv4.ts, the console's own signer).
  */
-import { type Signable, signRequest, type TemporaryCredentials } from "../../shared/sigv4";
+import { type Signable, signRequest, type TemporaryCredentials } from "../../console/src/sigv4";
 
 export interface SignedIn {
   credentials: TemporaryCredentials;
