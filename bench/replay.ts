@@ -201,7 +201,7 @@ export async function measureReplay(
   const full = run(root, province.path, "province-current");
   const compared = compareIn(root, prefix);
   console.log(
-    `compare on ${prefixFacts} facts: ${compared.comparedSeconds.toFixed(2)} s (one replay ${prefixCurrent.seconds.toFixed(2)} s)`,
+    `compare on ${prefixFacts} facts: ${compared.comparedSeconds.toFixed(2)} s (one replay ${(prefixFacts / prefixCurrent.eventsPerSecond).toFixed(2)} s)`,
   );
   return {
     previousRelease: PREVIOUS_RELEASE,
