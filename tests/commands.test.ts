@@ -17,6 +17,7 @@ import {
   wholeNumber,
 } from "../scripts/lib/cli";
 import { UsageError } from "../scripts/lib/errors";
+import { tsx } from "./support/tsx";
 
 const root = join(import.meta.dirname, "..");
 
@@ -43,7 +44,7 @@ const BAD_ARGUMENTS: [string[], RegExp][] = [
 /** The command's exit code and output, given `args`. */
 async function run(command: string, args: readonly string[]) {
   try {
-    const { stdout, stderr } = await promisify(execFile)("npx", ["tsx", command, ...args], {
+    const { stdout, stderr } = await promisify(execFile)(...tsx(command, args), {
       cwd: root,
       timeout: 60_000,
     });

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readCity, readCityFile } from "../../shared/policy/files";
 import { decodeStream } from "../../shared/simulate/lines";
 import { simulate } from "../../shared/simulate/simulate";
+import { tsx } from "../support/tsx";
 
 const root = join(import.meta.dirname, "../..");
 const CHROMIUM = "/usr/bin/chromium";
@@ -75,8 +76,7 @@ describe("the compare report in headless Chromium", () => {
     if (!existsSync(CHROMIUM))
       throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
     const run = promisify(execFile)(
-      "npx",
-      ["tsx", "scripts/compare.ts", "--reform", REFORM, "--events", EVENTS, "--html", html],
+      ...tsx("scripts/compare.ts", ["--reform", REFORM, "--events", EVENTS, "--html", html]),
       {
         cwd: root,
         timeout: 60_000,

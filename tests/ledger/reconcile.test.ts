@@ -20,6 +20,7 @@ import { MemoryLedger } from "../../shared/simulate/memory-ledger";
 import { dynamoClient, dynamoEndpoint, uniqueName } from "../support/engines";
 import { certification, type ScenarioEvent, toLine } from "../support/scenarios";
 import { parseAsSent } from "../support/sent";
+import { tsx } from "../support/tsx";
 
 const client = dynamoClient();
 const city = readCity("jinan");
@@ -75,8 +76,7 @@ test("the stored ledger reconciles as memory does; a line changed behind the cor
   ]);
 
   const cli = await promisify(execFile)(
-    "npx",
-    ["tsx", "scripts/reconcile.ts", "--city", "jinan", "--table", table],
+    ...tsx("scripts/reconcile.ts", ["--city", "jinan", "--table", table]),
     {
       cwd: join(import.meta.dirname, "..", ".."),
       env: {

@@ -8,6 +8,7 @@ import { reconcileLedger } from "../../shared/decisions/lifecycle/reconcile";
 import { fenToYuan } from "../../shared/money";
 import { readCity } from "../../shared/policy/files";
 import { formatSummary, summarise } from "../../shared/simulate/summary";
+import { tsx } from "../support/tsx";
 import { byOutboxId, reference, rejectionSet, SAMPLE, sampleLines, sortBy, totals } from "./support";
 
 const city = readCity("jinan");
@@ -65,19 +66,10 @@ test("differential: npm start on the sample equals simulate, total for total, re
     dead: join(dir, "dead.ndjson"),
   };
   const { stdout } = await promisify(execFile)(
-    "npx",
-    [
-      "tsx",
-      "scripts/start.ts",
-      "--events",
-      SAMPLE,
-      "--out",
-      files.out,
-      "--rejects",
-      files.rejects,
-      "--dead-letters",
-      files.dead,
-    ],
+    ...tsx("scripts/start.ts", [
+      ...["--events", SAMPLE, "--out", files.out],
+      ...["--rejects", files.rejects, "--dead-letters", files.dead],
+    ]),
     // A ceiling, not a measure: two suites side by side on 2 slow cores took the sample past 170 s.
     { cwd: root, timeout: 420_000, maxBuffer: 10_000_000 },
   );

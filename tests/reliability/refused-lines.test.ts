@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { expect, test } from "vitest";
 import { usccFor } from "../support/parties";
+import { tsx } from "../support/tsx";
 import { byOutboxId, totals } from "./support";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -77,7 +78,7 @@ test("unsendable lines are refused and skipped alike by npm start and simulate; 
   const cli = (script: string, name: string) => {
     const f = files(name);
     const args = ["--events", events, "--out", f.out, "--refused", f.refused, "--rejects", f.rejects];
-    return run("npx", ["tsx", script, ...args], {
+    return run(...tsx(script, args), {
       cwd: root,
       timeout: 110_000,
     });
