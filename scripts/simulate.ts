@@ -7,7 +7,7 @@
 import { reconcileLedger } from "../shared/decisions/lifecycle/reconcile";
 import { readCity } from "../shared/policy/files";
 import { simulate } from "../shared/simulate/simulate";
-import { formatLineStates, formatSummary, Tally } from "../shared/simulate/summary";
+import { formatLineStates, formatOversized, formatSummary, Tally } from "../shared/simulate/summary";
 import { checkStreamArgs, STREAM_OPTIONS, STREAM_USAGE } from "./lib/args";
 import { commandArgs, instant, parseFlags } from "./lib/cli";
 import { NdjsonWriter, readStreamLines, writeNdjson } from "./lib/ndjson";
@@ -51,6 +51,8 @@ console.log(
 );
 console.log(formatSummary(tally.summary(result.rejections, result.deadLetters, result.refused)));
 console.log(`\n${formatLineStates(await reconcileLedger(result.ledger, city))}`);
+const oversized = formatOversized(result.oversized);
+if (oversized) console.log(`\n${oversized}`);
 console.log(
   `\n${events} events (${result.outcomes.applied} applied, ${result.outcomes.duplicate} duplicates, ` +
     `${result.outcomes.rejected} rejected, ${result.outcomes.deadLetter} dead letters, ` +

@@ -129,6 +129,18 @@ export interface Writes {
   history: HistoryItem[];
 }
 
+/**
+ * A fact is one transaction (design-notes § One transaction per fact), and DynamoDB's TransactWriteItems
+ * takes at most 100 actions: more than this, and a stored ledger cannot commit the fact at all.
+ */
+export const MAX_TRANSACTION_ACTIONS = 100;
+
+/** The actions a fact's writes take in its one transaction (ledger/transaction.ts builds exactly these). */
+export function transactionActions(writes: Writes): number {
+  const { puts, checks, payouts, outbox, history } = writes;
+  return 1 + puts.length + checks.length + payouts.length + outbox.length + history.length;
+}
+
 export interface MessageRef {
   source: string;
   id: string;

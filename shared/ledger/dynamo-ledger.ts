@@ -167,9 +167,9 @@ export class DynamoLedger implements Ledger, ReconcileSource, TraceSource {
   }
 
   async commit(writes: Writes): Promise<void> {
-    await this.send("TransactWriteItems", () =>
-      this.client.send(new TransactWriteItemsCommand(transactionFor(this.table, writes))),
-    );
+    // Built outside `send`: a transaction too large is no AWS error, and retrying cannot shrink it.
+    const transaction = transactionFor(this.table, writes);
+    await this.send("TransactWriteItems", () => this.client.send(new TransactWriteItemsCommand(transaction)));
   }
 
   private async send<T>(what: string, call: () => Promise<T>): Promise<T> {

@@ -1,3 +1,4 @@
+import { MAX_TRANSACTION_ACTIONS } from "../decisions/items";
 /** The ledger's errors: adapters turn AWS errors into these, with the AWS error as `cause`. */
 
 /** A transaction lost a race (a version condition failed): re-read and decide again. */
@@ -26,6 +27,17 @@ export class LedgerContentionError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * A fact whose writes need more actions than one transaction takes: it cannot commit as designed, so it
+ * is never retried blindly (docs/contract/payments.md § Transaction size).
+ */
+export class TransactionTooLargeError extends Error {
+  override readonly name = "TransactionTooLargeError";
+  constructor(readonly actions: number) {
+    super(`a fact touching ${actions} items exceeds DynamoDB's ${MAX_TRANSACTION_ACTIONS}-action limit`);
   }
 }
 

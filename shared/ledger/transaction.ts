@@ -1,10 +1,14 @@
 import type { TransactWriteItem, TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
-import type { VersionedItem, VersionedPut, Writes } from "../decisions/items";
+import {
+  MAX_TRANSACTION_ACTIONS,
+  transactionActions,
+  type VersionedItem,
+  type VersionedPut,
+  type Writes,
+} from "../decisions/items";
 import { type ItemKey, LEDGER_TABLE } from "../decisions/keys";
 import { encodeItem, encodePayout, keyAttributes } from "./codec";
-
-/** DynamoDB's limit of actions in one transaction; the largest fact uses far fewer (see README). */
-export const MAX_TRANSACTION_ITEMS = 100;
+import { TransactionTooLargeError } from "./errors";
 
 /**
  * The one version condition: the item must still be at the version read, or — `null` — must not exist
@@ -40,6 +44,8 @@ function check(table: string, key: ItemKey, expectedVersion: number | null): Tra
  * All commit, or nothing does.
  */
 export function transactionFor(table: string, writes: Writes): TransactWriteItemsCommandInput {
+  const actions = transactionActions(writes);
+  if (actions > MAX_TRANSACTION_ACTIONS) throw new TransactionTooLargeError(actions);
   const absent = versionCondition(null);
   const items: TransactWriteItem[] = [
     { Put: { TableName: table, Item: encodeItem(writes.receipt), ...absent } },
@@ -60,10 +66,5 @@ export function transactionFor(table: string, writes: Writes): TransactWriteItem
       (entry): TransactWriteItem => ({ Put: { TableName: table, Item: encodeItem(entry), ...absent } }),
     ),
   ];
-  if (items.length > MAX_TRANSACTION_ITEMS) {
-    throw new RangeError(
-      `a fact touching ${items.length} items exceeds DynamoDB's ${MAX_TRANSACTION_ITEMS}-action limit`,
-    );
-  }
   return { TransactItems: items, ReturnConsumedCapacity: "TOTAL" };
 }

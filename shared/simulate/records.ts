@@ -12,3 +12,14 @@ export interface DeadLetter {
   type: string;
   why: string;
 }
+
+/**
+ * A fact the memory ledger committed whole that DynamoDB could not (payments.md § Transaction size). Its
+ * actions leave out history items when the replay writes none: batch-wide facts (the big ones) have none.
+ */
+export interface OversizedFact {
+  source: string;
+  id: string;
+  type: string;
+  actions: number;
+}

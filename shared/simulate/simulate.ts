@@ -1,5 +1,5 @@
 import { type AnyMessage, type ParseResult, parseMessage, type Rejection } from "../contract";
-import type { Decision, Item } from "../decisions/items";
+import { type Decision, type Item, MAX_TRANSACTION_ACTIONS, transactionActions } from "../decisions/items";
 import { keyId } from "../decisions/keys";
 import type { OutboxItem } from "../decisions/lifecycle/messages";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
@@ -7,7 +7,7 @@ import type { CityPolicy } from "../policy/city";
 import { replayDelivery } from "../policy/publishers";
 import { type RefusedLine, type StreamLine, streamOf } from "./lines";
 import { MemoryLedger, type MemoryLedgerOptions } from "./memory-ledger";
-import type { DeadLetter, RejectionRecord } from "./records";
+import type { DeadLetter, OversizedFact, RejectionRecord } from "./records";
 
 export interface SimulationResult {
   messages: (PayoutMessage | ReleaseMessage)[];
@@ -21,6 +21,13 @@ export interface SimulationResult {
   /** The lifecycle's outbound message lists, in commit order. */
   lifecycle: readonly OutboxItem[];
   ledger: MemoryLedger;
+  /** Applied facts a stored ledger could not commit: more actions than one transaction takes. */
+  oversized: OversizedFact[];
+}
+
+export interface ReplayOptions extends MemoryLedgerOptions {
+  /** Actions above which a fact is reported as oversized; DynamoDB's limit unless a test lowers it. */
+  transactionLimit?: number;
 }
 
 export type Outcome = Decision | { outcome: "rejected"; rejection: Rejection };
@@ -40,6 +47,8 @@ export class Replay {
   readonly rejections: RejectionRecord[] = [];
   readonly refused: RefusedLine[] = [];
   readonly outcomes = { applied: 0, duplicate: 0, rejected: 0, deadLetter: 0, refused: 0 };
+  readonly oversized: OversizedFact[] = [];
+  readonly #transactionLimit: number;
   readonly #parked = new Map<string, { message: AnyMessage; detail: string }[]>();
   readonly #context: { city: string; districtIds: ReadonlySet<string> };
 
@@ -47,9 +56,10 @@ export class Replay {
     readonly city: CityPolicy,
     private readonly clock: () => string,
     private readonly onOutcome?: (outcome: Outcome) => void,
-    options?: MemoryLedgerOptions,
+    options?: ReplayOptions,
   ) {
     this.ledger = new MemoryLedger(city, options);
+    this.#transactionLimit = options?.transactionLimit ?? MAX_TRANSACTION_ACTIONS;
     this.#context = { city: city.city, districtIds: city.districtIds };
   }
 
@@ -96,6 +106,8 @@ export class Replay {
       else {
         this.outcomes[decision.outcome]++;
         if (decision.outcome !== "applied") continue;
+        const actions = transactionActions(decision.writes);
+        if (actions > this.#transactionLimit) this.oversized.push({ ...decision.message, actions });
         // A waiting fact waits for an item (its original fact, a batch, the first clock day): retry it
         // as soon as that item is written.
         for (const { item } of decision.writes.puts) {
@@ -135,6 +147,7 @@ export class Replay {
       items: this.ledger.items,
       lifecycle: this.ledger.lifecycleOutbox,
       ledger: this.ledger,
+      oversized: this.oversized,
     };
   }
 }
@@ -145,7 +158,7 @@ export function simulate(
   city: CityPolicy,
   clock: () => string,
   onOutcome?: (outcome: Outcome) => void,
-  options?: MemoryLedgerOptions,
+  options?: ReplayOptions,
 ): SimulationResult {
   const replay = new Replay(city, clock, onOutcome, options);
   for (const line of streamOf(lines)) replay.push(line);

@@ -1,8 +1,9 @@
+import { MAX_TRANSACTION_ACTIONS } from "../decisions/items";
 import type { Reconciliation } from "../decisions/lifecycle/reconcile";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
 import { fenToYuan } from "../money";
 import type { RefusedLine } from "./lines";
-import type { DeadLetter, RejectionRecord } from "./records";
+import type { DeadLetter, OversizedFact, RejectionRecord } from "./records";
 
 export interface ProgramTotals {
   payouts: number;
@@ -200,4 +201,18 @@ export function table(header: string[], rows: string[][], footer: string[]): str
     r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
   const rule = widths.map((w) => "-".repeat(w)).join("  ");
   return [line(header), rule, ...rows.map(line), rule, line(footer)];
+}
+
+/**
+ * The facts a stored ledger could not commit (payments.md § Transaction size), or "" when there are none:
+ * simulate committed them whole, so its money is what the policy says, not what the stack would pay.
+ */
+export function formatOversized(oversized: readonly OversizedFact[]): string {
+  if (!oversized.length) return "";
+  const largest = oversized.reduce((a, b) => (b.actions > a.actions ? b : a));
+  return [
+    `warning: ${oversized.length} facts need more than ${MAX_TRANSACTION_ACTIONS} actions in one transaction; a stored`,
+    "ledger cannot commit them (docs/contract/payments.md § Transaction size). The largest:",
+    `${largest.type} ${largest.source} ${largest.id}, ${largest.actions} actions.`,
+  ].join("\n");
 }

@@ -1,8 +1,15 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { describe, expect, test } from "vitest";
-import type { Decision } from "../../shared/decisions/items";
-import { MAX_TRANSACTION_ITEMS, transactionFor } from "../../shared/ledger/transaction";
+import { type Decision, MAX_TRANSACTION_ACTIONS, transactionActions } from "../../shared/decisions/items";
+import { DynamoLedger } from "../../shared/ledger/dynamo-ledger";
+import { TransactionTooLargeError } from "../../shared/ledger/errors";
+import { transactionFor } from "../../shared/ledger/transaction";
 import { readCity } from "../../shared/policy/files";
 import { MemoryLedger } from "../../shared/simulate/memory-ledger";
+import { simulate } from "../../shared/simulate/simulate";
+import { formatOversized } from "../../shared/simulate/summary";
 import { usccFor } from "../support/parties";
 import { toLine } from "../support/scenarios";
 import { parseAsSent } from "../support/sent";
@@ -118,8 +125,11 @@ describe("the transaction a fact produces (built, not sent)", () => {
     if (decision?.outcome !== "applied") throw new Error("expected applied");
     const [payout] = decision.writes.payouts;
     if (!payout) throw new Error("expected a payout");
-    const payouts = Array.from({ length: MAX_TRANSACTION_ITEMS }, () => payout);
-    expect(() => transactionFor("t", { ...decision.writes, payouts })).toThrow(/100-action limit/);
+    const payouts = Array.from({ length: MAX_TRANSACTION_ACTIONS }, () => payout);
+    expect(() => transactionFor("t", { ...decision.writes, payouts })).toThrow(TransactionTooLargeError);
+    expect(() => transactionFor("t", { ...decision.writes, payouts })).toThrow(
+      /touching \d+ items exceeds DynamoDB's 100-action limit/,
+    );
   });
 });
 
@@ -146,4 +156,60 @@ test("a lifecycle fact's messages are written in its transaction, for the relay 
   expect(lists[0]?.Put?.Item?.sk?.S).toMatch(/^outbox#/);
   expect(lists[0]?.Put?.ConditionExpression).toBe("attribute_not_exists(pk)");
   expect(lists[0]?.Put?.Item?.body?.S).toContain("publicity-list");
+});
+
+describe("transaction size (payments.md § Transaction size)", () => {
+  const sample = readFileSync(join(import.meta.dirname, "..", "..", "examples", "jinan-2024.ndjson"), "utf8");
+  const applied: Extract<Decision, { outcome: "applied" }>[] = [];
+  const limit = 20;
+  const result = simulate(
+    sample.split("\n").filter((l) => l !== ""),
+    city,
+    () => NOW,
+    (outcome) => {
+      if (outcome.outcome === "applied") applied.push(outcome);
+    },
+    { transactionLimit: limit },
+  );
+
+  test("the count of actions is the transaction's, for every fact the sample applies", () => {
+    const counted = applied.map((d) => transactionActions(d.writes));
+    const built = applied.map((d) => transactionFor("t", d.writes).TransactItems?.length);
+    expect(counted).toEqual(built);
+    expect(Math.max(...counted)).toBeGreaterThan(limit);
+  });
+
+  test("a replay reports exactly the facts above the limit, with their actions", () => {
+    const above = applied
+      .map((d) => ({ ...d.message, actions: transactionFor("t", d.writes).TransactItems?.length ?? 0 }))
+      .filter((f) => f.actions > limit);
+    expect(above.length).toBeGreaterThan(0);
+    expect(result.oversized).toEqual(above);
+  });
+
+  test("simulate's warning names how many and the largest; none, no warning", () => {
+    const largest = result.oversized.reduce((a, b) => (b.actions > a.actions ? b : a));
+    const warning = formatOversized(result.oversized);
+    expect(warning).toContain(`warning: ${result.oversized.length} facts need more than 100 actions`);
+    expect(warning).toContain(`${largest.type} ${largest.source} ${largest.id}, ${largest.actions} actions.`);
+    expect(formatOversized([])).toBe("");
+  });
+
+  test("the stored ledger refuses an oversized fact before sending, as itself, not as an outage", async () => {
+    const paying = applied.find((d) => d.writes.payouts.length > 0);
+    const payout = paying?.writes.payouts[0];
+    if (!paying || !payout) throw new Error("expected a fact that pays");
+    const writes = {
+      ...paying.writes,
+      payouts: Array.from({ length: MAX_TRANSACTION_ACTIONS }, () => payout),
+    };
+    // No endpoint answers here: a request sent would fail as LedgerUnavailableError.
+    const client = new DynamoDBClient({
+      endpoint: "http://127.0.0.1:9",
+      region: "us-east-1",
+      maxAttempts: 1,
+    });
+    const ledger = new DynamoLedger(client, "t", city);
+    await expect(ledger.commit(writes)).rejects.toBeInstanceOf(TransactionTooLargeError);
+  });
 });
