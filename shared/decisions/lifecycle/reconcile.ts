@@ -180,7 +180,8 @@ export async function reconcileLedger(source: ReconcileSource, city: CityPolicy)
     if (!partition.items.length) continue;
     const found = await source.readItems(lookupKeys(partition, city));
     const lookup: Lookup = (key) => found.get(keyId(key));
-    units.push(...reconcilePartition(partition, lookup, city, states));
+    // Not push(...): a province's partition has more units than a call takes arguments (~120,000).
+    for (const unit of reconcilePartition(partition, lookup, city, states)) units.push(unit);
   }
   const sorted: StateTotals = new Map([...states].sort(([a], [b]) => a.localeCompare(b)));
   return { units, unbalanced: units.filter((u) => u.differenceFen !== 0n), states: sorted };
