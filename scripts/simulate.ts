@@ -7,7 +7,14 @@
 import { reconcileLedger } from "../shared/decisions/lifecycle/reconcile";
 import { readCity } from "../shared/policy/files";
 import { simulate } from "../shared/simulate/simulate";
-import { formatLineStates, formatOversized, formatSummary, Tally } from "../shared/simulate/summary";
+import {
+  formatLineStates,
+  formatOversized,
+  formatOversizedItems,
+  formatSummary,
+  oversizedItems,
+  Tally,
+} from "../shared/simulate/summary";
 import { checkStreamArgs, STREAM_OPTIONS, STREAM_USAGE } from "./lib/args";
 import { commandArgs, instant, parseFlags } from "./lib/cli";
 import { NdjsonWriter, readStreamLines, writeNdjson } from "./lib/ndjson";
@@ -53,6 +60,10 @@ console.log(formatSummary(tally.summary(result.rejections, result.deadLetters, r
 console.log(`\n${formatLineStates(await reconcileLedger(result.ledger, city))}`);
 const oversized = formatOversized(result.oversized);
 if (oversized) console.log(`\n${oversized}`);
+const tooLarge = formatOversizedItems(
+  [...result.oversizedLists, ...oversizedItems(result.items.values())].sort((a, b) => b.bytes - a.bytes),
+);
+if (tooLarge) console.log(`\n${tooLarge}`);
 console.log(
   `\n${events} events (${result.outcomes.applied} applied, ${result.outcomes.duplicate} duplicates, ` +
     `${result.outcomes.rejected} rejected, ${result.outcomes.deadLetter} dead letters, ` +

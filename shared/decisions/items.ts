@@ -2,7 +2,7 @@ import type { FactType, Rejection } from "../contract";
 import type { Fen } from "../money";
 import type { Beneficiary } from "../policy/parties";
 import type { HistoryItem } from "./history";
-import type { ItemKey } from "./keys";
+import { type ItemKey, LEDGER_TABLE } from "./keys";
 import type { LifecycleItem } from "./lifecycle/items";
 import type { OutboxItem } from "./lifecycle/messages";
 import type { PayoutMessage } from "./payouts";
@@ -139,6 +139,43 @@ export const MAX_TRANSACTION_ACTIONS = 100;
 export function transactionActions(writes: Writes): number {
   const { puts, checks, payouts, outbox, history } = writes;
   return 1 + puts.length + checks.length + payouts.length + outbox.length + history.length;
+}
+
+/**
+ * DynamoDB stores at most 400 KB per item, attribute names and values counted in UTF-8: a larger item
+ * cannot be written at all (docs/contract/payments.md § Item size).
+ */
+export const MAX_ITEM_BYTES = 400 * 1024;
+
+/** JSON that keeps bigint fen exact: `{"$fen":"123"}`; the contract's strict data never has that key. */
+export function tagJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? { $fen: v.toString() } : v));
+}
+
+/**
+ * A state or outbox item's `body` as the stored ledger keeps it (ledger/codec.ts `encodeItem`). A history
+ * item, the table's most numerous, leaves out the key its own attributes hold.
+ */
+export function storedBody(item: Item): string {
+  return tagJson(bodyOf(item));
+}
+
+const bodyOf = (item: Item) => (item.entity === "history" ? { ...item, key: undefined } : item);
+
+const utf8 = new TextEncoder();
+
+/**
+ * The bytes DynamoDB counts for an item as `encodeItem` writes it: names and values of its key, entity,
+ * version and body. A number counts its digits, at least what DynamoDB counts (about one byte per two).
+ */
+export function storedItemBytes(item: Item): number {
+  const bytes = (text: string) => utf8.encode(text).byteLength;
+  const { partitionKey, sortKey, version } = LEDGER_TABLE;
+  const versioned = "version" in item ? version.length + String(item.version).length : 0;
+  const keyBytes = partitionKey.length + bytes(item.key.pk) + sortKey.length + bytes(item.key.sk);
+  return (
+    keyBytes + "entity".length + item.entity.length + versioned + "body".length + bytes(storedBody(item))
+  );
 }
 
 export interface MessageRef {

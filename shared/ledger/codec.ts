@@ -1,5 +1,5 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import type { Item } from "../decisions/items";
+import { type Item, storedBody } from "../decisions/items";
 import { type ItemKey, keyId, keys, LEDGER_TABLE, payoutIndexKeys } from "../decisions/keys";
 import {
   type LifecycleMessage,
@@ -22,10 +22,7 @@ export type Av = Record<string, AttributeValue>;
 const S = (value: string): AttributeValue => ({ S: value });
 const N = (value: number | bigint): AttributeValue => ({ N: value.toString() });
 
-/** JSON that keeps bigint fen exact: `{"$fen":"123"}`; the contract's strict data never has that key. */
-export function tagJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? { $fen: v.toString() } : v));
-}
+/** `tagJson` read back: `{"$fen":"123"}` is the bigint 123n again. */
 export function untagJson(text: string): unknown {
   return JSON.parse(text, (_k, v) =>
     v &&
@@ -53,15 +50,30 @@ export function storedKey(av: Av): ItemKey {
 }
 
 export function encodeItem(item: Item): Av {
-  // A history item is written once per fact and beneficiary, the table's most numerous item: its body
-  // leaves out the key its own attributes hold (decodeItem puts it back from them).
-  const body = item.entity === "history" ? { ...item, key: undefined } : item;
+  // A history item's body leaves out the key its own attributes hold (decodeItem puts it back from them).
   return {
     ...keyAttributes(item.key),
     entity: S(item.entity),
     ...("version" in item ? { [LEDGER_TABLE.version]: N(item.version) } : {}),
-    body: S(tagJson(body)),
+    body: S(storedBody(item)),
   };
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * The bytes DynamoDB counts for an encoded item (names and values, UTF-8): what its 400 KB limit is
+ * measured on. A number counts its digits, at least what DynamoDB counts for it.
+ */
+export function attributeBytes(av: Av): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(av)) {
+    bytes += utf8.encode(name).byteLength;
+    if (value.S !== undefined) bytes += utf8.encode(value.S).byteLength;
+    else if (value.N !== undefined) bytes += value.N.length;
+    else bytes += utf8.encode(JSON.stringify(value)).byteLength;
+  }
+  return bytes;
 }
 
 export function decodeItem(av: Av): Item {

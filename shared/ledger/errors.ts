@@ -1,4 +1,4 @@
-import { MAX_TRANSACTION_ACTIONS } from "../decisions/items";
+import { MAX_ITEM_BYTES, MAX_TRANSACTION_ACTIONS } from "../decisions/items";
 /** The ledger's errors: adapters turn AWS errors into these, with the AWS error as `cause`. */
 
 /** A transaction lost a race (a version condition failed): re-read and decide again. */
@@ -38,6 +38,23 @@ export class TransactionTooLargeError extends Error {
   override readonly name = "TransactionTooLargeError";
   constructor(readonly actions: number) {
     super(`a fact touching ${actions} items exceeds DynamoDB's ${MAX_TRANSACTION_ACTIONS}-action limit`);
+  }
+}
+
+/**
+ * A fact that would write an item larger than DynamoDB stores (a province's batch of thousands of lines):
+ * it cannot commit as designed, so it is never retried blindly (docs/contract/payments.md § Item size).
+ */
+export class ItemTooLargeError extends Error {
+  override readonly name = "ItemTooLargeError";
+  constructor(
+    readonly entity: string,
+    readonly key: { pk: string; sk: string },
+    readonly bytes: number,
+  ) {
+    super(
+      `${entity} ${key.pk} ${key.sk} is ${bytes} bytes, over DynamoDB's ${MAX_ITEM_BYTES}-byte item limit`,
+    );
   }
 }
 

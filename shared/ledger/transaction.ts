@@ -1,5 +1,10 @@
-import type { TransactWriteItem, TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
+import type {
+  AttributeValue,
+  TransactWriteItem,
+  TransactWriteItemsCommandInput,
+} from "@aws-sdk/client-dynamodb";
 import {
+  MAX_ITEM_BYTES,
   MAX_TRANSACTION_ACTIONS,
   transactionActions,
   type VersionedItem,
@@ -7,8 +12,8 @@ import {
   type Writes,
 } from "../decisions/items";
 import { type ItemKey, LEDGER_TABLE } from "../decisions/keys";
-import { encodeItem, encodePayout, keyAttributes } from "./codec";
-import { TransactionTooLargeError } from "./errors";
+import { attributeBytes, encodeItem, encodePayout, keyAttributes, storedKey } from "./codec";
+import { ItemTooLargeError, TransactionTooLargeError } from "./errors";
 
 /**
  * The one version condition: the item must still be at the version read, or — `null` — must not exist
@@ -66,5 +71,12 @@ export function transactionFor(table: string, writes: Writes): TransactWriteItem
       (entry): TransactWriteItem => ({ Put: { TableName: table, Item: encodeItem(entry), ...absent } }),
     ),
   ];
+  for (const action of items) if (action.Put) refuseTooLarge(action.Put.Item ?? {});
   return { TransactItems: items, ReturnConsumedCapacity: "TOTAL" };
+}
+
+/** DynamoDB would refuse the whole transaction as a validation error; name the item instead. */
+function refuseTooLarge(item: Record<string, AttributeValue>): void {
+  const bytes = attributeBytes(item);
+  if (bytes > MAX_ITEM_BYTES) throw new ItemTooLargeError(item.entity?.S ?? "item", storedKey(item), bytes);
 }

@@ -1,4 +1,5 @@
 import type { Rejection } from "../contract";
+import { type Item, storedItemBytes } from "../decisions/items";
 
 /** A permanent rejection as published to the city's rejected queue. */
 export interface RejectionRecord extends Rejection {
@@ -22,4 +23,22 @@ export interface OversizedFact {
   id: string;
   type: string;
   actions: number;
+}
+
+/** A standing item a stored ledger could not hold: over DynamoDB's item limit (payments.md § Item size). */
+export interface OversizedItem {
+  entity: string;
+  pk: string;
+  sk: string;
+  bytes: number;
+}
+
+/** The items whose stored form is over `limit` bytes, largest first. */
+export function itemsOver(items: readonly Item[], limit: number): OversizedItem[] {
+  const over: OversizedItem[] = [];
+  for (const item of items) {
+    const bytes = storedItemBytes(item);
+    if (bytes > limit) over.push({ entity: item.entity, pk: item.key.pk, sk: item.key.sk, bytes });
+  }
+  return over.sort((a, b) => b.bytes - a.bytes);
 }

@@ -1,5 +1,11 @@
 import { type AnyMessage, type ParseResult, parseMessage, type Rejection } from "../contract";
-import { type Decision, type Item, MAX_TRANSACTION_ACTIONS, transactionActions } from "../decisions/items";
+import {
+  type Decision,
+  type Item,
+  MAX_ITEM_BYTES,
+  MAX_TRANSACTION_ACTIONS,
+  transactionActions,
+} from "../decisions/items";
 import { keyId } from "../decisions/keys";
 import type { OutboxItem } from "../decisions/lifecycle/messages";
 import type { PayoutMessage, ReleaseMessage } from "../decisions/payouts";
@@ -7,7 +13,13 @@ import type { CityPolicy } from "../policy/city";
 import { replayDelivery } from "../policy/publishers";
 import { type RefusedLine, type StreamLine, streamOf } from "./lines";
 import { MemoryLedger, type MemoryLedgerOptions } from "./memory-ledger";
-import type { DeadLetter, OversizedFact, RejectionRecord } from "./records";
+import {
+  type DeadLetter,
+  itemsOver,
+  type OversizedFact,
+  type OversizedItem,
+  type RejectionRecord,
+} from "./records";
 
 export interface SimulationResult {
   messages: (PayoutMessage | ReleaseMessage)[];
@@ -23,11 +35,15 @@ export interface SimulationResult {
   ledger: MemoryLedger;
   /** Applied facts a stored ledger could not commit: more actions than one transaction takes. */
   oversized: OversizedFact[];
+  /** The lifecycle's message lists over DynamoDB's item limit (written once, so checked as committed). */
+  oversizedLists: OversizedItem[];
 }
 
 export interface ReplayOptions extends MemoryLedgerOptions {
   /** Actions above which a fact is reported as oversized; DynamoDB's limit unless a test lowers it. */
   transactionLimit?: number;
+  /** Bytes above which an item is reported as oversized; DynamoDB's limit unless a test lowers it. */
+  itemLimit?: number;
 }
 
 export type Outcome = Decision | { outcome: "rejected"; rejection: Rejection };
@@ -48,7 +64,9 @@ export class Replay {
   readonly refused: RefusedLine[] = [];
   readonly outcomes = { applied: 0, duplicate: 0, rejected: 0, deadLetter: 0, refused: 0 };
   readonly oversized: OversizedFact[] = [];
+  readonly oversizedLists: OversizedItem[] = [];
   readonly #transactionLimit: number;
+  readonly #itemLimit: number;
   readonly #parked = new Map<string, { message: AnyMessage; detail: string }[]>();
   readonly #context: { city: string; districtIds: ReadonlySet<string> };
 
@@ -60,6 +78,7 @@ export class Replay {
   ) {
     this.ledger = new MemoryLedger(city, options);
     this.#transactionLimit = options?.transactionLimit ?? MAX_TRANSACTION_ACTIONS;
+    this.#itemLimit = options?.itemLimit ?? MAX_ITEM_BYTES;
     this.#context = { city: city.city, districtIds: city.districtIds };
   }
 
@@ -108,6 +127,8 @@ export class Replay {
         if (decision.outcome !== "applied") continue;
         const actions = transactionActions(decision.writes);
         if (actions > this.#transactionLimit) this.oversized.push({ ...decision.message, actions });
+        // Written once, never replaced: each list is measured as it commits (standing items: `oversizedItems`).
+        for (const list of itemsOver(decision.writes.outbox, this.#itemLimit)) this.oversizedLists.push(list);
         // A waiting fact waits for an item (its original fact, a batch, the first clock day): retry it
         // as soon as that item is written.
         for (const { item } of decision.writes.puts) {
@@ -148,6 +169,7 @@ export class Replay {
       lifecycle: this.ledger.lifecycleOutbox,
       ledger: this.ledger,
       oversized: this.oversized,
+      oversizedLists: this.oversizedLists,
     };
   }
 }

@@ -23,6 +23,8 @@ import {
 } from "@aws-sdk/client-dynamodb-streams";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { localClientConfig } from "../../local/engines";
+import { MAX_ITEM_BYTES } from "../../shared/decisions/items";
+import { attributeBytes } from "../../shared/ledger/codec";
 import { bareTable } from "../support/bare";
 import { dynamoClient, dynamoEndpoint, uniqueName } from "../support/engines";
 
@@ -215,6 +217,22 @@ describe("DynamoDB Local", () => {
     );
     expect(query.Count).toBe(3);
     expect(query.ConsumedCapacity?.CapacityUnits).toBeGreaterThan(0);
+  });
+
+  test("an item is refused past 400 KB exactly as the ledger counts its bytes (payments.md § Item size)", async () => {
+    const sized = (bytes: number) => {
+      const item = { pk: { S: "item-size" }, sk: { S: String(bytes) }, body: { S: "" } };
+      item.body.S = "x".repeat(bytes - attributeBytes(item));
+      return item;
+    };
+    const atLimit = sized(MAX_ITEM_BYTES);
+    expect(attributeBytes(atLimit)).toBe(MAX_ITEM_BYTES);
+    await ddb.send(new PutItemCommand({ TableName: table, Item: atLimit }));
+    const error = await ddb
+      .send(new PutItemCommand({ TableName: table, Item: sized(MAX_ITEM_BYTES + 1) }))
+      .catch((e: unknown) => e);
+    expect((error as Error).name).toBe("ValidationException");
+    expect((error as Error).message).toMatch(/item size/i);
   });
 
   test("the stream (DescribeTable → LatestStreamArn) can be read and carries NEW_IMAGE records", async () => {

@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { describe, expect, test } from "vitest";
 import { type Decision, MAX_TRANSACTION_ACTIONS, transactionActions } from "../../shared/decisions/items";
@@ -8,9 +6,9 @@ import { TransactionTooLargeError } from "../../shared/ledger/errors";
 import { transactionFor } from "../../shared/ledger/transaction";
 import { readCity } from "../../shared/policy/files";
 import { MemoryLedger } from "../../shared/simulate/memory-ledger";
-import { simulate } from "../../shared/simulate/simulate";
 import { formatOversized } from "../../shared/simulate/summary";
 import { usccFor } from "../support/parties";
+import { replaySample } from "../support/sample";
 import { toLine } from "../support/scenarios";
 import { parseAsSent } from "../support/sent";
 
@@ -159,18 +157,8 @@ test("a lifecycle fact's messages are written in its transaction, for the relay 
 });
 
 describe("transaction size (payments.md § Transaction size)", () => {
-  const sample = readFileSync(join(import.meta.dirname, "..", "..", "examples", "jinan-2024.ndjson"), "utf8");
-  const applied: Extract<Decision, { outcome: "applied" }>[] = [];
   const limit = 20;
-  const result = simulate(
-    sample.split("\n").filter((l) => l !== ""),
-    city,
-    () => NOW,
-    (outcome) => {
-      if (outcome.outcome === "applied") applied.push(outcome);
-    },
-    { transactionLimit: limit },
-  );
+  const { result, applied } = replaySample(city, NOW, { transactionLimit: limit });
 
   test("the count of actions is the transaction's, for every fact the sample applies", () => {
     const counted = applied.map((d) => transactionActions(d.writes));
