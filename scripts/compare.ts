@@ -15,6 +15,7 @@ import { fenToGroupedYuan } from "../shared/money";
 import { CityConfigError } from "../shared/policy/errors";
 import { readCity, readCityFile } from "../shared/policy/files";
 import { compare, reformMismatch } from "../shared/simulate/compare";
+import { storageWarnings } from "../shared/simulate/summary";
 import { cityId, commandArgs, existingFile, parseFlags, required } from "./lib/cli";
 import { UsageError } from "./lib/errors";
 import { readStream } from "./lib/ndjson";
@@ -65,6 +66,12 @@ write(args.html, () =>
   ),
 );
 write(args.csv, () => comparisonCsv(comparison));
+// A reform that pays more can also write larger transactions and items than the stack can (payments.md).
+for (const [side, result] of [
+  ["policy in force", comparison.baseline],
+  ["reform", comparison.reform],
+] as const)
+  for (const warning of storageWarnings(result)) console.log(`\n${side}: ${warning}`);
 console.log(
   `\n${comparison.rows.length} rows (beneficiary, program, period); total ¥${fenToGroupedYuan(comparison.total.baselineFen)} → ` +
     `¥${fenToGroupedYuan(comparison.total.reformFen)}; compared in ${seconds.toFixed(2)} s` +

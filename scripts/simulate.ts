@@ -7,14 +7,7 @@
 import { reconcileLedger } from "../shared/decisions/lifecycle/reconcile";
 import { readCity } from "../shared/policy/files";
 import { simulate } from "../shared/simulate/simulate";
-import {
-  formatLineStates,
-  formatOversized,
-  formatOversizedItems,
-  formatSummary,
-  oversizedItems,
-  Tally,
-} from "../shared/simulate/summary";
+import { formatLineStates, formatSummary, storageWarnings, Tally } from "../shared/simulate/summary";
 import { checkStreamArgs, STREAM_OPTIONS, STREAM_USAGE } from "./lib/args";
 import { commandArgs, instant, parseFlags } from "./lib/cli";
 import { NdjsonWriter, readStreamLines, writeNdjson } from "./lib/ndjson";
@@ -58,12 +51,7 @@ console.log(
 );
 console.log(formatSummary(tally.summary(result.rejections, result.deadLetters, result.refused)));
 console.log(`\n${formatLineStates(await reconcileLedger(result.ledger, city))}`);
-const oversized = formatOversized(result.oversized);
-if (oversized) console.log(`\n${oversized}`);
-const tooLarge = formatOversizedItems(
-  [...result.oversizedLists, ...oversizedItems(result.items.values())].sort((a, b) => b.bytes - a.bytes),
-);
-if (tooLarge) console.log(`\n${tooLarge}`);
+for (const warning of storageWarnings(result)) console.log(`\n${warning}`);
 console.log(
   `\n${events} events (${result.outcomes.applied} applied, ${result.outcomes.duplicate} duplicates, ` +
     `${result.outcomes.rejected} rejected, ${result.outcomes.deadLetter} dead letters, ` +

@@ -253,3 +253,19 @@ export function formatOversizedItems(over: readonly OversizedItem[]): string {
     `${largest.entity} ${largest.pk} ${largest.sk}, ${largest.bytes} bytes.`,
   ].join("\n");
 }
+
+/**
+ * What a stored ledger could not do with this replay, as warnings: facts over the transaction limit, then
+ * items over the item limit (lists as they were written, standing items at the end). None, none.
+ */
+export function storageWarnings(result: {
+  oversized: readonly OversizedFact[];
+  oversizedLists: readonly OversizedItem[];
+  items: ReadonlyMap<string, Item>;
+}): string[] {
+  const items = [...result.oversizedLists, ...oversizedItems(result.items.values())];
+  return [
+    formatOversized(result.oversized),
+    formatOversizedItems(items.sort((a, b) => b.bytes - a.bytes)),
+  ].filter((warning) => warning !== "");
+}

@@ -13,7 +13,12 @@ import { DynamoLedger } from "../../shared/ledger/dynamo-ledger";
 import { ItemTooLargeError } from "../../shared/ledger/errors";
 import { transactionFor } from "../../shared/ledger/transaction";
 import { readCity } from "../../shared/policy/files";
-import { formatOversizedItems, oversizedItems } from "../../shared/simulate/summary";
+import {
+  formatOversized,
+  formatOversizedItems,
+  oversizedItems,
+  storageWarnings,
+} from "../../shared/simulate/summary";
 import { replaySample } from "../support/sample";
 
 const city = readCity("jinan");
@@ -131,5 +136,19 @@ describe("item size (payments.md § Item size)", () => {
     );
     expect(new Set(lean.oversizedLists.map((l) => l.entity))).toEqual(new Set(["outbox"]));
     expect(result.oversizedLists).toEqual([]);
+  });
+
+  test("simulate's and compare's warnings: facts over the action limit first, then lists and items together", () => {
+    const limits = { transactionLimit: 20, itemLimit: 2_000 };
+    const { result: lowered } = replaySample(city, NOW, { history: false, onMessage: () => {}, ...limits });
+    const items = [...lowered.oversizedLists, ...oversizedItems(lowered.items.values(), limits.itemLimit)];
+    expect(lowered.oversized.length).toBeGreaterThan(0);
+    expect(new Set(items.map((i) => i.entity))).toEqual(new Set(["outbox", "batch"]));
+    // storageWarnings measures standing items at DynamoDB's limit; the lowered lists are the replay's own.
+    const [facts, lists, ...rest] = storageWarnings({ ...lowered, items: new Map() });
+    expect(facts).toBe(formatOversized(lowered.oversized));
+    expect(lists).toBe(formatOversizedItems([...lowered.oversizedLists].sort((a, b) => b.bytes - a.bytes)));
+    expect(rest).toEqual([]);
+    expect(storageWarnings(result)).toEqual([]);
   });
 });
