@@ -1,3 +1,5 @@
+import { utf8Bytes } from "./utf8";
+
 /**
  * What an SQS message may hold. Every string the contract accepts ends up in some outbound message (a
  * payout names its beneficiary and cause; a rejection echoes the envelope), so the contract's text rules
@@ -28,7 +30,7 @@ export function sqsRefusal(body: string): SqsRefusal | undefined {
       detail: `U+${hex(at[0].codePointAt(0) ?? 0)} at UTF-16 offset ${at.index} is not a character SQS accepts`,
     };
   }
-  const bytes = new TextEncoder().encode(body).byteLength;
+  const bytes = utf8Bytes(body);
   if (bytes > SQS_MAX_MESSAGE_BYTES) {
     return { reason: "too-large", detail: `${bytes} bytes is more than SQS's ${SQS_MAX_MESSAGE_BYTES}` };
   }

@@ -1,4 +1,5 @@
 import type { FactType, Rejection } from "../contract";
+import { utf8Bytes } from "../contract/utf8";
 import type { Fen } from "../money";
 import type { Beneficiary } from "../policy/parties";
 import type { HistoryItem } from "./history";
@@ -162,19 +163,16 @@ export function storedBody(item: Item): string {
 
 const bodyOf = (item: Item) => (item.entity === "history" ? { ...item, key: undefined } : item);
 
-const utf8 = new TextEncoder();
-
 /**
  * The bytes DynamoDB counts for an item as `encodeItem` writes it: names and values of its key, entity,
  * version and body. A number counts its digits, at least what DynamoDB counts (about one byte per two).
  */
 export function storedItemBytes(item: Item): number {
-  const bytes = (text: string) => utf8.encode(text).byteLength;
   const { partitionKey, sortKey, version } = LEDGER_TABLE;
   const versioned = "version" in item ? version.length + String(item.version).length : 0;
-  const keyBytes = partitionKey.length + bytes(item.key.pk) + sortKey.length + bytes(item.key.sk);
+  const keyBytes = partitionKey.length + utf8Bytes(item.key.pk) + sortKey.length + utf8Bytes(item.key.sk);
   return (
-    keyBytes + "entity".length + item.entity.length + versioned + "body".length + bytes(storedBody(item))
+    keyBytes + "entity".length + item.entity.length + versioned + "body".length + utf8Bytes(storedBody(item))
   );
 }
 

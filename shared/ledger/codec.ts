@@ -1,4 +1,5 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { utf8Bytes } from "../contract/utf8";
 import { type Item, storedBody } from "../decisions/items";
 import { type ItemKey, keyId, keys, LEDGER_TABLE, payoutIndexKeys } from "../decisions/keys";
 import {
@@ -59,8 +60,6 @@ export function encodeItem(item: Item): Av {
   };
 }
 
-const utf8 = new TextEncoder();
-
 /**
  * The bytes DynamoDB counts for an encoded item (names and values, UTF-8): what its 400 KB limit is
  * measured on. A number counts its digits, at least what DynamoDB counts for it.
@@ -68,10 +67,10 @@ const utf8 = new TextEncoder();
 export function attributeBytes(av: Av): number {
   let bytes = 0;
   for (const [name, value] of Object.entries(av)) {
-    bytes += utf8.encode(name).byteLength;
-    if (value.S !== undefined) bytes += utf8.encode(value.S).byteLength;
+    bytes += utf8Bytes(name);
+    if (value.S !== undefined) bytes += utf8Bytes(value.S);
     else if (value.N !== undefined) bytes += value.N.length;
-    else bytes += utf8.encode(JSON.stringify(value)).byteLength;
+    else bytes += utf8Bytes(JSON.stringify(value));
   }
   return bytes;
 }
